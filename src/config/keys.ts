@@ -1,0 +1,143 @@
+// Key material: cookie keys, token signing keys and the at-rest encryption key.
+// Development generates what is missing once and keeps it under the data folder;
+// production refuses to start without its own keys, and refuses the development ones.
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from '../log.js';
+import type { Config } from './schema.js';
+
+export interface SigningJwk extends JsonWebKey {
+  kid: string;
+  kty: string;
+  alg?: string;
+  use?: string;
+}
+
+export interface KeyMaterial {
+  cookieKeys: string[];
+  jwks: { keys: SigningJwk[] };
+  encryptionKey: Buffer;
+}
+
+interface StoredDevKeys {
+  cookieKeys: string[];
+  jwks: { keys: SigningJwk[] };
+  encryptionKey: string;
+}
+
+export const devKeysFile = (dataDir: string) => join(resolve(dataDir), 'dev-keys.json');
+
+/** RFC 7638 thumbprint: a stable key id derived from the public parts of the key. */
+function thumbprint(jwk: JsonWebKey): string {
+  const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
+  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+}
+
+export function generateSigningKeys(): { keys: SigningJwk[] } {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  return {
+    keys: [
+      { ...rsa, kty: 'RSA', kid: thumbprint(rsa), alg: 'RS256', use: 'sig' },
+      { ...ec, kty: 'EC', kid: thumbprint(ec), alg: 'ES256', use: 'sig' },
+    ],
+  };
+}
+
+export function generateKeyMaterial(): StoredDevKeys {
+  return {
+    cookieKeys: [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')],
+    jwks: generateSigningKeys(),
+    encryptionKey: randomBytes(32).toString('base64'),
+  };
+}
+
+function checkJwks(document: unknown, source: string, problems: string[]): { keys: SigningJwk[] } | undefined {
+  const keys = (document as { keys?: unknown })?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    problems.push(`${source} must be a JSON Web Key Set: an object with a non-empty "keys" array`);
+    return undefined;
+  }
+  let ok = true;
+  keys.forEach((jwk: SigningJwk, index) => {
+    try {
+      if (!jwk.d) throw new Error('it is a public key; signing needs the private key ("d")');
+      createPrivateKey({ key: jwk, format: 'jwk' });
+    } catch (error) {
+      ok = false;
+      problems.push(`${source}: key ${index + 1} cannot be used: ${(error as Error).message}`);
+    }
+  });
+  if (ok && !keys.some((jwk: SigningJwk) => jwk.kty === 'RSA')) {
+    problems.push(`${source} needs an RSA key: RS256 is the default ID token algorithm`);
+    ok = false;
+  }
+  return ok ? { keys: keys.map((jwk: SigningJwk) => ({ ...jwk, kid: jwk.kid ?? thumbprint(jwk) })) } : undefined;
+}
+
+function readDevKeys(file: string): StoredDevKeys | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as StoredDevKeys;
+}
+
+function readOrCreateDevKeys(config: Config): StoredDevKeys {
+  const file = devKeysFile(config.dataDir);
+  const existing = readDevKeys(file);
+  if (existing) return existing;
+  const created = generateKeyMaterial();
+  mkdirSync(resolve(config.dataDir), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return created;
+}
+
+export function loadKeyMaterial(config: Config, log: Logger): { keys?: KeyMaterial; problems: string[] } {
+  const problems: string[] = [];
+  const production = config.nodeEnv === 'production';
+
+  let jwks: { keys: SigningJwk[] } | undefined;
+  if (config.signingKeysFile) {
+    const source = `TWOFOLD_SIGNING_KEYS_FILE '${config.signingKeysFile}'`;
+    try {
+      jwks = checkJwks(JSON.parse(readFileSync(config.signingKeysFile, 'utf8')), source, problems);
+    } catch (error) {
+      problems.push(`${source} cannot be read as JSON: ${(error as Error).message}`);
+    }
+  }
+
+  if (production) {
+    const dev = readDevKeys(devKeysFile(config.dataDir));
+    if (dev) {
+      const reused = [
+        config.cookieKeys?.some((key) => dev.cookieKeys.includes(key)) && 'TWOFOLD_COOKIE_KEYS',
+        jwks?.keys.some((key) => dev.jwks.keys.some((devKey) => devKey.kid === key.kid)) && 'TWOFOLD_SIGNING_KEYS_FILE',
+        config.encryptionKey === dev.encryptionKey && 'TWOFOLD_ENCRYPTION_KEY',
+      ].filter(Boolean);
+      for (const name of reused) {
+        problems.push(`${name} holds a development key from ${devKeysFile(config.dataDir)}; generate production keys with \`twofold keys generate\``);
+      }
+    }
+    if (problems.length || !config.cookieKeys || !jwks || !config.encryptionKey) return { problems };
+    return { keys: { cookieKeys: config.cookieKeys, jwks, encryptionKey: Buffer.from(config.encryptionKey, 'base64') }, problems };
+  }
+
+  if (problems.length) return { problems };
+  const missing = [
+    !config.cookieKeys && 'TWOFOLD_COOKIE_KEYS',
+    !config.signingKeysFile && 'TWOFOLD_SIGNING_KEYS_FILE',
+    !config.encryptionKey && 'TWOFOLD_ENCRYPTION_KEY',
+  ].filter(Boolean);
+  const dev = missing.length ? readOrCreateDevKeys(config) : undefined;
+  if (dev) {
+    log.warn(`development keys in use for ${missing.join(', ')} (kept in ${devKeysFile(config.dataDir)}); set them before production`);
+  }
+  return {
+    keys: {
+      cookieKeys: config.cookieKeys ?? dev!.cookieKeys,
+      jwks: jwks ?? dev!.jwks,
+      encryptionKey: Buffer.from(config.encryptionKey ?? dev!.encryptionKey, 'base64'),
+    },
+    problems,
+  };
+}

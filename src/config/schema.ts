@@ -1,0 +1,166 @@
+// Every configuration option in one table: its environment name, what it means,
+// its default, and the rule its value must follow.
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { logLevels } from '../log.js';
+
+export interface OptionSpec<T> {
+  /** Environment variable that sets the option. */
+  env: string;
+  /** What the option does, for the README and `twofold config`. */
+  description: string;
+  /** What a valid value looks like, for error messages: "must be <expects> but is ...". */
+  expects: string;
+  schema: z.ZodType<T>;
+  /** The default as written in docs; `undefined` means "no default" (see `resolveDefaults`). */
+  default?: T;
+  /** Values never echoed back in errors or listings. */
+  secret?: boolean;
+}
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'not a duration' });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+const boolean = z.union([z.boolean(), z.stringbool()]);
+const list = z.union([z.array(z.string()), z.string()]).transform((value) =>
+  (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean),
+);
+
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+export const optionSpecs = {
+  nodeEnv: option({
+    env: 'NODE_ENV',
+    description: 'Run mode. `production` refuses unsafe settings: missing keys, a plain-http issuer, the demo.',
+    expects: "one of 'development', 'production', 'test'",
+    schema: z.enum(['development', 'production', 'test']),
+    default: 'development',
+  }),
+  port: option({
+    env: 'PORT',
+    description: 'TCP port the server listens on (0 picks a free one).',
+    expects: 'an integer from 0 to 65535',
+    schema: z.coerce.number().int().min(0).max(65535),
+    default: 3000,
+  }),
+  host: option({
+    env: 'TWOFOLD_HOST',
+    description: 'Address to listen on. Use 0.0.0.0 (or ::) to accept connections from other machines.',
+    expects: 'a host name or IP address',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+  }),
+  issuer: option({
+    env: 'TWOFOLD_ISSUER',
+    description: 'Public URL of the provider, as relying parties reach it. Default: http://localhost:<port>.',
+    expects: 'an absolute http(s) URL without query or fragment',
+    schema: z.url({ protocol: /^https?$/ }).refine((value) => {
+      const url = new URL(value);
+      return !url.search && !url.hash;
+    }),
+  }),
+  allowInsecureIssuer: option({
+    env: 'TWOFOLD_ALLOW_INSECURE_ISSUER',
+    description: 'Allow a plain-http issuer in production (only for closed test networks).',
+    expects: 'true or false',
+    schema: boolean,
+    default: false,
+  }),
+  trustProxy: option({
+    env: 'TWOFOLD_TRUST_PROXY',
+    description: 'Trust X-Forwarded-* headers from a TLS-terminating proxy (client IP, https).',
+    expects: 'true or false',
+    schema: boolean,
+    default: false,
+  }),
+  dataDir: option({
+    env: 'TWOFOLD_DATA_DIR',
+    description: 'Folder for the SQLite database and, in development, generated keys.',
+    expects: 'a folder path',
+    schema: z.string().min(1),
+    default: './data',
+  }),
+  policies: option({
+    env: 'TWOFOLD_POLICIES',
+    description: 'Folder of policy files (*.yaml), watched for changes.',
+    expects: 'a folder path',
+    schema: z.string().min(1),
+    default: './policies',
+  }),
+  cookieKeys: option({
+    env: 'TWOFOLD_COOKIE_KEYS',
+    description: 'Keys that sign cookies, comma-separated, newest first, at least 32 characters each. Generated in development.',
+    expects: 'a comma-separated list of strings of 32 or more characters',
+    schema: list.pipe(z.array(z.string().min(32)).min(1)),
+    secret: true,
+  }),
+  signingKeysFile: option({
+    env: 'TWOFOLD_SIGNING_KEYS_FILE',
+    description: 'Path to a JSON Web Key Set with the private keys that sign tokens (needs an RSA key for RS256). Generated in development.',
+    expects: 'a file path',
+    schema: z.string().min(1),
+  }),
+  encryptionKey: option({
+    env: 'TWOFOLD_ENCRYPTION_KEY',
+    description: 'AES-256 key (32 bytes, base64) that encrypts stored secrets: authenticator seeds, phone numbers, client secrets. Generated in development.',
+    expects: '32 bytes in base64 (44 characters)',
+    schema: z.string().refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(value)),
+    secret: true,
+  }),
+  logLevel: option({
+    env: 'TWOFOLD_LOG_LEVEL',
+    description: 'How much the server logs.',
+    expects: `one of ${logLevels.map((l) => `'${l}'`).join(', ')}`,
+    schema: z.enum(logLevels),
+    default: 'info',
+  }),
+  demo: option({
+    env: 'TWOFOLD_DEMO',
+    description: 'Seed a demo account and relying party on an empty store and serve the demo app at /demo. Default: on, except in production where it is refused.',
+    expects: 'true or false',
+    schema: boolean,
+  }),
+  sessionTtl: option({
+    env: 'TWOFOLD_SESSION_TTL',
+    description: 'How long a sign-in session lasts before the person signs in again (NIST SP 800-63B-4 asks AAL2 to reauthenticate at least every 24h).',
+    expects: "a duration such as '12h' or '1d'",
+    schema: duration,
+    default: 86400,
+  }),
+  acrPhishingResistant: option({
+    env: 'TWOFOLD_ACR_PHISHING_RESISTANT',
+    description: 'The acr value announced for phishing-resistant sign-in (passkey or security key).',
+    expects: 'a non-empty string',
+    schema: z.string().min(1),
+    default: 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant',
+  }),
+} as const;
+
+export type OptionName = keyof typeof optionSpecs;
+type ValueOf<S> = S extends OptionSpec<infer T> ? T : never;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  issuer: string;
+  allowInsecureIssuer: boolean;
+  trustProxy: boolean;
+  dataDir: string;
+  policies: string;
+  cookieKeys?: string[];
+  signingKeysFile?: string;
+  encryptionKey?: string;
+  logLevel: ValueOf<(typeof optionSpecs)['logLevel']>;
+  demo: boolean;
+  sessionTtl: number;
+  acrPhishingResistant: string;
+}
