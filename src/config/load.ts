@@ -81,12 +81,13 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
   }
 
   const config = values as unknown as Config;
-  config.issuer ??= `http://localhost:${config.port}`;
   const production = config.nodeEnv === 'production';
   config.demo ??= !production;
 
   if (production) {
-    if (config.issuer.startsWith('http:') && !config.allowInsecureIssuer) {
+    if (!config.issuer && !invalid.has('issuer')) {
+      problems.push("TWOFOLD_ISSUER (option 'issuer') must be set in production: the https URL relying parties use");
+    } else if (config.issuer?.startsWith('http:') && !config.allowInsecureIssuer) {
       problems.push(`TWOFOLD_ISSUER must be an https URL in production but is '${config.issuer}' (set TWOFOLD_ALLOW_INSECURE_ISSUER=true only on a closed test network)`);
     }
     if (config.demo) problems.push('TWOFOLD_DEMO must be false in production: the demo account has a published password');

@@ -2,7 +2,7 @@
 // its default, and the rule its value must follow.
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
-import { logLevels } from '../log.js';
+import { type LogLevel, logLevels } from '../log.js';
 
 export interface OptionSpec<T> {
   /** Environment variable that sets the option. */
@@ -62,10 +62,7 @@ export const optionSpecs = {
     env: 'TWOFOLD_ISSUER',
     description: 'Public URL of the provider, as relying parties reach it. Default: http://localhost:<port>.',
     expects: 'an absolute http(s) URL without query or fragment',
-    schema: z.url({ protocol: /^https?$/ }).refine((value) => {
-      const url = new URL(value);
-      return !url.search && !url.hash;
-    }),
+    schema: z.url({ protocol: /^https?$/ }).refine((value) => URL.canParse(value) && !new URL(value).search && !new URL(value).hash),
   }),
   allowInsecureIssuer: option({
     env: 'TWOFOLD_ALLOW_INSECURE_ISSUER',
@@ -145,13 +142,13 @@ export const optionSpecs = {
 } as const;
 
 export type OptionName = keyof typeof optionSpecs;
-type ValueOf<S> = S extends OptionSpec<infer T> ? T : never;
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  issuer: string;
+  /** Undefined until the server knows its port: then http://localhost:<port>. */
+  issuer?: string;
   allowInsecureIssuer: boolean;
   trustProxy: boolean;
   dataDir: string;
@@ -159,7 +156,7 @@ export interface Config {
   cookieKeys?: string[];
   signingKeysFile?: string;
   encryptionKey?: string;
-  logLevel: ValueOf<(typeof optionSpecs)['logLevel']>;
+  logLevel: LogLevel;
   demo: boolean;
   sessionTtl: number;
   acrPhishingResistant: string;

@@ -1,0 +1,53 @@
+// The `twofold` command: dispatches to a command group and maps failures to exit codes
+// (0 done, 1 refused or failed, 2 the command line itself is wrong).
+import { ConfigError } from '../config/load.js';
+import { createLogger } from '../log.js';
+import { openRuntime } from '../runtime.js';
+import { StoreConflictError } from '../store/types.js';
+import { InvalidInputError } from '../validation.js';
+import { clientCommand, clientUsage } from './clientCommands.js';
+import { type CliIo, UsageError } from './io.js';
+import { keysCommand, keysUsage } from './keysCommand.js';
+import { userCommand, userUsage } from './userCommands.js';
+
+const allUsage = [...userUsage, ...clientUsage, ...keysUsage];
+export const usage = (group?: string) => [
+  'usage:',
+  ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
+];
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [group, ...rest] = argv;
+  let runtime: ReturnType<typeof openRuntime> | undefined;
+  try {
+    if (!group || group === 'help' || group === '--help' || group === '-h') {
+      usage().forEach((line) => io.out(line));
+      return group ? 0 : 2;
+    }
+    if (group === 'keys') {
+      await keysCommand(rest, io);
+      return 0;
+    }
+    if (group !== 'user' && group !== 'client') throw new UsageError(`unknown command '${group}'`);
+    runtime = openRuntime({ env: io.env, log: createLogger('error', (line) => io.err(line.trimEnd())) });
+    await (group === 'user' ? userCommand : clientCommand)(runtime.store, rest, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}`);
+      usage(group).forEach((line) => io.err(line));
+      return 2;
+    }
+    if (error instanceof InvalidInputError || error instanceof ConfigError) {
+      error.problems.forEach((problem) => io.err(`error: ${problem}`));
+      return 1;
+    }
+    if (error instanceof StoreConflictError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await runtime?.store.close();
+  }
+}

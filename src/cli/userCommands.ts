@@ -1,0 +1,78 @@
+import { createAccount } from '../accounts/createAccount.js';
+import { checkPasswordRules, hashPassword } from '../accounts/password.js';
+import { normalizeUsername } from '../accounts/validate.js';
+import type { Store } from '../store/types.js';
+import { InvalidInputError } from '../validation.js';
+import { parseCommand } from './args.js';
+import { type CliIo, table, UsageError } from './io.js';
+
+export const userUsage = [
+  'twofold user add <username> [--password-stdin | --password <pw>] [--name <name>] [--email <email>] [--phone <+number>] [--group <group>]...',
+  'twofold user list',
+  'twofold user disable <username>',
+  'twofold user enable <username>',
+  'twofold user set-password <username> --password-stdin',
+];
+
+async function readPassword(command: string, values: { password?: string; 'password-stdin'?: boolean }, io: CliIo): Promise<string> {
+  if (values.password !== undefined && values['password-stdin']) throw new UsageError(`${command}: give --password-stdin or --password, not both`);
+  if (values['password-stdin']) return io.readStdin();
+  if (values.password !== undefined) {
+    io.err('warning: --password is visible to other users of this machine; prefer --password-stdin');
+    return values.password;
+  }
+  throw new UsageError(`${command}: a password is required: pipe it in with --password-stdin`);
+}
+
+async function findAccountOrFail(store: Store, command: string, username: string) {
+  const account = await store.accounts.findByUsername(normalizeUsername(username));
+  if (!account) throw new InvalidInputError([`${command}: there is no user '${username}'`]);
+  return account;
+}
+
+export async function userCommand(store: Store, [sub, ...argv]: string[], io: CliIo): Promise<void> {
+  switch (sub) {
+    case 'add': {
+      const { values, args } = parseCommand('user add', argv, {
+        password: { type: 'string' }, 'password-stdin': { type: 'boolean' }, name: { type: 'string' },
+        email: { type: 'string' }, phone: { type: 'string' }, group: { type: 'string', multiple: true },
+      }, ['username']);
+      const password = await readPassword('user add', values, io);
+      const account = await createAccount(store.accounts, {
+        username: args[0]!, password, displayName: values.name, email: values.email, phone: values.phone, groups: values.group ?? [],
+      });
+      io.out(`added user '${account.username}' (id ${account.id})`);
+      return;
+    }
+    case 'list': {
+      parseCommand('user list', argv, {}, []);
+      const accounts = await store.accounts.list();
+      if (!accounts.length) return io.out('no users');
+      table([['USERNAME', 'NAME', 'EMAIL', 'GROUPS', 'STATUS'], ...accounts.map((a) => [
+        a.username, a.displayName ?? '', a.email ?? '', a.groups.join(','), a.disabled ? 'disabled' : 'active',
+      ])]).forEach((line) => io.out(line));
+      return;
+    }
+    case 'disable':
+    case 'enable': {
+      const { args } = parseCommand(`user ${sub}`, argv, {}, ['username']);
+      const account = await findAccountOrFail(store, `user ${sub}`, args[0]!);
+      await store.accounts.setDisabled(account.id, sub === 'disable');
+      io.out(`${sub}d user '${account.username}'`);
+      return;
+    }
+    case 'set-password': {
+      const { values, args } = parseCommand('user set-password', argv, { 'password-stdin': { type: 'boolean' } }, ['username']);
+      if (!values['password-stdin']) throw new UsageError('user set-password: pipe the new password in with --password-stdin');
+      const account = await findAccountOrFail(store, 'user set-password', args[0]!);
+      const password = await io.readStdin();
+      const problem = checkPasswordRules(password);
+      if (problem) throw new InvalidInputError([`password: ${problem}`]);
+      await store.accounts.setPasswordHash(account.id, await hashPassword(password));
+      io.out(`set a new password for '${account.username}'`);
+      return;
+    }
+    default:
+      throw new UsageError(sub ? `user: unknown command '${sub}'` : 'user: which command?');
+  }
+}

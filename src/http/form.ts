@@ -1,0 +1,30 @@
+// Reads an application/x-www-form-urlencoded body with a size limit. oidc-provider parses
+// its own routes; this is for Twofold's pages.
+import type { Context } from 'koa';
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const limit = 16 * 1024;
+
+export async function readForm(ctx: Context): Promise<Record<string, string>> {
+  if (!ctx.is('application/x-www-form-urlencoded')) {
+    throw new HttpError(415, 'This page only accepts form submissions.');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, 'The form is too large.');
+    chunks.push(chunk);
+  }
+  const fields: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+    fields[key] ??= value;
+  }
+  return fields;
+}

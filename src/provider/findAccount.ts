@@ -1,0 +1,32 @@
+// Accounts as oidc-provider sees them, and the claims each scope releases.
+import type { FindAccount } from 'oidc-provider';
+import type { AccountStore } from '../store/types.js';
+
+export const claimsByScope = {
+  openid: ['sub', 'acr', 'amr', 'auth_time'],
+  profile: ['name', 'preferred_username'],
+  email: ['email'],
+  phone: ['phone_number'],
+  groups: ['groups'],
+};
+
+export function findAccountIn(accounts: AccountStore): FindAccount {
+  return async (_ctx, sub) => {
+    const account = await accounts.findById(sub);
+    // A disabled account stops working everywhere: userinfo, refresh and new sign-ins.
+    if (!account || account.disabled) return undefined;
+    return {
+      accountId: account.id,
+      async claims() {
+        return {
+          sub: account.id,
+          preferred_username: account.username,
+          ...(account.displayName ? { name: account.displayName } : {}),
+          ...(account.email ? { email: account.email } : {}),
+          ...(account.phone ? { phone_number: account.phone } : {}),
+          groups: account.groups,
+        };
+      },
+    };
+  };
+}

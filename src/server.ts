@@ -1,0 +1,48 @@
+// Starts the ready identity provider: configuration, keys, store, app, listener.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Provider from 'oidc-provider';
+import { createApp } from './app.js';
+import { seedDemo } from './demo/seed.js';
+import { openRuntime, type Runtime, type RuntimeSources } from './runtime.js';
+
+export interface RunningTwofold extends Runtime {
+  issuer: string;
+  server: Server;
+  provider: Provider;
+  close(): Promise<void>;
+}
+
+export async function startTwofold(sources: RuntimeSources = {}): Promise<RunningTwofold> {
+  const runtime = openRuntime(sources);
+  const { config, store, log } = runtime;
+  const server = createServer();
+  try {
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(config.port, config.host, done);
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const issuer = config.issuer ?? `http://localhost:${(server.address() as AddressInfo).port}`;
+  if (config.demo) await seedDemo(store, issuer, log);
+  const { app, provider } = createApp({ ...runtime, issuer });
+  server.on('request', app.callback());
+  const sweeper = setInterval(() => store.sweep().catch((error) => log.warn('sweep failed', { error: String(error) })), 10 * 60 * 1000);
+  sweeper.unref();
+
+  return {
+    ...runtime,
+    issuer,
+    server,
+    provider,
+    async close() {
+      clearInterval(sweeper);
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// The `twofold` command: every command validates its input, says what is wrong, and
+// leaves nothing half-written.
+import { rmSync } from 'node:fs';
+import { twofold } from '../helpers/cli.js';
+import { tempDir } from '../helpers/server.js';
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = tempDir();
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const userList = async () => (await twofold(dataDir, ['user', 'list'])).out;
+const clientList = async () => (await twofold(dataDir, ['client', 'list'])).out;
+
+describe('twofold user', () => {
+  test('adds a user from stdin, lists, disables, enables and sets a new password', async () => {
+    const added = await twofold(dataDir, ['user', 'add', 'Alice', '--password-stdin', '--name', 'Alice Liddell', '--email', 'alice@example.com', '--phone', '+1 555 444 5555', '--group', 'staff', '--group', 'admins'], 'correct horse battery\n');
+    expect(added).toMatchObject({ code: 0, err: [] });
+    expect(added.out[0]).toMatch(/^added user 'alice' \(id [0-9a-f-]{36}\)$/);
+    expect(await userList()).toEqual([
+      'USERNAME  NAME           EMAIL              GROUPS        STATUS',
+      'alice     Alice Liddell  alice@example.com  admins,staff  active',
+    ]);
+    expect(await twofold(dataDir, ['user', 'disable', 'ALICE'])).toMatchObject({ code: 0, out: ["disabled user 'alice'"] });
+    expect((await userList())[1]).toMatch(/disabled$/);
+    expect(await twofold(dataDir, ['user', 'enable', 'alice'])).toMatchObject({ code: 0, out: ["enabled user 'alice'"] });
+    expect(await twofold(dataDir, ['user', 'set-password', 'alice', '--password-stdin'], 'another good password\n')).toMatchObject({ code: 0 });
+  });
+
+  test('--password works but warns that it is visible to others', async () => {
+    const added = await twofold(dataDir, ['user', 'add', 'bob', '--password', 'correct horse battery']);
+    expect(added.code).toBe(0);
+    expect(added.err).toEqual(['warning: --password is visible to other users of this machine; prefer --password-stdin']);
+  });
+
+  test('refuses bad fields, all named at once, and writes nothing', async () => {
+    const refused = await twofold(dataDir, ['user', 'add', 'bad name!', '--email', 'not-an-email', '--phone', '555-1234', '--group', 'ok', '--group', 'no spaces', '--password-stdin'], 'short');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toEqual([
+      'error: username: must be 1 to 64 characters: letters, digits and . _ @ + - (starting with a letter or digit)',
+      'error: email: must be an email address such as alice@example.com',
+      'error: phone: must be an international number starting with + and the country code, such as +1 555 444 5555',
+      'error: groups 2: must be 1 to 64 characters: letters, digits and . _ -',
+      'error: password: a password must have at least 8 characters',
+    ]);
+    expect(await userList()).toEqual(['no users']);
+  });
+
+  test('refuses a duplicate username in any case and keeps the first account', async () => {
+    await twofold(dataDir, ['user', 'add', 'alice', '--password-stdin', '--name', 'First'], 'correct horse battery');
+    const duplicate = await twofold(dataDir, ['user', 'add', 'ALICE', '--password-stdin', '--name', 'Second'], 'correct horse battery');
+    expect(duplicate).toMatchObject({ code: 1, err: ["error: account 'alice' already exists"] });
+    expect((await userList()).slice(1)).toEqual([expect.stringMatching(/^alice +First /)]);
+  });
+
+  test('says exactly what is wrong with the command line', async () => {
+    expect(await twofold(dataDir, ['user', 'add', 'carol'])).toMatchObject({ code: 2, err: expect.arrayContaining(['error: user add: a password is required: pipe it in with --password-stdin']) });
+    expect((await twofold(dataDir, ['user', 'add', 'carol', '--pasword-stdin'])).err[0]).toBe("error: user add: Unknown option '--pasword-stdin'");
+    expect((await twofold(dataDir, ['user', 'disable'])).err[0]).toBe('error: user disable: expects <username>, got none');
+    expect((await twofold(dataDir, ['user', 'disable', 'nobody'])).err).toEqual(["error: user disable: there is no user 'nobody'"]);
+    expect((await twofold(dataDir, ['user', 'set-password', 'nobody', '--password-stdin'], 'long enough pw')).err).toEqual(["error: user set-password: there is no user 'nobody'"]);
+    expect((await twofold(dataDir, ['frobnicate'])).err[0]).toBe("error: unknown command 'frobnicate'");
+  });
+});
+
+describe('twofold client', () => {
+  test('adds a confidential client with a generated secret shown once, and a public one without', async () => {
+    const added = await twofold(dataDir, ['client', 'add', 'web', '--redirect-uri', 'https://app.example.com/cb', '--name', 'Web App', '--first-party']);
+    expect(added.code).toBe(0);
+    expect(added.out[0]).toBe("added confidential client 'web'");
+    expect(added.out[1]).toMatch(/^client secret: [A-Za-z0-9_-]{43}$/);
+    const spa = await twofold(dataDir, ['client', 'add', 'spa', '--public', '--redirect-uri', 'http://localhost:5173/cb', '--redirect-uri', 'com.example.app:/callback']);
+    expect(spa.out).toEqual(["added public client 'spa'"]);
+    expect(await clientList()).toEqual([
+      'CLIENT_ID  NAME     TYPE          FIRST_PARTY  REDIRECT_URIS',
+      'spa                 public        no           http://localhost:5173/cb com.example.app:/callback',
+      'web        Web App  confidential  yes          https://app.example.com/cb',
+    ]);
+    expect(await twofold(dataDir, ['client', 'remove', 'spa'])).toMatchObject({ code: 0, out: ["removed client 'spa'"] });
+    expect(await twofold(dataDir, ['client', 'remove', 'spa'])).toMatchObject({ code: 1, err: ["error: client remove: there is no client 'spa'"] });
+  });
+
+  test('takes a given secret from stdin, and refuses a short one', async () => {
+    expect((await twofold(dataDir, ['client', 'add', 'api', '--secret-stdin', '--redirect-uri', 'https://api.example.com/cb'], 'x'.repeat(40))).out).toEqual(["added confidential client 'api'"]);
+    expect((await twofold(dataDir, ['client', 'add', 'api2', '--secret-stdin', '--redirect-uri', 'https://api.example.com/cb'], 'short')).err).toEqual(['error: secret: must have at least 32 characters']);
+  });
+
+  test.each([
+    [['client', 'add', 'web'], 'error: redirect URI: at least one redirect URI is required (--redirect-uri)'],
+    [['client', 'add', 'web', '--redirect-uri', 'http://app.example.com/cb'], 'error: redirect URI 1: must be an absolute https URL without a fragment (http is allowed only for localhost; native apps may use a reverse-domain scheme such as com.example.app:/callback)'],
+    [['client', 'add', 'web', '--redirect-uri', 'https://ok.example.com/cb', '--redirect-uri', 'https://app.example.com/cb#frag'], 'error: redirect URI 2: must be an absolute https URL without a fragment (http is allowed only for localhost; native apps may use a reverse-domain scheme such as com.example.app:/callback)'],
+    [['client', 'add', 'web', '--redirect-uri', 'not a url'], 'error: redirect URI 1: must be an absolute https URL without a fragment (http is allowed only for localhost; native apps may use a reverse-domain scheme such as com.example.app:/callback)'],
+    [['client', 'add', 'has.dot', '--redirect-uri', 'https://app.example.com/cb'], 'error: clientId: must be 1 to 64 characters: letters, digits, _ and -'],
+    [['client', 'add', 'web', '--public', '--secret', 'x'.repeat(40), '--redirect-uri', 'https://app.example.com/cb'], 'error: secret: a public client has no secret: drop the secret or --public'],
+  ])('refuses a malformed registration %j and writes nothing', async (argv, message) => {
+    const refused = await twofold(dataDir, argv);
+    expect(refused.code).toBe(1);
+    expect(refused.err.filter((line) => line.startsWith('error:'))).toEqual([message]);
+    expect(await clientList()).toEqual(['no clients']);
+  });
+
+  test('refuses a duplicate client id and keeps the first registration', async () => {
+    await twofold(dataDir, ['client', 'add', 'web', '--redirect-uri', 'https://one.example.com/cb']);
+    expect(await twofold(dataDir, ['client', 'add', 'web', '--redirect-uri', 'https://two.example.com/cb'])).toMatchObject({ code: 1, err: ["error: client 'web' already exists"] });
+    expect((await clientList())[1]).toContain('https://one.example.com/cb');
+  });
+
+  test('an unknown flag is a usage error that shows the client commands', async () => {
+    const wrong = await twofold(dataDir, ['client', 'add', 'web', '--redirect', 'https://app.example.com/cb']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err[0]).toBe("error: client add: Unknown option '--redirect'");
+    expect(wrong.err).toContain('usage:');
+    expect(wrong.err.some((line) => line.includes('twofold user'))).toBe(false);
+    expect(await clientList()).toEqual(['no clients']);
+  });
+});
+
+test('a bad configuration is reported before any command runs', async () => {
+  expect(await twofold(dataDir, ['user', 'list'], '', { PORT: 'x' })).toEqual({
+    code: 1, out: [], err: ["error: PORT (option 'port') must be an integer from 0 to 65535 but is 'x'"],
+  });
+});
