@@ -31,6 +31,8 @@ export async function startTestServer(overrides: Partial<Record<OptionName, unkn
     logs,
     async stop({ keepData = false } = {}) {
       await twofold.close();
+      // Let keep-alive sockets pooled by fetch in this process see the close before reuse.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
