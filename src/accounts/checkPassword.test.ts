@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { tempDir } from '../../test/helpers/server.js';
+import { tempDir } from '../../test/helpers/tempDir.js';
 import { createSecretBox } from '../crypto/secretBox.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import { checkPassword } from './checkPassword.js';

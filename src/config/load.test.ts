@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../test/helpers/server.js';
+import { tempDir } from '../../test/helpers/tempDir.js';
 import { silentLogger } from '../log.js';
 import { devKeysFile, generateKeyMaterial, loadKeyMaterial } from './keys.js';
 import { ConfigError, loadConfig, resolveConfig } from './load.js';

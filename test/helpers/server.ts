@@ -1,20 +1,17 @@
 // The real server on a random port with its SQLite store in a fresh temp folder.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { OptionName } from '../../src/config/schema.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { type RunningTwofold, startTwofold } from '../../src/server.js';
+import { tempDir } from './tempDir.js';
+
+export { tempDir };
 
 export interface TestServer extends RunningTwofold {
   dataDir: string;
   /** Log lines written so far (the server logs at debug level into memory). */
   logs: string[];
   stop(options?: { keepData?: boolean }): Promise<void>;
-}
-
-export function tempDir(prefix = 'twofold-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export async function startTestServer(overrides: Partial<Record<OptionName, unknown>> = {}, dataDir = tempDir()): Promise<TestServer> {
