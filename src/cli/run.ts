@@ -1,16 +1,17 @@
 // The `twofold` command: dispatches to a command group and maps failures to exit codes
 // (0 done, 1 refused or failed, 2 the command line itself is wrong).
-import { ConfigError } from '../config/load.js';
+import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime, type Runtime } from '../runtime.js';
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { clientCommand, clientUsage } from './clientCommands.js';
 import { type CliIo, UsageError } from './io.js';
 import { keysCommand, keysUsage } from './keysCommand.js';
+import { policyCommand, policyUsage } from './policyCommands.js';
 import { userCommand, userUsage } from './userCommands.js';
 
-const allUsage = [...userUsage, ...clientUsage, ...keysUsage];
+const allUsage = [...userUsage, ...clientUsage, ...policyUsage, ...keysUsage];
 export const usage = (group?: string) => [
   'usage:',
   ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
@@ -18,7 +19,8 @@ export const usage = (group?: string) => [
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [group, ...rest] = argv;
-  let runtime: ReturnType<typeof openRuntime> | undefined;
+  let runtime: Runtime | undefined;
+  const open = () => (runtime ??= openRuntime({ env: io.env, log: createLogger('error', (line) => io.err(line.trimEnd())) }));
   try {
     if (!group || group === 'help' || group === '--help' || group === '-h') {
       usage().forEach((line) => io.out(line));
@@ -28,9 +30,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await keysCommand(rest, io);
       return 0;
     }
+    if (group === 'policy') return await policyCommand({ runtime: open, config: () => loadConfig({ env: io.env }) }, rest, io);
     if (group !== 'user' && group !== 'client') throw new UsageError(`unknown command '${group}'`);
-    runtime = openRuntime({ env: io.env, log: createLogger('error', (line) => io.err(line.trimEnd())) });
-    await (group === 'user' ? userCommand : clientCommand)(runtime.store, rest, io);
+    await (group === 'user' ? userCommand : clientCommand)(open().store, rest, io);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

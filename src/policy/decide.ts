@@ -32,7 +32,7 @@ function evaluate(when: Conditions, context: DecisionContext): { matched: boolea
   }
   if (when.network) {
     const block = when.network.find((cidr) => cidrContains(cidr, request.ip));
-    check(block !== undefined, `${request.ip} is in ${block?.text}`, `${request.ip} is not in ${when.network.map((c) => c.text).join(', ')}`);
+    check(block !== undefined, `${request.ip} is in ${block?.text}`, `${request.ip || '(no address given)'} is not in ${when.network.map((c) => c.text).join(', ')}`);
   }
   if (when.acr) {
     const asked = request.acr.filter((value) => when.acr!.includes(value));

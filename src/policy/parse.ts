@@ -1,9 +1,10 @@
 // Reads one policy file (YAML) into defaults and rules, reporting every problem with its
 // file and line. Unknown keys are errors: a misspelt condition must not silently match all.
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { type Cidr, parseCidr } from './cidr.js';
 import { type Conditions, methodIds, type MethodId, type Outcome, type Rule } from './types.js';
+import { FileReader, readYaml } from './yamlReader.js';
 
 export interface ParsedPolicyFile {
   defaults?: Partial<Outcome>;
@@ -17,58 +18,6 @@ const choices = {
   strength: ['any', 'phishing-resistant'],
   enrollment: ['required', 'optional'],
 } as const;
-
-class FileReader {
-  readonly problems: string[] = [];
-  readonly lines = new LineCounter();
-  constructor(readonly file: string) {}
-
-  where(node: Node | null | undefined): string {
-    const offset = node?.range?.[0];
-    if (offset === undefined) return this.file;
-    const { line, col } = this.lines.linePos(offset);
-    return `${this.file}:${line}:${col}`;
-  }
-
-  problem(node: Node | null | undefined, message: string) {
-    this.problems.push(`${this.where(node)}: ${message}`);
-  }
-
-  /** A mapping's entries, with unknown keys reported. */
-  entries(map: YAMLMap, allowed: readonly string[], what: string): Map<string, Node | null> {
-    const found = new Map<string, Node | null>();
-    for (const pair of map.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key === undefined || !allowed.includes(key)) {
-        this.problem(pair.key as Node, `${what}: unknown key '${key ?? '?'}' (expected one of: ${allowed.join(', ')})`);
-        continue;
-      }
-      found.set(key, pair.value as Node | null);
-    }
-    return found;
-  }
-
-  strings(node: Node | null | undefined, what: string): string[] | undefined {
-    if (isScalar(node) && typeof node.value === 'string' && node.value.trim()) return [node.value.trim()];
-    if (!isSeq(node) || node.items.length === 0) {
-      this.problem(node, `${what} must be a non-empty list`);
-      return undefined;
-    }
-    const values: string[] = [];
-    for (const item of node.items as (Node | null)[]) {
-      if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') && String(item.value).trim()) values.push(String(item.value).trim());
-      else this.problem(item, `${what}: each entry must be a non-empty text`);
-    }
-    return values.length === node.items.length ? values : undefined;
-  }
-
-  choice<T extends string>(node: Node | null | undefined, allowed: readonly T[], what: string): T | undefined {
-    const value = isScalar(node) ? node.value : undefined;
-    if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-    this.problem(node, `${what} must be one of ${allowed.join(', ')} but is '${isScalar(node) ? String(node.value) : '(not a value)'}'`);
-    return undefined;
-  }
-}
 
 function readOutcome(reader: FileReader, fields: Map<string, Node | null>, what: string): Partial<Outcome> {
   const outcome: Partial<Outcome> = {};
@@ -136,15 +85,11 @@ function readConditions(reader: FileReader, node: Node | null | undefined, what:
   return ok ? conditions : undefined;
 }
 
+export { outcomeKeys };
+
 export function parsePolicyFile(file: string, text: string): { policy?: ParsedPolicyFile; problems: string[] } {
-  const reader = new FileReader(file);
-  const document = parseDocument(text, { lineCounter: reader.lines, uniqueKeys: true });
-  for (const error of document.errors) {
-    const [line, col] = error.linePos ? [error.linePos[0].line, error.linePos[0].col] : [];
-    reader.problems.push(`${file}${line ? `:${line}:${col}` : ''}: ${error.message.split('\n')[0]}`);
-  }
+  const { reader, root } = readYaml(file, text);
   if (reader.problems.length) return { problems: reader.problems };
-  const root = document.contents as Node | null;
   if (!isMap(root)) return { problems: [`${file}: a policy file is a mapping with version, defaults and rules`] };
 
   const top = reader.entries(root, ['version', 'defaults', 'rules'], 'policy');

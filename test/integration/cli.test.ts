@@ -1,6 +1,6 @@
 // The `twofold` command: every command validates its input, says what is wrong, and
 // leaves nothing half-written.
-import { rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { twofold } from '../helpers/cli.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -119,5 +119,58 @@ describe('twofold client', () => {
 test('a bad configuration is reported before any command runs', async () => {
   expect(await twofold(dataDir, ['user', 'list'], '', { PORT: 'x' })).toEqual({
     code: 1, out: [], err: ["error: PORT (option 'port') must be an integer from 0 to 65535 but is 'x'"],
+  });
+});
+
+describe('twofold policy', () => {
+  const examples = 'policies/examples/office-and-contractors';
+
+  test('explain prints the decision, the rule with its place, and why earlier rules did not match', async () => {
+    await twofold(dataDir, ['user', 'add', 'carl', '--group', 'contractors', '--password-stdin'], 'correct horse battery');
+    const explained = await twofold(dataDir, ['policy', 'explain', '--user', 'carl', '--client', 'wiki', '--ip', '198.51.100.7'], '', { TWOFOLD_POLICIES: examples });
+    expect(explained.code).toBe(0);
+    expect(explained.out).toEqual([
+      'decision:    a second factor is required (mfa)',
+      expect.stringMatching(/^rule: {8}contractors \(.*office-and-contractors\/policy\.yaml:25:5\)$/),
+      'methods:     push, webauthn',
+      'strength:    any',
+      'remember:    never',
+      'enrollment:  required',
+      'trace:',
+      "  skip   former employee: user 'carl' is not one of 'mallory'",
+      "  skip   payroll needs a passkey: client 'wiki' is not one of 'payroll'",
+      '  skip   office network: 198.51.100.7 is not in 203.0.113.0/24, 2001:db8:abcd::/48',
+      "  match  contractors: in group 'contractors'",
+    ]);
+    expect(explained.err).toEqual(["note: there is no client 'wiki'; explaining anyway"]);
+  });
+
+  test('explain takes the acr by name and asks about people not yet added by their groups', async () => {
+    const explained = await twofold(dataDir, ['policy', 'explain', '--user', 'newbie', '--group', 'staff', '--client', 'wiki', '--ip', '203.0.113.5', '--acr', 'mfa'], '', { TWOFOLD_POLICIES: examples });
+    expect(explained.out).toContain('floor:       mfa (asked by the application)');
+    expect(explained.out[0]).toBe('decision:    a second factor is required (mfa)');
+    expect(await twofold(dataDir, ['policy', 'explain', '--user', 'newbie', '--client', 'wiki'], '', { TWOFOLD_POLICIES: examples })).toMatchObject({
+      code: 1, err: ["error: policy explain: there is no user 'newbie' (give --group to ask about someone not yet added)"],
+    });
+  });
+
+  test('test runs the expectations and fails, naming the mismatch, when the policy disagrees', async () => {
+    expect(await twofold(dataDir, ['policy', 'test', '--dir', examples])).toMatchObject({ code: 0, out: expect.arrayContaining(['8 passed, 0 failed']) });
+    const copy = `${dataDir}/policies`;
+    cpSync(examples, copy, { recursive: true });
+    writeFileSync(`${copy}/policy.yaml`, readFileSync(`${examples}/policy.yaml`, 'utf8').replace('require: none', 'require: mfa'));
+    const failed = await twofold(dataDir, ['policy', 'test', '--dir', copy]);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toContain('FAIL  staff in the office sign in with a password');
+    expect(failed.out).toContainEqual(expect.stringMatching(/^ {8}expected require "none" but got "mfa" \(rule 'office network', .*expectations\.yaml:\d+:\d+\)$/));
+    expect(failed.out.at(-1)).toBe('6 passed, 2 failed');
+  });
+
+  test('an invalid policy is reported with file and line, and nothing runs', async () => {
+    mkdirSync(`${dataDir}/bad/tests`, { recursive: true });
+    writeFileSync(`${dataDir}/bad/policy.yaml`, 'version: 1\ndefaults:\n  require: sometimes\n');
+    expect(await twofold(dataDir, ['policy', 'test', '--dir', `${dataDir}/bad`])).toEqual({
+      code: 1, out: [], err: [`error: policy: ${dataDir}/bad/policy.yaml:3:12: defaults: require must be one of none, mfa, block but is 'sometimes'`],
+    });
   });
 });
