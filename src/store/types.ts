@@ -73,9 +73,129 @@ export interface OidcPayload {
   [key: string]: unknown;
 }
 
+/** A second-factor method a person set up. */
+export interface Credential {
+  id: string;
+  accountId: string;
+  /** The factor's id (`totp`, `sms`, ...). */
+  method: string;
+  label: string | null;
+  /** The factor's secret (an authenticator seed, a phone number); stored encrypted. */
+  secret: string | null;
+  isDefault: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface NewCredential {
+  accountId: string;
+  method: string;
+  label?: string | null;
+  secret?: string | null;
+  /** A time step or counter already spent while proving the method during setup. */
+  usedStep?: number;
+}
+
+export interface CredentialStore {
+  /** The account's first credential becomes its default. Changes the account's methods version. */
+  add(input: NewCredential): Promise<Credential>;
+  list(accountId: string): Promise<Credential[]>;
+  /** Removes it (another becomes default if it was); false when not found. Changes the methods version. */
+  remove(accountId: string, id: string): Promise<boolean>;
+  setDefault(accountId: string, id: string): Promise<boolean>;
+  /** Claims a one-time time step or counter: true only for the first caller with a step later than any claimed before. */
+  claimStep(id: string, step: number, at: number): Promise<boolean>;
+  /** Changes whenever the account's methods change; remembered devices hold the version they saw. */
+  methodsVersion(accountId: string): Promise<number>;
+}
+
+/** Per-interaction sign-in state (password done, chosen method, a setup in progress). */
+export interface ChallengeStore {
+  put(uid: string, accountId: string, data: Record<string, unknown>, ttlSeconds: number): Promise<void>;
+  get(uid: string): Promise<{ accountId: string; data: Record<string, unknown> } | undefined>;
+  delete(uid: string): Promise<void>;
+}
+
+export interface RegulationState {
+  /** Failures since the last success. */
+  failures: number;
+  /** Locks imposed since the last success; each doubles the next. */
+  locks: number;
+  lockedUntil: number | null;
+  /** Locked until an administrator unlocks. */
+  permanent: boolean;
+}
+
+export const freshRegulationState: RegulationState = { failures: 0, locks: 0, lockedUntil: null, permanent: false };
+
+export interface AttemptStore {
+  get(subject: string): Promise<RegulationState>;
+  /** Replaces the subject's state with `change(current)`, atomically with respect to other updates. */
+  update(subject: string, change: (state: RegulationState) => RegulationState): Promise<RegulationState>;
+  reset(subject: string): Promise<void>;
+  recordAttempt(attempt: { subject: string; network: string; ok: boolean; at: number }): Promise<void>;
+  /** Failed attempts from a network (an IPv4 address or an IPv6 /64) since a time. */
+  failuresFromNetwork(network: string, since: number): Promise<number>;
+}
+
+/** A browser where the person chose "don't ask again": a hashed token in a cookie. */
+export interface RememberedDevice {
+  id: string;
+  accountId: string;
+  tokenHash: string;
+  label: string;
+  createdAt: number;
+  expiresAt: number;
+  methodsVersion: number;
+  lastUsedAt: number | null;
+}
+
+export interface DeviceStore {
+  add(device: Omit<RememberedDevice, 'id' | 'lastUsedAt'>): Promise<RememberedDevice>;
+  findByTokenHash(tokenHash: string): Promise<RememberedDevice | undefined>;
+  list(accountId: string): Promise<RememberedDevice[]>;
+  touch(id: string, at: number): Promise<void>;
+  remove(accountId: string, id: string): Promise<boolean>;
+  removeAll(accountId: string): Promise<number>;
+}
+
+/** "Skip for now" during enrollment holds for the one sign-in session it was chosen in. */
+export interface EnrollmentSkipStore {
+  record(accountId: string, loginTs: number): Promise<void>;
+  matches(accountId: string, loginTs: number): Promise<boolean>;
+}
+
+export interface AuditEvent {
+  at: number;
+  /** What happened: `password`, `mfa.decision`, `mfa.verify`, `mfa.enroll`, `method.remove`, ... */
+  type: string;
+  result: 'ok' | 'fail' | 'info';
+  accountId?: string | null;
+  username?: string | null;
+  clientId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  rule?: string | null;
+  method?: string | null;
+  /** The precise reason, for administrators; never shown to the person. */
+  reason?: string | null;
+}
+
+export interface AuditStore {
+  append(event: AuditEvent): Promise<void>;
+  /** The newest events, oldest first. */
+  tail(options: { accountId?: string; limit: number }): Promise<AuditEvent[]>;
+}
+
 export interface Store {
   accounts: AccountStore;
   clients: ClientStore;
+  credentials: CredentialStore;
+  challenges: ChallengeStore;
+  attempts: AttemptStore;
+  devices: DeviceStore;
+  enrollmentSkips: EnrollmentSkipStore;
+  audit: AuditStore;
   oidc(model: string): OidcAdapter;
   /** Deletes expired records; safe to call at any time. */
   sweep(): Promise<void>;
@@ -93,4 +213,6 @@ export class StoreConflictError extends Error {
 export const sealContext = {
   accountPhone: (accountId: string) => `account.phone:${accountId}`,
   clientSecret: (clientId: string) => `client.secret:${clientId}`,
+  credentialSecret: (credentialId: string) => `credential.secret:${credentialId}`,
+  challenge: (uid: string) => `challenge:${uid}`,
 };

@@ -1,6 +1,6 @@
 // The behaviour every store adapter must have. Run it from a *.test.ts per adapter.
 import type { Store } from '../../src/store/types.js';
-import { StoreConflictError } from '../../src/store/types.js';
+import { freshRegulationState, StoreConflictError } from '../../src/store/types.js';
 
 export interface StoreUnderTest {
   store: Store;
@@ -94,6 +94,142 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       it('keeps the client secret encrypted at rest', async () => {
         await store.clients.create(web);
         expect(await subject.rawContains('a-very-secret-client-secret-value')).toBe(false);
+      });
+    });
+
+    describe('credentials', () => {
+      it('makes the first credential the default and keeps the secret encrypted at rest', async () => {
+        const first = await store.credentials.add({ accountId: 'a1', method: 'totp', label: 'Phone', secret: 'JBSWY3DPEHPK3PXPSECRETSEED' });
+        clock += 1;
+        const second = await store.credentials.add({ accountId: 'a1', method: 'totp', label: 'Tablet', secret: 'OTHERSEED' });
+        expect(first).toMatchObject({ accountId: 'a1', method: 'totp', label: 'Phone', secret: 'JBSWY3DPEHPK3PXPSECRETSEED', isDefault: true, lastUsedAt: null });
+        expect(second.isDefault).toBe(false);
+        expect((await store.credentials.list('a1')).map((c) => c.label)).toEqual(['Phone', 'Tablet']);
+        expect(await store.credentials.list('a2')).toEqual([]);
+        expect(await subject.rawContains('JBSWY3DPEHPK3PXPSECRETSEED')).toBe(false);
+      });
+
+      it('moves the default, and promotes the oldest when the default is removed', async () => {
+        const a = await store.credentials.add({ accountId: 'a1', method: 'totp', label: 'A' });
+        clock += 1;
+        const b = await store.credentials.add({ accountId: 'a1', method: 'totp', label: 'B' });
+        clock += 1;
+        const c = await store.credentials.add({ accountId: 'a1', method: 'totp', label: 'C' });
+        expect(await store.credentials.setDefault('a1', c.id)).toBe(true);
+        expect((await store.credentials.list('a1')).filter((x) => x.isDefault).map((x) => x.label)).toEqual(['C']);
+        expect(await store.credentials.setDefault('other-account', a.id)).toBe(false);
+        expect(await store.credentials.remove('a1', c.id)).toBe(true);
+        expect((await store.credentials.list('a1')).map((x) => [x.label, x.isDefault])).toEqual([['A', true], ['B', false]]);
+        expect(await store.credentials.remove('other-account', b.id)).toBe(false);
+        expect(await store.credentials.remove('a1', c.id)).toBe(false);
+      });
+
+      it('changes the methods version when methods are added or removed, not when the default moves', async () => {
+        expect(await store.credentials.methodsVersion('a1')).toBe(0);
+        const a = await store.credentials.add({ accountId: 'a1', method: 'totp' });
+        const b = await store.credentials.add({ accountId: 'a1', method: 'totp' });
+        const afterAdd = await store.credentials.methodsVersion('a1');
+        expect(afterAdd).toBeGreaterThan(0);
+        await store.credentials.setDefault('a1', b.id);
+        expect(await store.credentials.methodsVersion('a1')).toBe(afterAdd);
+        await store.credentials.remove('a1', a.id);
+        expect(await store.credentials.methodsVersion('a1')).toBeGreaterThan(afterAdd);
+      });
+
+      it('lets a step be claimed once, only moving forward, and only once when claims race', async () => {
+        const credential = await store.credentials.add({ accountId: 'a1', method: 'totp', usedStep: 100 });
+        expect(await store.credentials.claimStep(credential.id, 100, clock)).toBe(false);
+        expect(await store.credentials.claimStep(credential.id, 101, clock)).toBe(true);
+        expect(await store.credentials.claimStep(credential.id, 101, clock)).toBe(false);
+        expect(await store.credentials.claimStep(credential.id, 99, clock)).toBe(false);
+        const racing = await Promise.all(Array.from({ length: 10 }, () => store.credentials.claimStep(credential.id, 102, clock)));
+        expect(racing.filter(Boolean)).toHaveLength(1);
+        expect((await store.credentials.list('a1'))[0]!.lastUsedAt).toBe(clock);
+      });
+    });
+
+    describe('challenges', () => {
+      it('keeps per-interaction state encrypted until it expires or is deleted', async () => {
+        await store.challenges.put('uid-1', 'a1', { method: 'totp', pendingSecret: 'PENDINGSEEDVALUE' }, 60);
+        expect(await store.challenges.get('uid-1')).toEqual({ accountId: 'a1', data: { method: 'totp', pendingSecret: 'PENDINGSEEDVALUE' } });
+        expect(await subject.rawContains('PENDINGSEEDVALUE')).toBe(false);
+        await store.challenges.put('uid-1', 'a1', { method: 'sms' }, 60);
+        expect((await store.challenges.get('uid-1'))?.data).toEqual({ method: 'sms' });
+        clock += 61_000;
+        expect(await store.challenges.get('uid-1')).toBeUndefined();
+        await store.challenges.put('uid-2', 'a1', {}, 60);
+        await store.challenges.delete('uid-2');
+        expect(await store.challenges.get('uid-2')).toBeUndefined();
+      });
+    });
+
+    describe('attempts', () => {
+      it('starts fresh, applies updates atomically even when they race, and resets', async () => {
+        expect(await store.attempts.get('mfa:a1')).toEqual(freshRegulationState);
+        await Promise.all(Array.from({ length: 20 }, () => store.attempts.update('mfa:a1', (s) => ({ ...s, failures: s.failures + 1 }))));
+        expect((await store.attempts.get('mfa:a1')).failures).toBe(20);
+        const locked = await store.attempts.update('mfa:a1', (s) => ({ ...s, locks: 1, lockedUntil: 123, permanent: true }));
+        expect(locked).toEqual({ failures: 20, locks: 1, lockedUntil: 123, permanent: true });
+        expect(await store.attempts.get('mfa:a1')).toEqual(locked);
+        await store.attempts.reset('mfa:a1');
+        expect(await store.attempts.get('mfa:a1')).toEqual(freshRegulationState);
+      });
+
+      it('counts failed attempts from a network within a window', async () => {
+        await store.attempts.recordAttempt({ subject: 'mfa:a1', network: '198.51.100.7', ok: false, at: clock - 20_000 });
+        await store.attempts.recordAttempt({ subject: 'mfa:a2', network: '198.51.100.7', ok: false, at: clock - 5_000 });
+        await store.attempts.recordAttempt({ subject: 'mfa:a2', network: '198.51.100.7', ok: true, at: clock - 4_000 });
+        await store.attempts.recordAttempt({ subject: 'mfa:a3', network: '2001:db8:1:2::/64', ok: false, at: clock });
+        expect(await store.attempts.failuresFromNetwork('198.51.100.7', clock - 30_000)).toBe(2);
+        expect(await store.attempts.failuresFromNetwork('198.51.100.7', clock - 10_000)).toBe(1);
+        expect(await store.attempts.failuresFromNetwork('2001:db8:1:2::/64', clock - 1)).toBe(1);
+      });
+    });
+
+    describe('remembered devices', () => {
+      it('finds a device by its token hash until it expires, lists, touches and removes', async () => {
+        const device = await store.devices.add({ accountId: 'a1', tokenHash: 'hash-1', label: 'Chrome on Linux', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 3 });
+        await store.devices.add({ accountId: 'a1', tokenHash: 'hash-2', label: 'Firefox', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 3 });
+        expect(await store.devices.findByTokenHash('hash-1')).toEqual(device);
+        await store.devices.touch(device.id, clock + 5);
+        expect((await store.devices.findByTokenHash('hash-1'))?.lastUsedAt).toBe(clock + 5);
+        expect((await store.devices.list('a1')).map((d) => d.label)).toEqual(['Chrome on Linux', 'Firefox']);
+        expect(await store.devices.remove('someone-else', device.id)).toBe(false);
+        expect(await store.devices.remove('a1', device.id)).toBe(true);
+        expect(await store.devices.findByTokenHash('hash-1')).toBeUndefined();
+        clock += 60_000;
+        expect(await store.devices.findByTokenHash('hash-2')).toBeUndefined();
+        expect(await store.devices.list('a1')).toEqual([]);
+      });
+
+      it('forgets every device of an account at once', async () => {
+        await store.devices.add({ accountId: 'a1', tokenHash: 'h1', label: 'x', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
+        await store.devices.add({ accountId: 'a1', tokenHash: 'h2', label: 'y', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
+        await store.devices.add({ accountId: 'a2', tokenHash: 'h3', label: 'z', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
+        expect(await store.devices.removeAll('a1')).toBe(2);
+        expect(await store.devices.findByTokenHash('h3')).toBeDefined();
+      });
+    });
+
+    describe('enrollment skips', () => {
+      it('holds for the sign-in it was made in only', async () => {
+        expect(await store.enrollmentSkips.matches('a1', 1000)).toBe(false);
+        await store.enrollmentSkips.record('a1', 1000);
+        expect(await store.enrollmentSkips.matches('a1', 1000)).toBe(true);
+        expect(await store.enrollmentSkips.matches('a1', 2000)).toBe(false);
+        await store.enrollmentSkips.record('a1', 2000);
+        expect(await store.enrollmentSkips.matches('a1', 1000)).toBe(false);
+      });
+    });
+
+    describe('audit', () => {
+      it('appends events and returns the newest, oldest first, for everyone or one account', async () => {
+        for (let i = 1; i <= 5; i++) {
+          await store.audit.append({ at: clock + i, type: 'mfa.verify', result: i % 2 ? 'fail' : 'ok', accountId: i < 4 ? 'a1' : 'a2', username: 'alice', clientId: 'wiki', ip: '198.51.100.7', userAgent: 'test', rule: 'defaults', method: 'totp', reason: `attempt ${i}` });
+        }
+        expect((await store.audit.tail({ limit: 3 })).map((e) => e.reason)).toEqual(['attempt 3', 'attempt 4', 'attempt 5']);
+        expect((await store.audit.tail({ accountId: 'a1', limit: 10 })).map((e) => e.reason)).toEqual(['attempt 1', 'attempt 2', 'attempt 3']);
+        expect((await store.audit.tail({ limit: 1 }))[0]).toEqual({ at: clock + 5, type: 'mfa.verify', result: 'fail', accountId: 'a2', username: 'alice', clientId: 'wiki', ip: '198.51.100.7', userAgent: 'test', rule: 'defaults', method: 'totp', reason: 'attempt 5' });
       });
     });
 

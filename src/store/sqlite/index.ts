@@ -2,7 +2,12 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import type { Store } from '../types.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteAttempts } from './attempts.js';
+import { sqliteAudit } from './audit.js';
+import { sqliteChallenges } from './challenges.js';
 import { sqliteClients } from './clients.js';
+import { sqliteCredentials } from './credentials.js';
+import { sqliteDevices, sqliteEnrollmentSkips } from './devices.js';
 import { openDatabase } from './database.js';
 import { sqliteOidcAdapters } from './oidcAdapter.js';
 
@@ -14,14 +19,27 @@ export interface SqliteStoreOptions {
 
 export function openSqliteStore({ file, box, now = Date.now }: SqliteStoreOptions): Store & { file: string } {
   const db = openDatabase(file);
-  const sweep = db.prepare('DELETE FROM oidc_payloads WHERE expires_at <= ?');
+  const sweeps = [
+    db.prepare('DELETE FROM oidc_payloads WHERE expires_at <= @now'),
+    db.prepare('DELETE FROM challenges WHERE expires_at <= @now'),
+    db.prepare('DELETE FROM remembered_devices WHERE expires_at <= @now'),
+    // Attempts only feed the per-network window; a day is far longer than any window.
+    db.prepare('DELETE FROM attempts WHERE at <= @now - 86400000'),
+  ];
   return {
     file,
     accounts: sqliteAccounts(db, box, now),
     clients: sqliteClients(db, box),
+    credentials: sqliteCredentials(db, box, now),
+    challenges: sqliteChallenges(db, box, now),
+    attempts: sqliteAttempts(db),
+    devices: sqliteDevices(db, now),
+    enrollmentSkips: sqliteEnrollmentSkips(db),
+    audit: sqliteAudit(db),
     oidc: sqliteOidcAdapters(db, now),
     async sweep() {
-      sweep.run(now());
+      const at = now();
+      for (const sweep of sweeps) sweep.run({ now: at });
     },
     async close() {
       db.close();

@@ -53,4 +53,71 @@ export const migrations: Migration[] = [
       CREATE INDEX oidc_payloads_expiry ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'second factors: credentials, sign-in state, regulation, remembered devices, audit',
+    sql: `
+      -- No foreign key to accounts: as a plugin, Twofold keeps factors for accounts it does not store.
+      CREATE TABLE credentials (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        method TEXT NOT NULL,
+        label TEXT,
+        secret_sealed TEXT,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        last_step INTEGER,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE INDEX credentials_account ON credentials (account_id);
+      CREATE TABLE methods_versions (account_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE challenges (
+        uid TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        data_sealed TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE regulation (
+        subject TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locks INTEGER NOT NULL,
+        locked_until INTEGER,
+        permanent INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE attempts (
+        subject TEXT NOT NULL,
+        network TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX attempts_network ON attempts (network, at) WHERE ok = 0;
+      CREATE TABLE remembered_devices (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        methods_version INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE INDEX remembered_devices_account ON remembered_devices (account_id);
+      CREATE TABLE enrollment_skips (account_id TEXT PRIMARY KEY, login_ts INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        result TEXT NOT NULL,
+        account_id TEXT,
+        username TEXT,
+        client_id TEXT,
+        ip TEXT,
+        user_agent TEXT,
+        rule TEXT,
+        method TEXT,
+        reason TEXT
+      );
+      CREATE INDEX audit_account ON audit (account_id, id);
+    `,
+  },
 ];

@@ -1,0 +1,42 @@
+import { type AttemptStore, freshRegulationState, type RegulationState } from '../types.js';
+import type { Db } from './database.js';
+
+interface RegulationRow {
+  failures: number;
+  locks: number;
+  locked_until: number | null;
+  permanent: number;
+}
+
+export function sqliteAttempts(db: Db): AttemptStore {
+  const select = db.prepare('SELECT failures, locks, locked_until, permanent FROM regulation WHERE subject = ?');
+  const read = (subject: string): RegulationState => {
+    const row = select.get(subject) as RegulationRow | undefined;
+    return row ? { failures: row.failures, locks: row.locks, lockedUntil: row.locked_until, permanent: row.permanent === 1 } : { ...freshRegulationState };
+  };
+  const write = db.prepare(`INSERT INTO regulation (subject, failures, locks, locked_until, permanent) VALUES (@subject, @failures, @locks, @lockedUntil, @permanent)
+    ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, locks = excluded.locks, locked_until = excluded.locked_until, permanent = excluded.permanent`);
+  // better-sqlite3 transactions are synchronous, so read-change-write happens as one step.
+  const update = db.transaction((subject: string, change: (state: RegulationState) => RegulationState) => {
+    const next = change(read(subject));
+    write.run({ subject, ...next, permanent: next.permanent ? 1 : 0 });
+    return next;
+  });
+  return {
+    async get(subject) {
+      return read(subject);
+    },
+    async update(subject, change) {
+      return update.immediate(subject, change);
+    },
+    async reset(subject) {
+      db.prepare('DELETE FROM regulation WHERE subject = ?').run(subject);
+    },
+    async recordAttempt({ subject, network, ok, at }) {
+      db.prepare('INSERT INTO attempts (subject, network, ok, at) VALUES (?, ?, ?, ?)').run(subject, network, ok ? 1 : 0, at);
+    },
+    async failuresFromNetwork(network, since) {
+      return (db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE network = ? AND ok = 0 AND at > ?').get(network, since) as { n: number }).n;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { AuditEvent, AuditStore } from '../types.js';
+import type { Db } from './database.js';
+
+const columns = ['at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason'] as const;
+
+interface AuditRow {
+  at: number;
+  type: string;
+  result: AuditEvent['result'];
+  account_id: string | null;
+  username: string | null;
+  client_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  rule: string | null;
+  method: string | null;
+  reason: string | null;
+}
+
+export function sqliteAudit(db: Db): AuditStore {
+  const insert = db.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+  return {
+    async append(event) {
+      insert.run({
+        at: event.at, type: event.type, result: event.result, account_id: event.accountId ?? null, username: event.username ?? null,
+        client_id: event.clientId ?? null, ip: event.ip ?? null, user_agent: event.userAgent ?? null, rule: event.rule ?? null,
+        method: event.method ?? null, reason: event.reason ?? null,
+      });
+    },
+    async tail({ accountId, limit }) {
+      const rows = (accountId
+        ? db.prepare('SELECT * FROM audit WHERE account_id = ? ORDER BY id DESC LIMIT ?').all(accountId, limit)
+        : db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)) as AuditRow[];
+      return rows.reverse().map((row) => ({
+        at: row.at, type: row.type, result: row.result, accountId: row.account_id, username: row.username, clientId: row.client_id,
+        ip: row.ip, userAgent: row.user_agent, rule: row.rule, method: row.method, reason: row.reason,
+      }));
+    },
+  };
+}
