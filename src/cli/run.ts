@@ -5,13 +5,14 @@ import { createLogger } from '../log.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
+import { auditCommand, auditUsage } from './auditCommand.js';
 import { clientCommand, clientUsage } from './clientCommands.js';
 import { type CliIo, UsageError } from './io.js';
 import { keysCommand, keysUsage } from './keysCommand.js';
 import { policyCommand, policyUsage } from './policyCommands.js';
 import { userCommand, userUsage } from './userCommands.js';
 
-const allUsage = [...userUsage, ...clientUsage, ...policyUsage, ...keysUsage];
+const allUsage = [...userUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage];
 export const usage = (group?: string) => [
   'usage:',
   ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
@@ -31,8 +32,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (group === 'policy') return await policyCommand({ runtime: open, config: () => loadConfig({ env: io.env }) }, rest, io);
-    if (group !== 'user' && group !== 'client') throw new UsageError(`unknown command '${group}'`);
-    await (group === 'user' ? userCommand : clientCommand)(open().store, rest, io);
+    const commands = { user: userCommand, client: clientCommand, audit: auditCommand };
+    if (!(group in commands)) throw new UsageError(`unknown command '${group}'`);
+    await commands[group as keyof typeof commands](open().store, rest, io);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,6 +1,7 @@
 import { createAccount } from '../accounts/createAccount.js';
 import { checkPasswordRules, hashPassword } from '../accounts/password.js';
 import { normalizeUsername } from '../accounts/validate.js';
+import { createRegulator, defaultRegulationRules } from '../regulation/regulator.js';
 import type { Store } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { parseCommand } from './args.js';
@@ -12,6 +13,7 @@ export const userUsage = [
   'twofold user disable <username>',
   'twofold user enable <username>',
   'twofold user set-password <username> --password-stdin',
+  'twofold user unlock <username>',
 ];
 
 async function readPassword(command: string, values: { password?: string; 'password-stdin'?: boolean }, io: CliIo): Promise<string> {
@@ -70,6 +72,14 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
       if (problem) throw new InvalidInputError([`password: ${problem}`]);
       await store.accounts.setPasswordHash(account.id, await hashPassword(password));
       io.out(`set a new password for '${account.username}'`);
+      return;
+    }
+    case 'unlock': {
+      const { args } = parseCommand('user unlock', argv, {}, ['username']);
+      const account = await findAccountOrFail(store, 'user unlock', args[0]!);
+      const regulator = createRegulator(store.attempts, defaultRegulationRules, Date.now);
+      await Promise.all([regulator.unlock('mfa', account.id), regulator.unlock('password', account.id)]);
+      io.out(`unlocked '${account.username}': sign-in attempts start counting afresh`);
       return;
     }
     default:

@@ -132,6 +132,41 @@ export const optionSpecs = {
     schema: duration,
     default: 86400,
   }),
+  lockoutThreshold: option({
+    env: 'TWOFOLD_LOCKOUT_THRESHOLD',
+    description: 'Consecutive failed attempts (second factor or password) that lock the account for a while; each further multiple locks again for twice as long.',
+    expects: 'an integer from 3 to 100',
+    schema: z.coerce.number().int().min(3).max(100),
+    default: 10,
+  }),
+  lockoutDuration: option({
+    env: 'TWOFOLD_LOCKOUT_DURATION',
+    description: 'How long the first lock lasts.',
+    expects: "a duration such as '15m'",
+    schema: duration,
+    default: 900,
+  }),
+  lockoutPermanentAfter: option({
+    env: 'TWOFOLD_LOCKOUT_PERMANENT_AFTER',
+    description: 'Consecutive failed second-factor attempts after which only an administrator can unlock (`twofold user unlock`). Passwords never lock for good.',
+    expects: 'an integer of at least 10',
+    schema: z.coerce.number().int().min(10),
+    default: 100,
+  }),
+  networkFailureLimit: option({
+    env: 'TWOFOLD_NETWORK_FAILURE_LIMIT',
+    description: 'Failed attempts from one network (an IPv4 address or IPv6 /64) within the window, across all accounts, before it is refused.',
+    expects: 'an integer of at least 10',
+    schema: z.coerce.number().int().min(10),
+    default: 100,
+  }),
+  networkFailureWindow: option({
+    env: 'TWOFOLD_NETWORK_FAILURE_WINDOW',
+    description: 'The window for the network limit.',
+    expects: "a duration such as '15m'",
+    schema: duration,
+    default: 900,
+  }),
   acrPhishingResistant: option({
     env: 'TWOFOLD_ACR_PHISHING_RESISTANT',
     description: 'The acr value announced for phishing-resistant sign-in (passkey or security key).',
@@ -159,5 +194,10 @@ export interface Config {
   logLevel: LogLevel;
   demo: boolean;
   sessionTtl: number;
+  lockoutThreshold: number;
+  lockoutDuration: number;
+  lockoutPermanentAfter: number;
+  networkFailureLimit: number;
+  networkFailureWindow: number;
   acrPhishingResistant: string;
 }

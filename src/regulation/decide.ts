@@ -1,0 +1,40 @@
+// Brute-force regulation as plain calculations over a subject's recorded state.
+// An attempt is counted when it starts (before the code is checked), so a burst of
+// parallel guesses cannot get past the threshold; a success clears the count.
+import { freshRegulationState, type RegulationState } from '../store/types.js';
+
+export interface LockoutRules {
+  /** Consecutive failures that lock; every further multiple locks again, for twice as long. */
+  threshold: number;
+  /** Seconds the first lock lasts. */
+  lockSeconds: number;
+  /** Consecutive failures after which only an administrator can unlock (null: never). */
+  permanentAfter: number | null;
+  /** Longest a doubled lock may last, in seconds. */
+  maxLockSeconds: number;
+}
+
+export type Gate = { allowed: true } | { allowed: false; until: number | null };
+
+export function gate(state: RegulationState, now: number): Gate {
+  if (state.permanent) return { allowed: false, until: null };
+  if (state.lockedUntil !== null && state.lockedUntil > now) return { allowed: false, until: state.lockedUntil };
+  return { allowed: true };
+}
+
+/** The state once an attempt starts; it stays counted as a failure unless a success follows. */
+export function startAttempt(state: RegulationState, now: number, rules: LockoutRules): RegulationState {
+  if (!gate(state, now).allowed) return state;
+  const failures = state.failures + 1;
+  if (rules.permanentAfter !== null && failures >= rules.permanentAfter) {
+    return { failures, locks: state.locks + 1, lockedUntil: null, permanent: true };
+  }
+  if (failures % rules.threshold !== 0) return { ...state, failures };
+  const locks = state.locks + 1;
+  const seconds = Math.min(rules.lockSeconds * 2 ** (locks - 1), rules.maxLockSeconds);
+  return { failures, locks, lockedUntil: now + seconds * 1000, permanent: false };
+}
+
+export function afterSuccess(): RegulationState {
+  return { ...freshRegulationState };
+}

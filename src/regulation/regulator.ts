@@ -1,0 +1,85 @@
+// Every factor's attempts go through here: per-account lockouts and per-network limits,
+// recorded in the store so all nodes agree.
+import type { AttemptStore } from '../store/types.js';
+import { afterSuccess, type LockoutRules, startAttempt } from './decide.js';
+import { networkOf } from './network.js';
+
+export type AttemptKind = 'password' | 'mfa';
+
+export interface RegulationRules {
+  mfa: LockoutRules;
+  password: LockoutRules;
+  /** Failed attempts from one network within the window before it is refused. */
+  networkFailures: number;
+  networkWindowSeconds: number;
+}
+
+export const defaultRegulationRules: RegulationRules = {
+  mfa: { threshold: 10, lockSeconds: 15 * 60, permanentAfter: 100, maxLockSeconds: 7 * 86400 },
+  // Passwords lock for a while but never for good: anyone who knows a username could
+  // otherwise lock its owner out for good.
+  password: { threshold: 10, lockSeconds: 15 * 60, permanentAfter: null, maxLockSeconds: 86400 },
+  networkFailures: 100,
+  networkWindowSeconds: 15 * 60,
+};
+
+/** The rules a deployment configured; the password lock never becomes permanent. */
+export function regulationRulesFrom(config: { lockoutThreshold: number; lockoutDuration: number; lockoutPermanentAfter: number; networkFailureLimit: number; networkFailureWindow: number }): RegulationRules {
+  const lock = { threshold: config.lockoutThreshold, lockSeconds: config.lockoutDuration };
+  return {
+    mfa: { ...defaultRegulationRules.mfa, ...lock, permanentAfter: config.lockoutPermanentAfter },
+    password: { ...defaultRegulationRules.password, ...lock },
+    networkFailures: config.networkFailureLimit,
+    networkWindowSeconds: config.networkFailureWindow,
+  };
+}
+
+export type Refusal = { refused: 'locked'; until: number | null } | { refused: 'network' };
+
+export interface Attempt {
+  /** Undefined when the attempt may go ahead; then call `succeeded` or `failed`. */
+  refusal?: Refusal;
+  succeeded(): Promise<void>;
+  failed(): Promise<void>;
+}
+
+export interface Regulator {
+  begin(kind: AttemptKind, accountId: string, ip: string): Promise<Attempt>;
+  unlock(kind: AttemptKind, accountId: string): Promise<void>;
+  status(kind: AttemptKind, accountId: string): ReturnType<AttemptStore['get']>;
+}
+
+export function createRegulator(store: AttemptStore, rules: RegulationRules, now: () => number): Regulator {
+  const subject = (kind: AttemptKind, accountId: string) => `${kind}:${accountId}`;
+  return {
+    async begin(kind, accountId, ip) {
+      const key = subject(kind, accountId);
+      const network = networkOf(ip);
+      const at = now();
+      const record = (ok: boolean) => store.recordAttempt({ subject: key, network, ok, at: now() });
+      const noop = { succeeded: async () => {}, failed: async () => {} };
+
+      if ((await store.failuresFromNetwork(network, at - rules.networkWindowSeconds * 1000)) >= rules.networkFailures) {
+        return { refusal: { refused: 'network' }, ...noop };
+      }
+      let admitted = false;
+      const state = await store.update(key, (current) => {
+        const next = startAttempt(current, at, rules[kind]);
+        admitted = next !== current;
+        return next;
+      });
+      if (!admitted) return { refusal: { refused: 'locked', until: state.permanent ? null : state.lockedUntil }, ...noop };
+      return {
+        async succeeded() {
+          await store.update(key, afterSuccess);
+          await record(true);
+        },
+        async failed() {
+          await record(false);
+        },
+      };
+    },
+    unlock: (kind, accountId) => store.reset(subject(kind, accountId)),
+    status: (kind, accountId) => store.get(subject(kind, accountId)),
+  };
+}
