@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Csrf } from '../src/http/csrf.js';
 import type { Views } from '../src/http/views.js';
 import type { Logger } from '../src/log.js';
+import type { MfaService } from '../src/mfa/service.js';
 import type { AcrLevels } from '../src/provider/acr.js';
 import type { Store } from '../src/store/types.js';
 
@@ -13,4 +14,7 @@ export interface InteractionDeps {
   csrf: Csrf;
   log: Logger;
   acr: AcrLevels;
+  mfa: MfaService;
+  /** Checks the person's password again before a method is set up on an older session. */
+  confirmPassword?: (accountId: string, password: string) => Promise<boolean>;
 }

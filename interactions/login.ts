@@ -1,10 +1,14 @@
-// The password step.
+// The password step, and re-authentication when a relying party's max_age has passed.
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { checkPassword } from '../src/accounts/checkPassword.js';
+import { normalizeUsername } from '../src/accounts/validate.js';
 import { HttpError } from '../src/http/form.js';
+import { signInStates } from '../src/mfa/signInState.js';
 import type { InteractionDeps } from './deps.js';
-import { clientName, finishInteraction, type Interaction, loadInteraction } from './interaction.js';
+import { clientName, type Interaction, loadInteraction } from './interaction.js';
+import { refusalMessage } from './messages.js';
+import { auditFields, completePrimary, requestFacts } from './signIn.js';
 
 export const messages = {
   wrongCredentials: 'Your username or password is incorrect.',
@@ -25,6 +29,24 @@ export async function renderLogin(ctx: Context, deps: InteractionDeps, interacti
   });
 }
 
+/**
+ * The login page, or, when only the relying party's max_age has passed on a session that has a
+ * second factor, that factor alone: NIST SP 800-63B lets an AAL2 session reauthenticate with one factor.
+ */
+export async function showLogin(ctx: Context, deps: InteractionDeps, interaction: Interaction) {
+  const session = interaction.session;
+  if (session?.accountId && interaction.prompt.reasons.every((reason) => reason === 'max_age')) {
+    const account = await deps.mfa.deps.directory.find(session.accountId);
+    const decision = account && deps.mfa.decide(account, requestFacts(ctx, interaction));
+    if (decision?.require === 'mfa' && (await deps.mfa.usableMethods(session.accountId, decision)).length) {
+      await signInStates(deps.store.challenges).save(interaction.uid, { accountId: session.accountId, amr: (session.amr as string[] | undefined) ?? [] });
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${interaction.uid}/mfa`);
+    }
+  }
+  return renderLogin(ctx, deps, interaction);
+}
+
 export async function submitLogin(ctx: Context, deps: InteractionDeps) {
   const interaction = await loadInteraction(ctx, deps.provider);
   if (interaction.prompt.name !== 'login') throw new HttpError(400, 'This sign-in step is already done. Go back to the application and start again.');
@@ -35,14 +57,26 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps) {
     return renderLogin(ctx, deps, interaction, { error: messages.missingCredentials, username: form.username?.slice(0, 256) });
   }
   const { username, password } = parsed.data;
-  const check = await checkPassword(deps.store.accounts, username, password);
+  const { regulator, audit, now } = deps.mfa.deps;
+  const account = await deps.store.accounts.findByUsername(normalizeUsername(username));
+  const fields = { ...auditFields(ctx, interaction), accountId: account?.id, username };
+
+  // Unknown usernames are regulated too, so a lockout does not tell which accounts exist.
+  const attempt = await regulator.begin('password', account?.id ?? `unknown:${normalizeUsername(username)}`, ctx.ip);
+  if (attempt.refusal) {
+    await audit.record({ type: 'password', result: 'fail', reason: attempt.refusal.refused === 'network' ? 'network limit' : 'locked', ...fields });
+    ctx.status = 429;
+    return renderLogin(ctx, deps, interaction, { error: refusalMessage(attempt.refusal, now()), username });
+  }
+  const check = await checkPassword(deps.store.accounts, account, password);
   if (!check.ok) {
-    deps.log.info('password rejected', { username, reason: check.reason, client: interaction.params.client_id, ip: ctx.ip });
+    await attempt.failed();
+    await audit.record({ type: 'password', result: 'fail', reason: check.reason.replace('_', ' '), ...fields });
     ctx.status = 401;
     return renderLogin(ctx, deps, interaction, { error: check.reason === 'disabled' ? messages.disabled : messages.wrongCredentials, username });
   }
-  deps.log.info('password accepted', { accountId: check.account.id, client: interaction.params.client_id, ip: ctx.ip });
-  await finishInteraction(ctx, deps.provider, {
-    login: { accountId: check.account.id, amr: ['pwd'], acr: deps.acr.sfa, ts: Math.floor(Date.now() / 1000), remember: true },
-  });
+  await attempt.succeeded();
+  await audit.record({ type: 'password', result: 'ok', ...fields });
+  const { id, username: canonical, groups } = check.account;
+  await completePrimary(ctx, deps, interaction, { id, username: canonical, groups }, ['pwd']);
 }

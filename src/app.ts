@@ -1,39 +1,62 @@
-// Composes the ready identity provider's Koa app: static files, Twofold's pages, the demo,
-// and oidc-provider for every protocol endpoint.
+// Composes the ready identity provider's Koa app: static files, Twofold's pages (sign-in,
+// second factor, consent), the demo, and oidc-provider for every protocol endpoint.
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
+import { checkPassword } from './accounts/checkPassword.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
-import { createCsrf } from './http/csrf.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
 import { createViews } from './http/views.js';
 import type { Logger } from './log.js';
+import { storeDirectory } from './mfa/accountDirectory.js';
 import { publicDir } from './paths.js';
+import { createTwofold, type Twofold } from './plugin.js';
+import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
 import { createProvider } from './provider/createProvider.js';
+import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
+import { mfaRoutes } from '../interactions/mfaRoutes.js';
 
 export interface AppOptions {
   config: Config;
   issuer: string;
   keys: KeyMaterial;
   store: Store;
+  policies: PolicySource;
   log: Logger;
+  now?: () => number;
 }
 
-export function createApp({ config, issuer, keys, store, log }: AppOptions): { app: Koa; provider: Provider } {
+export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
-  const provider = createProvider({ issuer, keys, store, views, acr, sessionTtl: config.sessionTtl, trustProxy: config.trustProxy, log });
-  const csrf = createCsrf(keys.cookieKeys[0]!);
+  const twofold = createTwofold({
+    store, policies, views, log, acr, now,
+    directory: storeDirectory(store.accounts),
+    cookieKeys: keys.cookieKeys,
+    issuerName: config.displayName,
+    regulation: regulationRulesFrom(config),
+    async confirmPassword(accountId, password) {
+      return (await checkPassword(store.accounts, await store.accounts.findById(accountId), password)).ok;
+    },
+  });
+  const provider = createProvider({
+    issuer, keys, store, views, acr, log,
+    sessionTtl: config.sessionTtl,
+    trustProxy: config.trustProxy,
+    policy: twofold.interactionPolicy(),
+  });
+  const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, keys: keys.cookieKeys });
   app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
   app.use(staticFiles('/public', publicDir));
-  app.use(interactionRoutes({ provider, store, views, csrf, log, acr }).routes());
+  app.use(mfaRoutes(deps).routes());
+  app.use(interactionRoutes(deps).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
@@ -47,5 +70,5 @@ export function createApp({ config, issuer, keys, store, log }: AppOptions): { a
     ctx.respond = false;
     await handleProtocol(ctx.req, ctx.res);
   });
-  return { app, provider };
+  return { app, provider, twofold };
 }

@@ -15,7 +15,11 @@ export interface Runtime {
   log: Logger;
 }
 
-export type RuntimeSources = ConfigSources & { log?: Logger };
+export type RuntimeSources = ConfigSources & {
+  log?: Logger;
+  /** The clock for second factors, regulation and remembered devices (tests move it forward). */
+  now?: () => number;
+};
 
 export const databaseFile = (config: Config) => join(resolve(config.dataDir), 'twofold.db');
 

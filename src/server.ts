@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed.js';
+import { openPolicyFolder, type PolicySource } from './policy/source.js';
 import { openRuntime, type Runtime, type RuntimeSources } from './runtime.js';
 
 export interface RunningTwofold extends Runtime {
   issuer: string;
+  policies: PolicySource;
   server: Server;
   provider: Provider;
   close(): Promise<void>;
@@ -16,6 +18,13 @@ export interface RunningTwofold extends Runtime {
 export async function startTwofold(sources: RuntimeSources = {}): Promise<RunningTwofold> {
   const runtime = openRuntime(sources);
   const { config, store, log } = runtime;
+  let policies: PolicySource;
+  try {
+    policies = openPolicyFolder(config.policies, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const server = createServer();
   try {
     await new Promise<void>((done, fail) => {
@@ -23,12 +32,13 @@ export async function startTwofold(sources: RuntimeSources = {}): Promise<Runnin
       server.listen(config.port, config.host, done);
     });
   } catch (error) {
+    policies.close();
     await store.close();
     throw error;
   }
   const issuer = config.issuer ?? `http://localhost:${(server.address() as AddressInfo).port}`;
   if (config.demo) await seedDemo(store, issuer, log);
-  const { app, provider } = createApp({ ...runtime, issuer });
+  const { app, provider } = createApp({ ...runtime, issuer, policies, now: sources.now });
   server.on('request', app.callback());
   const sweeper = setInterval(() => store.sweep().catch((error) => log.warn('sweep failed', { error: String(error) })), 10 * 60 * 1000);
   sweeper.unref();
@@ -36,10 +46,12 @@ export async function startTwofold(sources: RuntimeSources = {}): Promise<Runnin
   return {
     ...runtime,
     issuer,
+    policies,
     server,
     provider,
     async close() {
       clearInterval(sweeper);
+      policies.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await store.close();

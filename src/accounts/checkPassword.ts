@@ -2,15 +2,14 @@
 // so the response time does not tell which usernames are real.
 import type { Account, AccountStore } from '../store/types.js';
 import { decoyHash, hashPassword, passwordNeedsRehash, verifyPassword } from './password.js';
-import { normalizeUsername } from './validate.js';
 
 export type PasswordCheck =
   | { ok: true; account: Account }
   | { ok: false; reason: 'unknown_user' | 'wrong_password'; account?: Account }
   | { ok: false; reason: 'disabled'; account: Account };
 
-export async function checkPassword(accounts: AccountStore, username: string, password: string): Promise<PasswordCheck> {
-  const account = await accounts.findByUsername(normalizeUsername(username));
+/** Checks the password of an account already looked up by username (undefined when none matched). */
+export async function checkPassword(accounts: AccountStore, account: Account | undefined, password: string): Promise<PasswordCheck> {
   const hash = account ? await accounts.passwordHash(account.id) : undefined;
   const matches = await verifyPassword(hash ?? (await decoyHash()), password);
   if (!account) return { ok: false, reason: 'unknown_user' };

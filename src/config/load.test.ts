@@ -4,6 +4,7 @@ import { tempDir } from '../../test/helpers/tempDir.js';
 import { silentLogger } from '../log.js';
 import { devKeysFile, generateKeyMaterial, loadKeyMaterial } from './keys.js';
 import { ConfigError, loadConfig, resolveConfig } from './load.js';
+import { optionSpecs } from './schema.js';
 
 test('defaults give a development server on localhost:3000', () => {
   const config = loadConfig({ env: {} });
@@ -37,7 +38,7 @@ test('a YAML config file is read, with unknown options and bad values reported w
   const { config, problems } = resolveConfig({ env: { TWOFOLD_CONFIG: file } });
   expect(config.port).toBe(4000);
   expect(problems).toEqual([
-    `config file '${file}': unknown option 'prots' (known options: nodeEnv, port, host, issuer, allowInsecureIssuer, trustProxy, dataDir, policies, cookieKeys, signingKeysFile, encryptionKey, logLevel, demo, sessionTtl, acrPhishingResistant)`,
+    `config file '${file}': unknown option 'prots' (known options: ${Object.keys(optionSpecs).join(', ')})`,
     `option 'logLevel' in ${file} must be one of 'silent', 'error', 'warn', 'info', 'debug' but is '7'`,
   ]);
   writeFileSync(file, 'port: [1\n');

@@ -78,6 +78,13 @@ export const optionSpecs = {
     schema: boolean,
     default: false,
   }),
+  displayName: option({
+    env: 'TWOFOLD_DISPLAY_NAME',
+    description: 'The name people see in their authenticator app next to their account.',
+    expects: 'a name of 1 to 64 characters',
+    schema: z.string().trim().min(1).max(64),
+    default: 'Twofold',
+  }),
   dataDir: option({
     env: 'TWOFOLD_DATA_DIR',
     description: 'Folder for the SQLite database and, in development, generated keys.',
@@ -186,6 +193,7 @@ export interface Config {
   issuer?: string;
   allowInsecureIssuer: boolean;
   trustProxy: boolean;
+  displayName: string;
   dataDir: string;
   policies: string;
   cookieKeys?: string[];

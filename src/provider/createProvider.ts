@@ -1,6 +1,6 @@
 // oidc-provider configured for Twofold: stored clients and sessions, persisted keys,
 // PKCE for every client, amr/acr in ID tokens, and Twofold's own pages.
-import Provider, { type Configuration, type KoaContextWithOIDC, interactionPolicy } from 'oidc-provider';
+import Provider, { type Configuration, type KoaContextWithOIDC, type interactionPolicy } from 'oidc-provider';
 import type { KeyMaterial } from '../config/keys.js';
 import type { Views } from '../http/views.js';
 import type { Logger } from '../log.js';
@@ -9,6 +9,7 @@ import type { AcrLevels } from './acr.js';
 import { adapterFor } from './adapter.js';
 import { firstPartyProperty, isFirstParty } from './clientMetadata.js';
 import { claimsByScope, findAccountIn } from './findAccount.js';
+import { basePolicy } from './interactionPolicy.js';
 import { describeProviderError } from './providerErrors.js';
 
 export interface ProviderOptions {
@@ -21,18 +22,8 @@ export interface ProviderOptions {
   sessionTtl: number;
   trustProxy: boolean;
   log: Logger;
-  /** The interaction policy; defaults to login and consent (see `basePolicy`). */
+  /** The interaction policy; defaults to login and consent (see interactionPolicy.ts). */
   policy?: interactionPolicy.Prompt[];
-}
-
-/** login and consent, without the built-in essential_acr(s) checks: they re-fire login until it
- * yields the asked acr, and Twofold answers acr requests with a second factor instead. */
-export function basePolicy(): interactionPolicy.Prompt[] {
-  const policy = interactionPolicy.base();
-  const login = policy.get('login')!;
-  login.checks.remove('essential_acrs');
-  login.checks.remove('essential_acr');
-  return policy;
 }
 
 const day = 24 * 3600;

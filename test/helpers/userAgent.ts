@@ -99,8 +99,11 @@ export function findForm(html: string, action: RegExp | string): Form {
     if (typeof action === 'string' ? formAction !== action : !action.test(formAction)) continue;
     const fields: Record<string, string> = {};
     for (const input of match[2]!.matchAll(/<input\b([^>]*)>/g)) {
-      const name = /name="([^"]*)"/.exec(input[1]!)?.[1];
-      if (name) fields[name] = decode(/value="([^"]*)"/.exec(input[1]!)?.[1] ?? '');
+      const attributes = input[1]!;
+      const name = /name="([^"]*)"/.exec(attributes)?.[1];
+      // Browsers send a checkbox or radio button only when it is checked.
+      if (/type="(checkbox|radio)"/.test(attributes) && !/\bchecked\b/.test(attributes)) continue;
+      if (name) fields[name] = decode(/value="([^"]*)"/.exec(attributes)?.[1] ?? '');
     }
     return { action: formAction, fields };
   }
@@ -109,5 +112,6 @@ export function findForm(html: string, action: RegExp | string): Form {
 
 /** The text of the page's alert banner, if any. */
 export function alertText(html: string): string | undefined {
-  return /role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1]?.trim();
+  const text = /role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1]?.trim();
+  return text === undefined ? undefined : decode(text);
 }

@@ -7,7 +7,7 @@ import { UserAgent } from '../helpers/userAgent.js';
 
 test('after a restart the same browser is still signed in and tokens verify with the same keys', async () => {
   const dataDir = tempDir();
-  const first = await startTestServer({}, dataDir);
+  const first = await startTestServer({}, { dataDir });
   const port = (first.server.address() as AddressInfo).port;
   const { id } = await createAccount(first.store.accounts, { username: 'alice', password: 'correct horse battery' });
   const rp = await createRelyingParty(first);
@@ -17,7 +17,7 @@ test('after a restart the same browser is still signed in and tokens verify with
   const jwksBefore = await (await fetch(new URL('/jwks', first.issuer))).json();
   await first.stop({ keepData: true });
 
-  const second = await startTestServer({ port }, dataDir);
+  const second = await startTestServer({ port }, { dataDir });
   try {
     expect(second.issuer).toBe(first.issuer);
     expect(await (await fetch(new URL('/jwks', second.issuer))).json()).toEqual(jwksBefore);

@@ -1,0 +1,150 @@
+// Setting up a first method during sign-in ("More information required"): choose among the
+// methods policy allows, set it up, prove it once, continue. Only right after a password:
+// a bare session never gets to add a method.
+import type { Context } from 'koa';
+import { HttpError } from '../src/http/form.js';
+import type { Factor } from '../src/factors/types.js';
+import { signInStates } from '../src/mfa/signInState.js';
+import type { InteractionDeps } from './deps.js';
+import { mfaMessages, refusalMessage } from './messages.js';
+import { renderBlocked, renderPage } from './pages.js';
+import { auditFields, finishSignIn, nowSeconds } from './signIn.js';
+import { loadSignIn, type SignInContext } from './signInContext.js';
+
+/** How recent the password must be to set up a method. */
+export const enrollmentPasswordWindow = 5 * 60;
+
+const passwordIsFresh = (deps: InteractionDeps, signIn: SignInContext) =>
+  signIn.state.passwordAt !== undefined && nowSeconds(deps) - signIn.state.passwordAt <= enrollmentPasswordWindow;
+
+/** The factors this person may set up now, or undefined once another page has been sent. */
+async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor[] | undefined> {
+  const { interaction, state, decision } = signIn;
+  if (decision.require === 'block') {
+    await renderBlocked(ctx, deps, interaction);
+    return undefined;
+  }
+  if (decision.require === 'none') {
+    await finishSignIn(ctx, deps, interaction, state, { amr: [] });
+    return undefined;
+  }
+  if ((await deps.mfa.usableMethods(state.accountId, decision)).length) {
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${interaction.uid}/mfa`);
+    return undefined;
+  }
+  const factors = deps.mfa.allowedFactors(decision);
+  if (!factors.length) {
+    ctx.status = 403;
+    await renderPage(ctx, deps, interaction, 'no-method.njk', { strength: decision.strength });
+    return undefined;
+  }
+  if (!passwordIsFresh(deps, signIn)) {
+    await renderPage(ctx, deps, interaction, deps.confirmPassword ? 'confirm-password.njk' : 'sign-in-again.njk', { username: signIn.account.username });
+    return undefined;
+  }
+  return factors;
+}
+
+export async function showEnrollment(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const factors = await enrollable(ctx, deps, signIn);
+  if (!factors) return;
+  await renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
+    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description })),
+    optional: signIn.decision.enrollment === 'optional',
+  });
+}
+
+export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const factors = await enrollable(ctx, deps, signIn);
+  if (!factors) return;
+  const factor = factors.find((candidate) => candidate.id === (ctx.state.form as Record<string, string>).method);
+  if (!factor) throw new HttpError(400, 'Choose one of the methods on the page.');
+  const { view, pending } = await factor.enroll.begin(signIn.account);
+  await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, enrollment: { method: factor.id, pending, view } });
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll/setup`);
+}
+
+async function renderSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext, factor: Factor, error?: string) {
+  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...signIn.state.enrollment!.view, factor: factor.id, title: factor.title, error });
+}
+
+async function pendingSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor | undefined> {
+  const factors = await enrollable(ctx, deps, signIn);
+  if (!factors) return undefined;
+  const factor = factors.find((candidate) => candidate.id === signIn.state.enrollment?.method);
+  if (!factor) {
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll`);
+  }
+  return factor;
+}
+
+export async function showSetup(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const factor = await pendingSetup(ctx, deps, signIn);
+  if (factor) await renderSetup(ctx, deps, signIn, factor);
+}
+
+export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const factor = await pendingSetup(ctx, deps, signIn);
+  if (!factor) return;
+  const { regulator, audit, now } = deps.mfa.deps;
+  const fields = { ...auditFields(ctx, signIn.interaction, signIn.account), rule: signIn.decision.rule, method: factor.id };
+  const attempt = await regulator.begin('mfa', signIn.account.id, ctx.ip);
+  if (attempt.refusal) {
+    await audit.record({ type: 'mfa.enroll', result: 'fail', reason: 'locked', ...fields });
+    ctx.status = 429;
+    return renderSetup(ctx, deps, signIn, factor, refusalMessage(attempt.refusal, now()));
+  }
+  const result = await factor.enroll.finish(signIn.account, signIn.state.enrollment!.pending, ctx.state.form as Record<string, string>);
+  if (!result.ok) {
+    await attempt.failed();
+    await audit.record({ type: 'mfa.enroll', result: 'fail', reason: result.reason, ...fields });
+    ctx.status = 401;
+    return renderSetup(ctx, deps, signIn, factor, mfaMessages.failed);
+  }
+  await attempt.succeeded();
+  await audit.record({ type: 'mfa.enroll', result: 'ok', reason: 'set up during sign-in', ...fields });
+  await finishSignIn(ctx, deps, signIn.interaction, signIn.state, { amr: factor.amr, phishingResistant: factor.phishingResistant });
+}
+
+export async function skipEnrollment(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const factors = await enrollable(ctx, deps, signIn);
+  if (!factors) return;
+  if (signIn.decision.enrollment !== 'optional') throw new HttpError(403, 'Your organisation requires you to set up a verification method before you continue.');
+  const ts = nowSeconds(deps);
+  await deps.store.enrollmentSkips.record(signIn.account.id, ts);
+  await deps.mfa.deps.audit.record({ type: 'mfa.enroll', result: 'info', reason: 'skipped for now: signed in with one factor', rule: signIn.decision.rule, ...auditFields(ctx, signIn.interaction, signIn.account) });
+  await finishSignIn(ctx, deps, signIn.interaction, signIn.state, { amr: [], ts });
+}
+
+export async function confirmPassword(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  if (!deps.confirmPassword) throw new HttpError(400, 'Sign in again to set up a verification method.');
+  const { regulator, audit, now } = deps.mfa.deps;
+  const fields = auditFields(ctx, signIn.interaction, signIn.account);
+  const attempt = await regulator.begin('password', signIn.account.id, ctx.ip);
+  const password = (ctx.state.form as Record<string, string>).password ?? '';
+  const render = (error: string) => renderPage(ctx, deps, signIn.interaction, 'confirm-password.njk', { username: signIn.account.username, error });
+  if (attempt.refusal) {
+    ctx.status = 429;
+    return render(refusalMessage(attempt.refusal, now()));
+  }
+  if (!(await deps.confirmPassword(signIn.account.id, password))) {
+    await attempt.failed();
+    await audit.record({ type: 'password', result: 'fail', reason: 'wrong password when confirming before setup', ...fields });
+    ctx.status = 401;
+    return render('Your password is incorrect.');
+  }
+  await attempt.succeeded();
+  await audit.record({ type: 'password', result: 'ok', reason: 'confirmed before setup', ...fields });
+  await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, amr: [...new Set([...signIn.state.amr, 'pwd'])], passwordAt: nowSeconds(deps) });
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll`);
+}

@@ -1,0 +1,51 @@
+// Handing a sign-in from its first factor to policy, and finishing it with the factors
+// actually used. `login` is finished once, with the full amr, so an abandoned second
+// factor leaves no session behind.
+import type { Context } from 'koa';
+import { acrFor, combineAmr } from '../src/mfa/amr.js';
+import type { DirectoryAccount } from '../src/mfa/accountDirectory.js';
+import { deviceCookie } from '../src/mfa/rememberedDevices.js';
+import { type RequestFacts, requestedAcr } from '../src/mfa/service.js';
+import { type SignInState, signInStates } from '../src/mfa/signInState.js';
+import type { InteractionDeps } from './deps.js';
+import { finishInteraction, type Interaction } from './interaction.js';
+import { renderBlocked } from './pages.js';
+
+export const nowSeconds = (deps: InteractionDeps) => Math.floor(deps.mfa.deps.now() / 1000);
+
+export function requestFacts(ctx: Context, interaction: Interaction): RequestFacts {
+  return { clientId: String(interaction.params.client_id), ip: ctx.ip, acr: requestedAcr(interaction.params) };
+}
+
+export function auditFields(ctx: Context, interaction: Interaction, account?: DirectoryAccount) {
+  return {
+    accountId: account?.id, username: account?.username, clientId: String(interaction.params.client_id),
+    ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined,
+  };
+}
+
+export async function finishSignIn(ctx: Context, deps: InteractionDeps, interaction: Interaction, state: SignInState, used: { amr: string[]; phishingResistant?: boolean; ts?: number }) {
+  const amr = combineAmr(state.amr, used.amr);
+  await signInStates(deps.store.challenges).clear(interaction.uid);
+  await finishInteraction(ctx, deps.provider, {
+    login: { accountId: state.accountId, amr, acr: acrFor(amr, used.phishingResistant ?? false, deps.acr), ts: used.ts ?? nowSeconds(deps), remember: true },
+  });
+}
+
+/** After a first factor (the password, or a host's own login): decide, then finish or ask for a second factor. */
+export async function completePrimary(ctx: Context, deps: InteractionDeps, interaction: Interaction, account: DirectoryAccount, amr: string[]) {
+  const decision = deps.mfa.decide(account, requestFacts(ctx, interaction));
+  const state: SignInState = { accountId: account.id, amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined };
+  await deps.mfa.deps.audit.record({ type: 'policy', result: 'info', rule: decision.rule, reason: `require ${decision.require}${decision.floor ? ` (floor ${decision.floor})` : ''}`, ...auditFields(ctx, interaction, account) });
+
+  if (decision.require === 'block') return renderBlocked(ctx, deps, interaction);
+  if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state, { amr: [] });
+  const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }) }, decision);
+  if (satisfied === 'remembered-device') {
+    await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: 'remembered device', rule: decision.rule, ...auditFields(ctx, interaction, account) });
+    return finishSignIn(ctx, deps, interaction, state, { amr: [] });
+  }
+  await signInStates(deps.store.challenges).save(interaction.uid, state);
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${interaction.uid}/mfa`);
+}

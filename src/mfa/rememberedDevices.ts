@@ -1,0 +1,42 @@
+// "Don't ask again on this device": a random token in an httpOnly cookie, stored hashed,
+// void once it expires, once the account's methods change, or once policy shortens `remember`.
+import { createHash, randomBytes } from 'node:crypto';
+import type { CredentialStore, DeviceStore, RememberedDevice } from '../store/types.js';
+
+export const deviceCookie = 'twofold.device';
+
+const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** "Chrome on Linux" from a user agent: enough for a person to recognise the device. */
+export function deviceLabel(userAgent: string | undefined): string {
+  const ua = userAgent ?? '';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'A browser';
+  const system = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : undefined;
+  return system ? `${browser} on ${system}` : browser;
+}
+
+export function rememberedDevices(devices: DeviceStore, credentials: CredentialStore, now: () => number) {
+  return {
+    /** Creates the record and returns the token to put in the cookie. */
+    async remember(accountId: string, seconds: number, userAgent: string | undefined): Promise<{ token: string; device: RememberedDevice }> {
+      const token = randomBytes(32).toString('base64url');
+      const at = now();
+      const device = await devices.add({
+        accountId, tokenHash: hash(token), label: deviceLabel(userAgent), createdAt: at, expiresAt: at + seconds * 1000,
+        methodsVersion: await credentials.methodsVersion(accountId),
+      });
+      return { token, device };
+    },
+
+    /** The device this token stands for, if it still lets this account skip the second factor. */
+    async recognise(token: string | undefined, accountId: string, rememberSeconds: number): Promise<RememberedDevice | undefined> {
+      if (!token || rememberSeconds <= 0) return undefined;
+      const device = await devices.findByTokenHash(hash(token));
+      if (!device || device.accountId !== accountId) return undefined;
+      if (device.createdAt + rememberSeconds * 1000 <= now()) return undefined;
+      if (device.methodsVersion !== (await credentials.methodsVersion(accountId))) return undefined;
+      await devices.touch(device.id, now());
+      return device;
+    },
+  };
+}

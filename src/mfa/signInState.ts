@@ -1,0 +1,34 @@
+// What Twofold remembers about one sign-in while the second factor runs, keyed by the
+// interaction: oidc-provider keeps only its own fields on an Interaction.
+import type { ChallengeStore } from '../store/types.js';
+
+export interface SignInState {
+  accountId: string;
+  /** Factors already proven: ['pwd'] after the password page, or the session's amr on a step-up. */
+  amr: string[];
+  /** Seconds since the epoch when the password was proven in this interaction, if it was. */
+  passwordAt?: number;
+  /** The credential the person chose with "Use a different verification option". */
+  credentialId?: string;
+  /** A method being set up: its id and what the factor must keep until it is proven. */
+  enrollment?: { method: string; pending: Record<string, unknown>; view: Record<string, unknown> };
+}
+
+/** Long enough to set up an app; setting up a method later needs a fresh password again. */
+export const signInStateTtl = 10 * 60;
+
+export function signInStates(challenges: ChallengeStore) {
+  return {
+    async load(uid: string): Promise<SignInState | undefined> {
+      const found = await challenges.get(uid);
+      return found && ({ ...found.data, accountId: found.accountId } as SignInState);
+    },
+    save(uid: string, state: SignInState): Promise<void> {
+      const { accountId, ...data } = state;
+      return challenges.put(uid, accountId, data, signInStateTtl);
+    },
+    clear(uid: string): Promise<void> {
+      return challenges.delete(uid);
+    },
+  };
+}

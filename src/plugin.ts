@@ -1,0 +1,98 @@
+// Twofold as a plugin: everything an oidc-provider deployment needs to add policy-driven
+// second factors. The ready provider is built from the same pieces.
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { interactionPolicy, KoaContextWithOIDC } from 'oidc-provider';
+import { type Audit, createAudit } from './audit/audit.js';
+import { defaultFactors, type FactorRegistry } from './factors/registry.js';
+import { createCsrf } from './http/csrf.js';
+import { createViews, type Views } from './http/views.js';
+import { type Logger, silentLogger } from './log.js';
+import type { AccountDirectory } from './mfa/accountDirectory.js';
+import { createMfaService, type MfaService } from './mfa/service.js';
+import type { PolicySource } from './policy/source.js';
+import { type AcrLevels, acrLevels } from './provider/acr.js';
+import { claimsByScope } from './provider/findAccount.js';
+import { basePolicy, withMfaPrompt } from './provider/interactionPolicy.js';
+import { mfaPromptName } from './provider/mfaPrompt.js';
+import { createRegulator, defaultRegulationRules, type RegulationRules } from './regulation/regulator.js';
+import type { Store } from './store/types.js';
+import type { InteractionDeps } from '../interactions/deps.js';
+import { mfaRoutes } from '../interactions/mfaRoutes.js';
+import { completePrimary } from '../interactions/signIn.js';
+
+export interface TwofoldOptions {
+  /** Twofold's own store: credentials, sign-in state, regulation, devices, audit. */
+  store: Store;
+  policies: PolicySource;
+  /** Looks up the accounts of the host: id, username, groups. */
+  directory: AccountDirectory;
+  /** Keys for the CSRF tokens of Twofold's forms (at least 32 characters). */
+  cookieKeys: string[];
+  /** The name authenticator apps show above the code. */
+  issuerName?: string;
+  acr?: AcrLevels;
+  regulation?: RegulationRules;
+  views?: Views;
+  log?: Logger;
+  now?: () => number;
+  /** Lets a person confirm their password before setting up a method on an older session. */
+  confirmPassword?: (accountId: string, password: string) => Promise<boolean>;
+}
+
+export interface Twofold {
+  mfa: MfaService;
+  factors: FactorRegistry;
+  audit: Audit;
+  acr: AcrLevels;
+  /** oidc-provider's `acrValues`. */
+  acrValues: string[];
+  /** Claims the `openid` scope must release for `acr` and `amr` to reach ID tokens. */
+  openidClaims: string[];
+  /** The interaction policy with the `mfa` prompt after login. */
+  interactionPolicy(base?: interactionPolicy.Prompt[]): interactionPolicy.Prompt[];
+  /** `interactions.url`: Twofold's pages for the `mfa` prompt, the host's for the rest. */
+  interactionUrl(hostUrl: (ctx: KoaContextWithOIDC, interaction: { uid: string }) => string | Promise<string>): (ctx: KoaContextWithOIDC, interaction: { uid: string; prompt: { name: string } }) => string | Promise<string>;
+  /** Everything the interaction controllers need, once the provider exists. */
+  interactionDeps(provider: Provider): InteractionDeps;
+  /** Koa middleware serving Twofold's pages under /interaction/:uid/mfa. */
+  routes(provider: Provider): ReturnType<ReturnType<typeof mfaRoutes>['routes']>;
+  /** Call instead of finishing `login` once the host has checked the first factor. */
+  completeLogin(ctx: Context, provider: Provider, result: { accountId: string; amr: string[] }): Promise<void>;
+}
+
+export function createTwofold(options: TwofoldOptions): Twofold {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? silentLogger;
+  const acr = options.acr ?? acrLevels('http://schemas.openid.net/pape/policies/2007/06/phishing-resistant');
+  const views = options.views ?? createViews();
+  const csrf = createCsrf(options.cookieKeys[0]!);
+  const factors = defaultFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', now });
+  const audit = createAudit(options.store.audit, log, now);
+  const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);
+  const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now });
+
+  const interactionDeps = (provider: Provider): InteractionDeps => ({
+    provider, store: options.store, views, csrf, log, acr, mfa, confirmPassword: options.confirmPassword,
+  });
+
+  return {
+    mfa,
+    factors,
+    audit,
+    acr,
+    acrValues: [acr.sfa, acr.mfa, acr.phishingResistant],
+    openidClaims: claimsByScope.openid,
+    interactionPolicy: (base = basePolicy()) => withMfaPrompt(mfa, base),
+    interactionUrl: (hostUrl) => (ctx, interaction) =>
+      interaction.prompt.name === mfaPromptName ? `/interaction/${interaction.uid}/mfa` : hostUrl(ctx, interaction),
+    interactionDeps,
+    routes: (provider) => mfaRoutes(interactionDeps(provider)).routes(),
+    async completeLogin(ctx, provider, { accountId, amr }) {
+      const account = await options.directory.find(accountId);
+      if (!account) throw new Error(`completeLogin: the directory has no account '${accountId}'`);
+      const interaction = await provider.interactionDetails(ctx.req, ctx.res);
+      await completePrimary(ctx, interactionDeps(provider), interaction, account, amr);
+    },
+  };
+}

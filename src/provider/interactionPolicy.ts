@@ -1,0 +1,21 @@
+// The order of prompts: login, then Twofold's mfa, then consent.
+import { interactionPolicy } from 'oidc-provider';
+import type { MfaService } from '../mfa/service.js';
+import { mfaPrompt } from './mfaPrompt.js';
+
+/** login and consent, without the built-in essential_acr(s) checks: they re-fire login until it
+ * yields the asked acr, and Twofold answers acr requests with a second factor instead. */
+export function basePolicy(): interactionPolicy.Prompt[] {
+  const policy = interactionPolicy.base();
+  const login = policy.get('login')!;
+  login.checks.remove('essential_acrs');
+  login.checks.remove('essential_acr');
+  return policy;
+}
+
+/** A policy (by default `basePolicy()`) with the mfa prompt added right after login. */
+export function withMfaPrompt(service: MfaService, policy: interactionPolicy.Prompt[] = basePolicy()): interactionPolicy.Prompt[] {
+  const loginAt = policy.findIndex((prompt) => prompt.name === 'login');
+  policy.splice(loginAt + 1, 0, mfaPrompt(service));
+  return policy;
+}
