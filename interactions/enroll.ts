@@ -8,7 +8,7 @@ import { signInStates } from '../src/mfa/signInState.js';
 import type { InteractionDeps } from './deps.js';
 import { mfaMessages, refusalMessage } from './messages.js';
 import { renderBlocked, renderPage } from './pages.js';
-import { auditFields, finishSignIn, nowSeconds } from './signIn.js';
+import { auditFields, finishSignIn, nowSeconds, sessionTime } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
 /** How recent the password must be to set up a method. */
@@ -118,7 +118,7 @@ export async function skipEnrollment(ctx: Context, deps: InteractionDeps) {
   const factors = await enrollable(ctx, deps, signIn);
   if (!factors) return;
   if (signIn.decision.enrollment !== 'optional') throw new HttpError(403, 'Your organisation requires you to set up a verification method before you continue.');
-  const ts = nowSeconds(deps);
+  const ts = sessionTime();
   await deps.store.enrollmentSkips.record(signIn.account.id, ts);
   await deps.mfa.deps.audit.record({ type: 'mfa.enroll', result: 'info', reason: 'skipped for now: signed in with one factor', rule: signIn.decision.rule, ...auditFields(ctx, signIn.interaction, signIn.account) });
   await finishSignIn(ctx, deps, signIn.interaction, signIn.state, { amr: [], ts });

@@ -13,6 +13,9 @@ import { renderBlocked } from './pages.js';
 
 export const nowSeconds = (deps: InteractionDeps) => Math.floor(deps.mfa.deps.now() / 1000);
 
+/** oidc-provider keeps session times (auth_time, max_age) on the system clock. */
+export const sessionTime = () => Math.floor(Date.now() / 1000);
+
 export function requestFacts(ctx: Context, interaction: Interaction): RequestFacts {
   return { clientId: String(interaction.params.client_id), ip: ctx.ip, acr: requestedAcr(interaction.params) };
 }
@@ -28,7 +31,7 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, interact
   const amr = combineAmr(state.amr, used.amr);
   await signInStates(deps.store.challenges).clear(interaction.uid);
   await finishInteraction(ctx, deps.provider, {
-    login: { accountId: state.accountId, amr, acr: acrFor(amr, used.phishingResistant ?? false, deps.acr), ts: used.ts ?? nowSeconds(deps), remember: true },
+    login: { accountId: state.accountId, amr, acr: acrFor(amr, used.phishingResistant ?? false, deps.acr), ts: used.ts ?? sessionTime(), remember: true },
   });
 }
 
