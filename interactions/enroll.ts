@@ -69,7 +69,7 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
 }
 
 async function renderSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext, factor: Factor, error?: string) {
-  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...signIn.state.enrollment!.view, factor: factor.id, title: factor.title, error });
+  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...signIn.state.enrollment!.view, factor: factor.id, methodTitle: factor.title, error });
 }
 
 async function pendingSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor | undefined> {

@@ -42,7 +42,7 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
   await renderPage(ctx, deps, signIn.interaction, 'mfa.njk', {
     ...view,
     factor: chosen.factor.id,
-    title: chosen.factor.title,
+    methodTitle: chosen.factor.title,
     method: chosen.factor.describe(chosen.credential),
     credentialId: chosen.credential.id,
     rememberDays: rememberDays(signIn.decision),

@@ -20,6 +20,8 @@ import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
 import { mfaRoutes } from '../interactions/mfaRoutes.js';
+import { accountClientMetadata, accountSessions } from '../interactions/settings/accountSession.js';
+import { settingsRoutes } from '../interactions/settings/securityInfo.js';
 
 export interface AppOptions {
   config: Config;
@@ -46,6 +48,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   });
   const provider = createProvider({
     issuer, keys, store, views, acr, log,
+    staticClients: [accountClientMetadata(issuer)],
     sessionTtl: config.sessionTtl,
     trustProxy: config.trustProxy,
     policy: twofold.interactionPolicy(),
@@ -57,6 +60,10 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(staticFiles('/public', publicDir));
   app.use(mfaRoutes(deps).routes());
   app.use(interactionRoutes(deps).routes());
+  app.use(settingsRoutes({
+    store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
+    sessions: accountSessions(issuer, acr.mfa), now: twofold.mfa.deps.now,
+  }).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();

@@ -26,7 +26,8 @@ const redirectUri = z.string().refine(
 
 export const newClientSchema = z
   .object({
-    clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 characters: letters, digits, _ and -'),
+    clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 characters: letters, digits, _ and -')
+      .refine((id) => !id.startsWith('twofold-'), "is reserved: ids starting with 'twofold-' belong to Twofold's built-in applications"),
     name: z.string().trim().min(1).max(128).optional(),
     public: z.boolean().default(false),
     firstParty: z.boolean().default(false),

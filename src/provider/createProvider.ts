@@ -1,6 +1,6 @@
 // oidc-provider configured for Twofold: stored clients and sessions, persisted keys,
 // PKCE for every client, amr/acr in ID tokens, and Twofold's own pages.
-import Provider, { type Configuration, type KoaContextWithOIDC, type interactionPolicy } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC, type interactionPolicy } from 'oidc-provider';
 import type { KeyMaterial } from '../config/keys.js';
 import type { Views } from '../http/views.js';
 import type { Logger } from '../log.js';
@@ -22,6 +22,8 @@ export interface ProviderOptions {
   sessionTtl: number;
   trustProxy: boolean;
   log: Logger;
+  /** Built-in relying parties, served from configuration rather than the store. */
+  staticClients?: ClientMetadata[];
   /** The interaction policy; defaults to login and consent (see interactionPolicy.ts). */
   policy?: interactionPolicy.Prompt[];
 }
@@ -34,6 +36,7 @@ export function createProvider(options: ProviderOptions): Provider {
   const configuration: Configuration = {
     adapter: adapterFor(store) as unknown as Configuration['adapter'],
     findAccount: findAccountIn(store.accounts),
+    clients: options.staticClients ?? [],
     acrValues: [acr.sfa, acr.mfa, acr.phishingResistant],
     claims: claimsByScope,
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups'],

@@ -115,3 +115,9 @@ export function alertText(html: string): string | undefined {
   const text = /role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1]?.trim();
   return text === undefined ? undefined : decode(text);
 }
+
+/** The text of the page's status banner (a notice), if any. */
+export function noticeText(html: string): string | undefined {
+  const text = /role="status"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1]?.trim();
+  return text === undefined ? undefined : decode(text);
+}

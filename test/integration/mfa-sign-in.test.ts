@@ -45,6 +45,7 @@ test('the first sign-in asks for more information, sets up the app with one proo
   expect(intro.html).toContain('Set it up now');
 
   const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, {}, rp.redirectUri);
+  expect(setup.html).toContain('<h1>Set up your authenticator app</h1>');
   expect(setup.html).toContain('src="data:image/png;base64,');
   const wrong = await agent.submit(setup, /\/mfa\/enroll\/finish$/, { code: '000000' }, rp.redirectUri);
   expect(wrong.status).toBe(401);

@@ -1,0 +1,148 @@
+// "My security info": sign in to it like any application, see, add, make default and remove
+// methods (with a fresh second factor or, for the first method, a fresh password), and
+// forget remembered devices.
+import { generateSecret } from 'otplib';
+import { createAccount } from '../../src/accounts/createAccount.js';
+import { appCode, enterCode, setupKey } from '../helpers/mfa.js';
+import { createRelyingParty, signInWithPassword } from '../helpers/rp.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { noticeText, type Page, UserAgent } from '../helpers/userAgent.js';
+
+const password = 'correct horse battery staple';
+// The security-info app itself needs only a password from the office; everything else needs MFA.
+const policy = `version: 1
+defaults: { require: mfa, methods: [totp], remember: 7d }
+rules:
+  - name: security info from the office
+    when: { clients: [twofold-account], network: [127.0.0.0/8, "::1/128"], groups: [office] }
+    require: none
+`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({}, { policy });
+});
+afterAll(() => server.stop());
+
+let people = 0;
+async function person({ groups = [] as string[], app = true } = {}) {
+  const username = `s${++people}`;
+  const { id } = await createAccount(server.store.accounts, { username, password, groups });
+  const secret = generateSecret();
+  if (app) await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Phone', secret });
+  return { username, id, secret };
+}
+
+const callback = () => `${server.issuer}/account/callback`;
+
+/** Opens the page the way a person does: sign in (password, and the code when asked). */
+async function openSecurityInfo(agent: UserAgent, username: string, secret?: string): Promise<Page> {
+  let page = await agent.follow('/account/security', callback());
+  if (page.html.includes('<h1>Sign in</h1>')) page = await agent.submit(page, /\/login$/, { username, password }, callback());
+  if (page.html.includes('Verify your identity')) page = await enterCode(agent, page, await appCode(server, secret!), callback());
+  if (page.location?.startsWith(callback())) page = await agent.follow(page.location);
+  return page;
+}
+
+const methodLabels = (page: Page) => [...page.html.matchAll(/<li>\s*<strong>([^<]+)<\/strong>(\s*<span class="badge">Default<\/span>)?/g)].map((m) => `${m[1]}${m[2] ? ' (default)' : ''}`);
+
+test('a person signs in to their security info and sees their methods', async () => {
+  const { username, secret } = await person();
+  const page = await openSecurityInfo(new UserAgent(server.issuer), username, secret);
+  expect(page.url).toBe(`${server.issuer}/account/security`);
+  expect(page.html).toContain(`Signed in as <strong>${username}</strong>`);
+  expect(methodLabels(page)).toEqual(['Authenticator app (Phone) (default)']);
+});
+
+test('with a fresh second factor, a person adds an app, makes it the default and removes the old one', async () => {
+  const { username, id, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  await openSecurityInfo(agent, username, secret);
+  server.clock.advance(30_000);
+
+  const setup = await agent.follow('/account/security/add?method=totp');
+  expect(setup.html).toContain('<h1>Add an authenticator app</h1>');
+  const tablet = setupKey(setup.html);
+  const wrong = await agent.submit(setup, '/account/security/add', { code: '000000', label: 'Tablet' });
+  expect(wrong.status).toBe(401);
+  let page = await agent.submit(setup, '/account/security/add', { code: await appCode(server, tablet), label: 'Tablet' });
+  expect(noticeText(page.html)).toBe('Your new method is set up.');
+  expect(methodLabels(page)).toEqual(['Authenticator app (Phone) (default)', 'Authenticator app (Tablet)']);
+
+  const tabletId = (await server.store.credentials.list(id)).find((c) => c.label === 'Tablet')!.id;
+  page = await agent.submit(page, `/account/security/methods/${tabletId}/default`);
+  expect(methodLabels(page)).toEqual(['Authenticator app (Phone)', 'Authenticator app (Tablet) (default)']);
+
+  const phoneId = (await server.store.credentials.list(id)).find((c) => c.label === 'Phone')!.id;
+  page = await agent.submit(page, `/account/security/methods/${phoneId}/remove`);
+  expect(page.html).toContain('The method was removed.');
+  expect(methodLabels(page)).toEqual(['Authenticator app (Tablet) (default)']);
+  const changes = (await server.store.audit.tail({ accountId: id, limit: 20 })).filter((e) => e.type.startsWith('method.')).map((e) => `${e.type} ${e.result}`);
+  expect(changes).toEqual(['method.add fail', 'method.add ok', 'method.default ok', 'method.remove ok']);
+});
+
+test('removing a method on a password-only session asks for the second factor first', async () => {
+  const { username, id, secret } = await person({ groups: ['office'] });
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username);
+  expect(methodLabels(page)).toEqual(['Authenticator app (Phone) (default)']);
+  const phoneId = (await server.store.credentials.list(id))[0]!.id;
+
+  const verify = await agent.submit(page, `/account/security/methods/${phoneId}/remove`, {}, callback());
+  expect(verify.html).toContain('Verify your identity');
+  expect(await server.store.credentials.list(id)).toHaveLength(1);
+  const back = await agent.follow((await enterCode(agent, verify, await appCode(server, secret), callback())).location!);
+  expect(noticeText(back.html)).toBe("You've verified it's you: you can change your methods for the next 10 minutes.");
+  const removed = await agent.submit(back, `/account/security/methods/${phoneId}/remove`);
+  expect(removed.html).toContain('The method was removed.');
+  expect(await server.store.credentials.list(id)).toEqual([]);
+});
+
+test('a first method needs only a fresh password', async () => {
+  const { username, id } = await person({ groups: ['office'], app: false });
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username);
+  expect(page.html).toContain("You haven't set up a way to verify it's you yet.");
+  const setup = await agent.follow('/account/security/add?method=totp');
+  const added = await agent.submit(setup, '/account/security/add', { code: await appCode(server, setupKey(setup.html)) });
+  expect(methodLabels(added)).toEqual(['Authenticator app (default)']);
+  expect(await server.store.credentials.list(id)).toHaveLength(1);
+});
+
+test('remembered devices are listed and can be forgotten', async () => {
+  const { username, id, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  const rp = await createRelyingParty(server, { clientId: `app-${id.slice(0, 8)}` });
+  const { page } = await signInWithPassword(agent, rp, username, password);
+  await enterCode(agent, page, await appCode(server, secret), rp.redirectUri, { remember: 'yes' });
+  server.clock.advance(30_000);
+
+  const info = await openSecurityInfo(agent, username, secret);
+  expect(info.html).toMatch(/<strong>A browser<\/strong> <span class="detail">remembered/);
+  const deviceId = (await server.store.devices.list(id))[0]!.id;
+  const forgotten = await agent.submit(info, `/account/security/devices/${deviceId}/forget`);
+  expect(forgotten.html).toContain('That device will be asked for a second factor again.');
+  expect(await server.store.devices.list(id)).toEqual([]);
+});
+
+test('a change without its CSRF token is refused and changes nothing', async () => {
+  const { username, id, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  await openSecurityInfo(agent, username, secret);
+  const phoneId = (await server.store.credentials.list(id))[0]!.id;
+  const refused = await agent.post(`/account/security/methods/${phoneId}/remove`, {});
+  expect(refused.status).toBe(403);
+  expect(await server.store.credentials.list(id)).toHaveLength(1);
+});
+
+test("another person's method cannot be touched", async () => {
+  const victim = await person();
+  const { username, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username, secret);
+  const victimMethod = (await server.store.credentials.list(victim.id))[0]!.id;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
+  const refused = await agent.post(`/account/security/methods/${victimMethod}/remove`, { csrf });
+  expect(refused.status).toBe(404);
+  expect(await server.store.credentials.list(victim.id)).toHaveLength(1);
+});
