@@ -7,4 +7,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/interactions/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  // A suite that fails badly must not leave CI waiting on a server or browser it left open.
+  forceExit: true,
 };

@@ -2,7 +2,7 @@
 // second factors. The ready provider is built from the same pieces.
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import type { interactionPolicy, KoaContextWithOIDC } from 'oidc-provider';
+import type { interactionPolicy } from 'oidc-provider';
 import { type Audit, createAudit } from './audit/audit.js';
 import { defaultFactors, type FactorRegistry } from './factors/registry.js';
 import { createCsrf } from './http/csrf.js';
@@ -14,7 +14,6 @@ import type { PolicySource } from './policy/source.js';
 import { type AcrLevels, acrLevels } from './provider/acr.js';
 import { claimsByScope } from './provider/findAccount.js';
 import { basePolicy, withMfaPrompt } from './provider/interactionPolicy.js';
-import { mfaPromptName } from './provider/mfaPrompt.js';
 import { createRegulator, defaultRegulationRules, type RegulationRules } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import type { InteractionDeps } from '../interactions/deps.js';
@@ -51,11 +50,11 @@ export interface Twofold {
   openidClaims: string[];
   /** The interaction policy with the `mfa` prompt after login. */
   interactionPolicy(base?: interactionPolicy.Prompt[]): interactionPolicy.Prompt[];
-  /** `interactions.url`: Twofold's pages for the `mfa` prompt, the host's for the rest. */
-  interactionUrl(hostUrl: (ctx: KoaContextWithOIDC, interaction: { uid: string }) => string | Promise<string>): (ctx: KoaContextWithOIDC, interaction: { uid: string; prompt: { name: string } }) => string | Promise<string>;
   /** Everything the interaction controllers need, once the provider exists. */
   interactionDeps(provider: Provider): InteractionDeps;
-  /** Koa middleware serving Twofold's pages under /interaction/:uid/mfa. */
+  /** Koa middleware serving Twofold's pages under /interaction/:uid/mfa. Keep the host's own
+   * interaction pages at oidc-provider's default /interaction/:uid, so the interaction cookie
+   * reaches Twofold's, and send the `mfa` prompt to /interaction/:uid/mfa. */
   routes(provider: Provider): ReturnType<ReturnType<typeof mfaRoutes>['routes']>;
   /** Call instead of finishing `login` once the host has checked the first factor. */
   completeLogin(ctx: Context, provider: Provider, result: { accountId: string; amr: string[] }): Promise<void>;
@@ -84,8 +83,6 @@ export function createTwofold(options: TwofoldOptions): Twofold {
     acrValues: [acr.sfa, acr.mfa, acr.phishingResistant],
     openidClaims: claimsByScope.openid,
     interactionPolicy: (base = basePolicy()) => withMfaPrompt(mfa, base),
-    interactionUrl: (hostUrl) => (ctx, interaction) =>
-      interaction.prompt.name === mfaPromptName ? `/interaction/${interaction.uid}/mfa` : hostUrl(ctx, interaction),
     interactionDeps,
     routes: (provider) => mfaRoutes(interactionDeps(provider)).routes(),
     async completeLogin(ctx, provider, { accountId, amr }) {

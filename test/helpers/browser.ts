@@ -15,3 +15,20 @@ export async function launchBrowser(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** Every visible input has a label, and every button and link has a name a person can see or hear. */
+export async function expectAccessible(page: import('playwright-core').Page) {
+  const problems = await page.evaluate(() => {
+    const found: string[] = [];
+    for (const input of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+      const field = input as HTMLInputElement;
+      if (!field.labels?.length && !field.getAttribute('aria-label')) found.push(`unlabelled ${field.tagName.toLowerCase()} name=${field.name}`);
+    }
+    for (const action of document.querySelectorAll('button, a[href]')) {
+      const name = (action.getAttribute('aria-label') ?? action.textContent ?? '').trim();
+      if (!name) found.push(`nameless ${action.tagName.toLowerCase()}`);
+    }
+    return found;
+  });
+  if (problems.length) throw new Error(`${page.url()}: ${problems.join('; ')}`);
+}

@@ -1,0 +1,97 @@
+// A person's journey in Chromium: the first sign-in sets up an authenticator app (the key
+// copied off the page), later sign-ins ask for a code, "Use a different verification option",
+// "Don't ask again on this device", and forgetting the device from security info.
+import type { Browser, Page } from 'playwright-core';
+import { acrMfa, acrSfa } from '../../src/provider/acr.js';
+import { demoCredentials } from '../../src/demo/seed.js';
+import { appCode } from '../helpers/mfa.js';
+import { expectAccessible, launchBrowser } from '../helpers/browser.js';
+import { policies, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ demo: true }, { policy: policies.mfaForAll }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const claim = (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent();
+const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+
+async function signInWithPassword(page: Page) {
+  await page.goto(`${server.issuer}/demo`);
+  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
+  await expectAccessible(page);
+  await page.getByLabel('Username').fill(demoCredentials.username);
+  await page.getByLabel('Password').fill(demoCredentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signOut(page: Page) {
+  await page.goto(`${server.issuer}/demo`);
+  await page.getByRole('link', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+}
+
+test('enrol on first sign-in, sign in with a code, choose another option, be remembered, then forget the device', async () => {
+  const page = await browser.newPage();
+
+  // First sign-in: more information required, set up the app with the key shown on the page.
+  await signInWithPassword(page);
+  expect(await heading(page)).toBe('More information required');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Set it up now' }).click();
+  expect(await heading(page)).toBe('Set up your authenticator app');
+  await expectAccessible(page);
+  expect(await page.getByRole('img', { name: /QR code/ }).isVisible()).toBe(true);
+  const secret = (await page.locator('#secret').textContent())!.replace(/\s/g, '');
+  await page.getByLabel('Name for this app (optional)').fill('Phone');
+  await page.getByLabel('Verification code').fill(await appCode(server, secret));
+  await page.getByRole('button', { name: 'Verify and continue' }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('pwd otp mfa');
+  expect(await claim(page, 'acr')).toBe(acrMfa);
+  server.clock.advance(30_000);
+
+  // Sign out and in again: the code is asked for at once; try "Use a different verification option".
+  await signOut(page);
+  await signInWithPassword(page);
+  expect(await heading(page)).toBe('Verify your identity');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Use a different verification option' }).click();
+  expect(await heading(page)).toBe('Choose a verification option');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Authenticator app (Phone)' }).click();
+  expect(await heading(page)).toBe('Verify your identity');
+  await page.getByLabel('Verification code').fill(await appCode(server, secret));
+  await page.getByLabel("Don't ask again on this device for 7 days").check();
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('pwd otp mfa');
+  server.clock.advance(30_000);
+
+  // This browser is remembered: the next sign-in needs the password only.
+  await signOut(page);
+  await signInWithPassword(page);
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('pwd');
+  expect(await claim(page, 'acr')).toBe(acrSfa);
+
+  // Security info lists the device; forget it.
+  await page.goto(`${server.issuer}/account/security`);
+  expect(await heading(page)).toBe('Security info');
+  await expectAccessible(page);
+  expect(await page.locator('#methods').textContent()).toContain('Authenticator app (Phone)');
+  await page.getByRole('button', { name: 'Forget Chrome on Linux' }).click();
+  expect(await page.getByRole('status').textContent()).toBe('That device will be asked for a second factor again.');
+
+  // Asked for the code again.
+  await signOut(page);
+  await signInWithPassword(page);
+  expect(await heading(page)).toBe('Verify your identity');
+  await page.close();
+});
