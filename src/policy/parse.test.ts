@@ -55,7 +55,7 @@ rules:
     "bad.yaml:4:12: defaults: methods: unknown method 'carrier-pigeon' (known: push, totp, webauthn, sms, voice, oath, recovery)",
     "bad.yaml:5:13: defaults: remember must be a duration such as 14d, 12h or 0 but is 'fortnight'",
     "bad.yaml:8:13: rule 'typo': when: unknown key 'netwrok' (expected one of: clients, users, groups, network, acr)",
-    "bad.yaml:10:22: rule 'host bits': when.network: '10.0.0.5/8' has host bits set: did you mean 10.0.0.0/8?",
+    "bad.yaml:10:23: rule 'host bits': when.network: '10.0.0.5/8' has host bits set: did you mean 10.0.0.0/8?",
     'bad.yaml:11:5: rule 3 needs a name',
     "bad.yaml:13:21: rule 'empty list': when.groups must be a non-empty list",
     "bad.yaml:14:17: rule 'empty list': enrollment must be one of required, optional but is 'later'",

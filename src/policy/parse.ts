@@ -70,13 +70,14 @@ function readConditions(reader: FileReader, node: Node | null | undefined, what:
     }
     if (key === 'network') {
       const blocks: Cidr[] = [];
-      for (const text of values) {
+      values.forEach((text, index) => {
         const cidr = parseCidr(text);
         if (typeof cidr === 'string') {
-          reader.problem(value, `${what}: when.network: ${cidr}`);
+          // Point at the entry itself, not the list it is in.
+          reader.problem(isSeq(value) ? (value.items[index] as Node) : value, `${what}: when.network: ${cidr}`);
           ok = false;
         } else blocks.push(cidr);
-      }
+      });
       conditions.network = blocks;
     } else {
       conditions[key as Exclude<(typeof conditionKeys)[number], 'network'>] = values;

@@ -174,3 +174,34 @@ describe('twofold policy', () => {
     });
   });
 });
+
+describe('twofold audit and unlock', () => {
+  test('audit tail prints sign-in events, for everyone or one user, and unlock clears a lockout', async () => {
+    const { createTwofoldWithStore } = await import('../helpers/storeAccess.js');
+    await twofold(dataDir, ['user', 'add', 'alice', '--password-stdin'], 'correct horse battery');
+    await createTwofoldWithStore(dataDir, async (store) => {
+      const alice = (await store.accounts.findByUsername('alice'))!;
+      await store.audit.append({ at: Date.UTC(2026, 10, 22, 9, 30), type: 'mfa.verify', result: 'fail', accountId: alice.id, username: 'alice', clientId: 'wiki', ip: '198.51.100.7', method: 'totp', rule: 'defaults', reason: 'wrong_code' });
+      await store.audit.append({ at: Date.UTC(2026, 10, 22, 9, 31), type: 'password', result: 'ok', accountId: 'someone-else', username: 'bob' });
+      await store.attempts.update(`mfa:${alice.id}`, () => ({ failures: 100, locks: 9, lockedUntil: null, permanent: true }));
+    });
+    expect((await twofold(dataDir, ['audit', 'tail'])).out).toEqual([
+      '2026-11-22T09:30:00.000Z mfa.verify fail user=alice client=wiki method=totp rule="defaults" ip=198.51.100.7 reason="wrong_code"',
+      '2026-11-22T09:31:00.000Z password ok user=bob',
+    ]);
+    expect((await twofold(dataDir, ['audit', 'tail', '--user', 'alice', '--lines', '5'])).out).toHaveLength(1);
+    expect((await twofold(dataDir, ['audit', 'tail', '--lines', 'lots'])).err[0]).toBe("error: audit tail: --lines must be a whole number from 1 to 10000 but is 'lots'");
+
+    expect(await twofold(dataDir, ['user', 'unlock', 'alice'])).toMatchObject({ code: 0, out: ["unlocked 'alice': sign-in attempts start counting afresh"] });
+    await createTwofoldWithStore(dataDir, async (store) => {
+      const alice = (await store.accounts.findByUsername('alice'))!;
+      expect(await store.attempts.get(`mfa:${alice.id}`)).toMatchObject({ failures: 0, permanent: false });
+    });
+  });
+
+  test("client ids starting with 'twofold-' are Twofold's own", async () => {
+    expect((await twofold(dataDir, ['client', 'add', 'twofold-account', '--redirect-uri', 'https://evil.example.com/cb'])).err).toEqual([
+      "error: clientId: is reserved: ids starting with 'twofold-' belong to Twofold's built-in applications",
+    ]);
+  });
+});
