@@ -105,6 +105,18 @@ describe('policy per application and network', () => {
   });
 });
 
+describe('methods Twofold cannot offer yet', () => {
+  test('when nothing the policy allows can be set up, the person is told whom to ask and the application gets access_denied', async () => {
+    const { username } = await person();
+    const agent = new UserAgent(server.issuer);
+    const { page, checks } = await signInWithPassword(agent, payroll, username, password, { acr_values: 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant' });
+    expect(page.status).toBe(403);
+    expect(page.html).toContain('requires a passkey or security key');
+    const back = await agent.submit(page, /\/mfa\/abort$/, {}, payroll.redirectUri);
+    await expect(payroll.finish(back.location!, checks)).rejects.toMatchObject({ error: 'access_denied' });
+  });
+});
+
 describe('sessions, step-up and the abandoned second factor', () => {
   test('prompt=none returns interaction_required when a second factor is due', async () => {
     const { username } = await personWithApp();
