@@ -7,8 +7,8 @@ import type { Factor } from '../src/factors/types.js';
 import { signInStates } from '../src/mfa/signInState.js';
 import type { InteractionDeps } from './deps.js';
 import { mfaMessages, refusalMessage } from './messages.js';
-import { renderBlocked, renderPage } from './pages.js';
-import { auditFields, finishSignIn, nowSeconds, sessionTime } from './signIn.js';
+import { renderPage } from './pages.js';
+import { auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
 /** How recent the password must be to set up a method. */
@@ -19,15 +19,8 @@ const passwordIsFresh = (deps: InteractionDeps, signIn: SignInContext) =>
 
 /** The factors this person may set up now, or undefined once another page has been sent. */
 async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor[] | undefined> {
+  if (await settledByPolicy(ctx, deps, signIn)) return undefined;
   const { interaction, state, decision } = signIn;
-  if (decision.require === 'block') {
-    await renderBlocked(ctx, deps, interaction);
-    return undefined;
-  }
-  if (decision.require === 'none') {
-    await finishSignIn(ctx, deps, interaction, state, { amr: [] });
-    return undefined;
-  }
   if ((await deps.mfa.usableMethods(state.accountId, decision)).length) {
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}/mfa`);

@@ -10,23 +10,16 @@ import type { Decision } from '../src/policy/types.js';
 import type { InteractionDeps } from './deps.js';
 import { finishInteraction, loadInteraction } from './interaction.js';
 import { mfaMessages, refusalMessage } from './messages.js';
-import { renderBlocked, renderPage } from './pages.js';
-import { auditFields, finishSignIn, requestFacts } from './signIn.js';
+import { renderPage } from './pages.js';
+import { auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
 const rememberDays = (decision: Decision) => (decision.remember > 0 && !decision.floor ? Math.floor(decision.remember / 86400) || undefined : undefined);
 
 /** The usable methods, or the page this sign-in must go to instead. */
 async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<UsableMethod[] | undefined> {
+  if (await settledByPolicy(ctx, deps, signIn)) return undefined;
   const { interaction, state, decision } = signIn;
-  if (decision.require === 'block') {
-    await renderBlocked(ctx, deps, interaction);
-    return undefined;
-  }
-  if (decision.require === 'none') {
-    await finishSignIn(ctx, deps, interaction, state, { amr: [] });
-    return undefined;
-  }
   const usable = await deps.mfa.usableMethods(state.accountId, decision);
   if (usable.length === 0) {
     ctx.status = 303;

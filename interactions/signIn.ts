@@ -7,6 +7,7 @@ import type { DirectoryAccount } from '../src/mfa/accountDirectory.js';
 import { deviceCookie } from '../src/mfa/rememberedDevices.js';
 import { type RequestFacts, requestedAcr } from '../src/mfa/service.js';
 import { type SignInState, signInStates } from '../src/mfa/signInState.js';
+import type { Decision } from '../src/policy/types.js';
 import type { InteractionDeps } from './deps.js';
 import { finishInteraction, type Interaction } from './interaction.js';
 import { renderBlocked } from './pages.js';
@@ -33,6 +34,14 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, interact
   await finishInteraction(ctx, deps.provider, {
     login: { accountId: state.accountId, amr, acr: acrFor(amr, used.phishingResistant ?? false, deps.acr), ts: used.ts ?? sessionTime(), remember: true },
   });
+}
+
+/** When the policy no longer asks for a second factor (it blocks, or requires none), sends
+ * that answer and returns true; a policy reload mid sign-in lands here. */
+export async function settledByPolicy(ctx: Context, deps: InteractionDeps, { interaction, state, decision }: { interaction: Interaction; state: SignInState; decision: Decision }): Promise<boolean> {
+  if (decision.require === 'block') await renderBlocked(ctx, deps, interaction);
+  else if (decision.require === 'none') await finishSignIn(ctx, deps, interaction, state, { amr: [] });
+  return decision.require !== 'mfa';
 }
 
 /** After a first factor (the password, or a host's own login): decide, then finish or ask for a second factor. */

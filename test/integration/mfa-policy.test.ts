@@ -105,6 +105,16 @@ describe('policy per application and network', () => {
   });
 });
 
+test('a policy change during a sign-in applies at the next step', async () => {
+  const { username, id } = await personWithApp();
+  const agent = new UserAgent(server.issuer);
+  const { page, checks } = await signInWithPassword(agent, payroll, username, password);
+  expect(isCodePage(page)).toBe(true);
+  server.setPolicy(policy().replace('require: mfa', 'require: none'));
+  const back = await agent.follow(page.url, payroll.redirectUri);
+  expect((await payroll.finish(back.location!, checks)).claims()).toMatchObject({ sub: id, amr: ['pwd'], acr: acrSfa });
+});
+
 describe('methods Twofold cannot offer yet', () => {
   test('when nothing the policy allows can be set up, the person is told whom to ask and the application gets access_denied', async () => {
     const { username } = await person();
