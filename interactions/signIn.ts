@@ -50,14 +50,15 @@ export async function completePrimary(ctx: Context, deps: InteractionDeps, inter
   const state: SignInState = { accountId: account.id, amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined };
   await deps.mfa.deps.audit.record({ type: 'policy', result: 'info', rule: decision.rule, reason: `require ${decision.require}${decision.floor ? ` (floor ${decision.floor})` : ''}`, ...auditFields(ctx, interaction, account) });
 
-  if (decision.require === 'block') return renderBlocked(ctx, deps, interaction);
   if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state, { amr: [] });
+  // Kept for a block too, so that leaving the blocked page is logged as the policy's doing.
+  await signInStates(deps.store.challenges).save(interaction.uid, state);
+  if (decision.require === 'block') return renderBlocked(ctx, deps, interaction);
   const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }) }, decision);
   if (satisfied === 'remembered-device') {
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: 'remembered device', rule: decision.rule, ...auditFields(ctx, interaction, account) });
     return finishSignIn(ctx, deps, interaction, state, { amr: [] });
   }
-  await signInStates(deps.store.challenges).save(interaction.uid, state);
   ctx.status = 303;
   ctx.redirect(`/interaction/${interaction.uid}/mfa`);
 }

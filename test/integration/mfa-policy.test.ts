@@ -100,8 +100,9 @@ describe('policy per application and network', () => {
     expect(page.status).toBe(403);
     expect(page.html).toContain("You can't sign in here");
     const back = await agent.submit(page, /\/mfa\/abort$/, {}, payroll.redirectUri);
-    await expect(payroll.finish(back.location!, checks)).rejects.toMatchObject({ error: 'access_denied' });
+    await expect(payroll.finish(back.location!, checks)).rejects.toMatchObject({ error: 'access_denied', error_description: 'the sign-in policy does not allow this sign-in' });
     expect(agent.cookie('_session')).toBeUndefined();
+    expect((await server.store.audit.tail({ limit: 5 })).at(-1)).toMatchObject({ type: 'sign-in', result: 'fail', reason: 'blocked by policy', rule: 'former employee' });
   });
 });
 

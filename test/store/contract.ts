@@ -175,6 +175,15 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.attempts.get('mfa:a1')).toEqual(freshRegulationState);
       });
 
+      it('forgets idle counts for usernames that do not exist, and keeps real accounts\' counts', async () => {
+        await store.attempts.update('password:unknown:nobody', (s) => ({ ...s, failures: 3 }));
+        await store.attempts.update('password:account-1', (s) => ({ ...s, failures: 3 }));
+        clock += 86_400_001;
+        await store.sweep();
+        expect(await store.attempts.get('password:unknown:nobody')).toEqual(freshRegulationState);
+        expect((await store.attempts.get('password:account-1')).failures).toBe(3);
+      });
+
       it('counts failed attempts from a network within a window', async () => {
         await store.attempts.recordAttempt({ subject: 'mfa:a1', network: '198.51.100.7', ok: false, at: clock - 20_000 });
         await store.attempts.recordAttempt({ subject: 'mfa:a2', network: '198.51.100.7', ok: false, at: clock - 5_000 });

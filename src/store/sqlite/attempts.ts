@@ -8,18 +8,19 @@ interface RegulationRow {
   permanent: number;
 }
 
-export function sqliteAttempts(db: Db): AttemptStore {
+export function sqliteAttempts(db: Db, now: () => number): AttemptStore {
   const select = db.prepare('SELECT failures, locks, locked_until, permanent FROM regulation WHERE subject = ?');
   const read = (subject: string): RegulationState => {
     const row = select.get(subject) as RegulationRow | undefined;
     return row ? { failures: row.failures, locks: row.locks, lockedUntil: row.locked_until, permanent: row.permanent === 1 } : { ...freshRegulationState };
   };
-  const write = db.prepare(`INSERT INTO regulation (subject, failures, locks, locked_until, permanent) VALUES (@subject, @failures, @locks, @lockedUntil, @permanent)
-    ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, locks = excluded.locks, locked_until = excluded.locked_until, permanent = excluded.permanent`);
+  const write = db.prepare(`INSERT INTO regulation (subject, failures, locks, locked_until, permanent, updated_at) VALUES (@subject, @failures, @locks, @lockedUntil, @permanent, @at)
+    ON CONFLICT (subject) DO UPDATE SET failures = excluded.failures, locks = excluded.locks, locked_until = excluded.locked_until,
+      permanent = excluded.permanent, updated_at = excluded.updated_at`);
   // better-sqlite3 transactions are synchronous, so read-change-write happens as one step.
   const update = db.transaction((subject: string, change: (state: RegulationState) => RegulationState) => {
     const next = change(read(subject));
-    write.run({ subject, ...next, permanent: next.permanent ? 1 : 0 });
+    write.run({ subject, ...next, permanent: next.permanent ? 1 : 0, at: now() });
     return next;
   });
   return {

@@ -25,6 +25,9 @@ export function openSqliteStore({ file, box, now = Date.now }: SqliteStoreOption
     db.prepare('DELETE FROM remembered_devices WHERE expires_at <= @now'),
     // Attempts only feed the per-network window; a day is far longer than any window.
     db.prepare('DELETE FROM attempts WHERE at <= @now - 86400000'),
+    // Usernames that do not exist are regulated too (see interactions/login.ts); without this,
+    // spraying made-up names would add rows for ever. Real accounts keep their count.
+    db.prepare("DELETE FROM regulation WHERE subject LIKE 'password:unknown:%' AND permanent = 0 AND updated_at <= @now - 86400000 AND (locked_until IS NULL OR locked_until <= @now)"),
   ];
   return {
     file,
@@ -32,7 +35,7 @@ export function openSqliteStore({ file, box, now = Date.now }: SqliteStoreOption
     clients: sqliteClients(db, box),
     credentials: sqliteCredentials(db, box, now),
     challenges: sqliteChallenges(db, box, now),
-    attempts: sqliteAttempts(db),
+    attempts: sqliteAttempts(db, now),
     devices: sqliteDevices(db, now),
     enrollmentSkips: sqliteEnrollmentSkips(db),
     audit: sqliteAudit(db),

@@ -82,8 +82,10 @@ export const migrations: Migration[] = [
         failures INTEGER NOT NULL,
         locks INTEGER NOT NULL,
         locked_until INTEGER,
-        permanent INTEGER NOT NULL
+        permanent INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
       ) WITHOUT ROWID;
+      CREATE INDEX regulation_idle ON regulation (updated_at) WHERE permanent = 0;
       CREATE TABLE attempts (
         subject TEXT NOT NULL,
         network TEXT NOT NULL,
