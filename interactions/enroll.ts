@@ -137,7 +137,7 @@ export async function confirmPassword(ctx: Context, deps: InteractionDeps) {
   }
   await attempt.succeeded();
   await audit.record({ type: 'password', result: 'ok', reason: 'confirmed before setup', ...fields });
-  await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, amr: [...new Set([...signIn.state.amr, 'pwd'])], passwordAt: nowSeconds(deps) });
+  await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, amr: [...new Set([...signIn.state.amr, 'pwd'])], proven: [...new Set([...signIn.state.proven, 'pwd'])], passwordAt: nowSeconds(deps) });
   ctx.status = 303;
   ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll`);
 }

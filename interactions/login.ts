@@ -35,11 +35,13 @@ export async function renderLogin(ctx: Context, deps: InteractionDeps, interacti
  */
 export async function showLogin(ctx: Context, deps: InteractionDeps, interaction: Interaction) {
   const session = interaction.session;
-  if (session?.accountId && interaction.prompt.reasons.every((reason) => reason === 'max_age')) {
+  const sessionAmr = (session?.amr as string[] | undefined) ?? [];
+  // Only a session that already has a second factor: one that had only a password gives it again.
+  if (session?.accountId && sessionAmr.includes('mfa') && interaction.prompt.reasons.every((reason) => reason === 'max_age')) {
     const account = await deps.mfa.deps.directory.find(session.accountId);
     const decision = account && deps.mfa.decide(account, requestFacts(ctx, interaction));
     if (decision?.require === 'mfa' && (await deps.mfa.usableMethods(session.accountId, decision)).length) {
-      await signInStates(deps.store.challenges).save(interaction.uid, { accountId: session.accountId, amr: (session.amr as string[] | undefined) ?? [] });
+      await signInStates(deps.store.challenges).save(interaction.uid, { accountId: session.accountId, amr: sessionAmr, proven: [] });
       ctx.status = 303;
       return ctx.redirect(`/interaction/${interaction.uid}/mfa`);
     }

@@ -28,9 +28,15 @@ export function auditFields(ctx: Context, interaction: Interaction, account?: Di
   };
 }
 
+/**
+ * Finishes `login` with the factors used. Only something proven in this interaction makes a new
+ * authentication (and a new auth_time): otherwise the interaction ends with no result and
+ * oidc-provider asks again for whatever the request still lacks.
+ */
 export async function finishSignIn(ctx: Context, deps: InteractionDeps, interaction: Interaction, state: SignInState, used: { amr: string[]; phishingResistant?: boolean; ts?: number }) {
   const amr = combineAmr(state.amr, used.amr);
   await signInStates(deps.store.challenges).clear(interaction.uid);
+  if (state.proven.length === 0 && used.amr.length === 0) return finishInteraction(ctx, deps.provider, {});
   await finishInteraction(ctx, deps.provider, {
     login: { accountId: state.accountId, amr, acr: acrFor(amr, used.phishingResistant ?? false, deps.acr), ts: used.ts ?? sessionTime(), remember: true },
   });
@@ -47,7 +53,7 @@ export async function settledByPolicy(ctx: Context, deps: InteractionDeps, { int
 /** After a first factor (the password, or a host's own login): decide, then finish or ask for a second factor. */
 export async function completePrimary(ctx: Context, deps: InteractionDeps, interaction: Interaction, account: DirectoryAccount, amr: string[]) {
   const decision = deps.mfa.decide(account, requestFacts(ctx, interaction));
-  const state: SignInState = { accountId: account.id, amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined };
+  const state: SignInState = { accountId: account.id, amr, proven: amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined };
   await deps.mfa.deps.audit.record({ type: 'policy', result: 'info', rule: decision.rule, reason: `require ${decision.require}${decision.floor ? ` (floor ${decision.floor})` : ''}`, ...auditFields(ctx, interaction, account) });
 
   if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state, { amr: [] });

@@ -25,7 +25,7 @@ export async function loadSignIn(ctx: Context, deps: InteractionDeps): Promise<S
     // A step-up: the `mfa` prompt fired for a session that lacks what this request needs.
     const session = interaction.session;
     if (interaction.prompt.name !== mfaPromptName || !session?.accountId) throw new HttpError(400, expiredMessage);
-    state = { accountId: session.accountId, amr: (session.amr as string[] | undefined) ?? [] };
+    state = { accountId: session.accountId, amr: (session.amr as string[] | undefined) ?? [], proven: [] };
     await states.save(interaction.uid, state);
   }
   const account = await deps.mfa.deps.directory.find(state.accountId);

@@ -4,8 +4,11 @@ import type { ChallengeStore } from '../store/types.js';
 
 export interface SignInState {
   accountId: string;
-  /** Factors already proven: ['pwd'] after the password page, or the session's amr on a step-up. */
+  /** Factors behind this sign-in: ['pwd'] after the password page, or the session's amr on a step-up. */
   amr: string[];
+  /** Factors proven in this interaction (the session's earlier ones are not). Without one, the
+   * sign-in may not be finished as a new authentication. */
+  proven: string[];
   /** Seconds since the epoch when the password was proven in this interaction, if it was. */
   passwordAt?: number;
   /** The credential the person chose with "Use a different verification option". */

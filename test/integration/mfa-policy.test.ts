@@ -196,6 +196,36 @@ describe('sessions, step-up and the abandoned second factor', () => {
   });
 });
 
+describe('nothing proven, nothing new (review findings)', () => {
+  async function mfaSession() {
+    const { username, secret } = await personWithApp();
+    const agent = new UserAgent(server.issuer);
+    const first = await signInWithPassword(agent, payroll, username, password);
+    await enterCode(agent, first.page, await appCode(server, secret), payroll.redirectUri);
+    server.clock.advance(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    return agent;
+  }
+
+  test('a re-authentication that the policy stops needing mid-way does not refresh the session: the password is asked for', async () => {
+    const agent = await mfaSession();
+    const { page } = await authorize(agent, payroll, { max_age: '1' });
+    expect(isCodePage(page)).toBe(true);
+    server.setPolicy(policy().replace('require: mfa', 'require: none'));
+    const next = await agent.follow(page.url, payroll.redirectUri);
+    expect(isLoginPage(next)).toBe(true);
+  });
+
+  test('past max_age, a session that had only a password is asked for the password, not just a code', async () => {
+    const { username } = await personWithApp();
+    const agent = new UserAgent(server.issuer);
+    await signInWithPassword(agent, intranet, username, password);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const { page } = await authorize(agent, payroll, { max_age: '1' });
+    expect(isLoginPage(page)).toBe(true);
+  });
+});
+
 describe('optional enrollment', () => {
   test('"Skip for now" signs in with one factor, holds for that session, and asks again at the next sign-in', async () => {
     const { username, id } = await person(['interns']);
