@@ -51,11 +51,12 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     staticClients: [accountClientMetadata(issuer)],
     sessionTtl: config.sessionTtl,
     trustProxy: config.trustProxy,
+    proxyHops: config.proxyHops,
     policy: twofold.interactionPolicy(),
   });
   const deps = twofold.interactionDeps(provider);
 
-  const app = new Koa({ proxy: config.trustProxy, keys: keys.cookieKeys });
+  const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
   app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
   app.use(staticFiles('/public', publicDir));
   app.use(mfaRoutes(deps).routes());

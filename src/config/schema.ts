@@ -78,6 +78,13 @@ export const optionSpecs = {
     schema: boolean,
     default: false,
   }),
+  proxyHops: option({
+    env: 'TWOFOLD_PROXY_HOPS',
+    description: 'With TWOFOLD_TRUST_PROXY, how many trusted proxies stand in front of Twofold: the client address is read that many entries from the right of X-Forwarded-For, never from what the client itself sent.',
+    expects: 'an integer from 1 to 10',
+    schema: z.coerce.number().int().min(1).max(10),
+    default: 1,
+  }),
   displayName: option({
     env: 'TWOFOLD_DISPLAY_NAME',
     description: 'The name people see in their authenticator app next to their account.',
@@ -193,6 +200,7 @@ export interface Config {
   issuer?: string;
   allowInsecureIssuer: boolean;
   trustProxy: boolean;
+  proxyHops: number;
   displayName: string;
   dataDir: string;
   policies: string;

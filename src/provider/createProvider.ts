@@ -21,6 +21,8 @@ export interface ProviderOptions {
   /** Seconds a sign-in session lasts. */
   sessionTtl: number;
   trustProxy: boolean;
+  /** Trusted proxies in front: the client address is that many X-Forwarded-For entries from the right. */
+  proxyHops?: number;
   log: Logger;
   /** Built-in relying parties, served from configuration rather than the store. */
   staticClients?: ClientMetadata[];
@@ -119,6 +121,9 @@ export function createProvider(options: ProviderOptions): Provider {
 
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.trustProxy;
+  // Koa reads the leftmost X-Forwarded-For entry unless told how many hops to trust, and the
+  // client writes that one: policy network rules and regulation would believe it.
+  provider.maxIpsCount = options.proxyHops ?? 1;
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => log.error('provider server_error', { error: error.message, stack: error.stack }));
   return provider;
 }

@@ -4,7 +4,8 @@ import { parseAddress } from '../policy/cidr.js';
 
 export function networkOf(ip: string): string {
   const parsed = parseAddress(ip);
-  if (!parsed) return ip;
+  // Never a bucket per made-up string: anything that is not an address shares one.
+  if (!parsed) return 'not-an-address';
   if (parsed.width === 32) return [24n, 16n, 8n, 0n].map((shift) => String((parsed.value >> shift) & 0xffn)).join('.');
   const prefix = parsed.value >> 64n;
   return `${[48n, 32n, 16n, 0n].map((shift) => ((prefix >> shift) & 0xffffn).toString(16)).join(':')}::/64`;

@@ -63,6 +63,8 @@ test.each([
   ['::ffff:198.51.100.7', '198.51.100.7'],
   ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
   ['2001:db8:1:2::99', '2001:db8:1:2::/64'],
+  ['made-up', 'not-an-address'],
+  ['also made up', 'not-an-address'],
 ])('attempts from %s count against %s', (ip, network) => {
   expect(networkOf(ip)).toBe(network);
 });

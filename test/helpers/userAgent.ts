@@ -14,6 +14,8 @@ interface Cookie {
 
 export class UserAgent {
   private cookies = new Map<string, Cookie>();
+  /** Extra headers sent with every request (a proxy's X-Forwarded-For, say). */
+  headers: Record<string, string> = {};
 
   constructor(readonly origin: string) {}
 
@@ -50,6 +52,7 @@ export class UserAgent {
       method,
       redirect: 'manual',
       headers: {
+        ...this.headers,
         cookie: this.cookieHeader(url),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
