@@ -81,7 +81,7 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   await attempt.succeeded();
   await audit.record({ type: 'mfa.verify', result: 'ok', ...fields });
   if (parsed.data.remember && rememberDays(decision)) {
-    const { token } = await deps.mfa.devices.remember(account.id, decision.remember, ctx.get('user-agent'));
+    const { token } = await deps.mfa.devices.remember(account.id, chosen.factor.id, decision.remember, ctx.get('user-agent'));
     ctx.cookies.set(deviceCookie, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: decision.remember * 1000 });
     await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${rememberDays(decision)} days`, ...fields });
   }

@@ -1,6 +1,8 @@
 // "Don't ask again on this device": a random token in an httpOnly cookie, stored hashed,
-// void once it expires, once the account's methods change, or once policy shortens `remember`.
+// void once it expires, once the account's methods change, or once policy shortens `remember`;
+// and it stands in only where the method that earned it would be accepted.
 import { createHash, randomBytes } from 'node:crypto';
+import type { Decision } from '../policy/types.js';
 import type { CredentialStore, DeviceStore, RememberedDevice } from '../store/types.js';
 
 export const deviceCookie = 'twofold.device';
@@ -18,22 +20,24 @@ export function deviceLabel(userAgent: string | undefined): string {
 export function rememberedDevices(devices: DeviceStore, credentials: CredentialStore, now: () => number) {
   return {
     /** Creates the record and returns the token to put in the cookie. */
-    async remember(accountId: string, seconds: number, userAgent: string | undefined): Promise<{ token: string; device: RememberedDevice }> {
+    async remember(accountId: string, method: string, seconds: number, userAgent: string | undefined): Promise<{ token: string; device: RememberedDevice }> {
       const token = randomBytes(32).toString('base64url');
       const at = now();
       const device = await devices.add({
-        accountId, tokenHash: hash(token), label: deviceLabel(userAgent), createdAt: at, expiresAt: at + seconds * 1000,
+        accountId, tokenHash: hash(token), method, label: deviceLabel(userAgent), createdAt: at, expiresAt: at + seconds * 1000,
         methodsVersion: await credentials.methodsVersion(accountId),
       });
       return { token, device };
     },
 
-    /** The device this token stands for, if it still lets this account skip the second factor. */
-    async recognise(token: string | undefined, accountId: string, rememberSeconds: number): Promise<RememberedDevice | undefined> {
-      if (!token || rememberSeconds <= 0) return undefined;
+    /** The device this token stands for, if it still lets this account skip the second factor.
+     * A cookie resists no phishing, so it never stands in where the decision asks for that. */
+    async recognise(token: string | undefined, accountId: string, decision: Pick<Decision, 'remember' | 'methods' | 'strength'>): Promise<RememberedDevice | undefined> {
+      if (!token || decision.remember <= 0 || decision.strength !== 'any') return undefined;
       const device = await devices.findByTokenHash(hash(token));
       if (!device || device.accountId !== accountId) return undefined;
-      if (device.createdAt + rememberSeconds * 1000 <= now()) return undefined;
+      if (!(decision.methods as readonly string[]).includes(device.method)) return undefined;
+      if (device.createdAt + decision.remember * 1000 <= now()) return undefined;
       if (device.methodsVersion !== (await credentials.methodsVersion(accountId))) return undefined;
       await devices.touch(device.id, now());
       return device;

@@ -88,7 +88,7 @@ export function createMfaService(deps: MfaDeps) {
       if (session.amr.includes('mfa') && session.amr.some((value) => countable.has(value)) && strongEnough) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
-      if (await devices.recognise(session.deviceToken, session.accountId, decision.remember)) return 'remembered-device';
+      if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';
       if (decision.enrollment === 'optional' && session.loginTs !== undefined
         && (await store.enrollmentSkips.matches(session.accountId, session.loginTs))
         && (await service.usableMethods(session.accountId, decision)).length === 0) {

@@ -143,6 +143,8 @@ export interface RememberedDevice {
   id: string;
   accountId: string;
   tokenHash: string;
+  /** The method whose success earned the device its skip: it counts only where that method would. */
+  method: string;
   label: string;
   createdAt: number;
   expiresAt: number;

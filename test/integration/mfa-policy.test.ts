@@ -287,6 +287,19 @@ describe("don't ask again on this device", () => {
     expect(isCodePage((await signInWithPassword(agent, payroll, username, password)).page)).toBe(true);
   });
 
+  test.each([
+    ['only methods it was not earned with', "methods: [push]"],
+    ['phishing resistance', "strength: phishing-resistant"],
+  ])('a remembered device does not stand in where the policy asks for %s', async (_what, rule) => {
+    const { username, secret } = await personWithApp();
+    const agent = new UserAgent(server.issuer);
+    await signOut(agent, payroll, (await signInRemembering(agent, username, secret)).id_token!);
+    server.setPolicy(`${policy()}  - name: stricter payroll\n    when: { clients: [payroll] }\n    ${rule}\n`);
+    const { page } = await signInWithPassword(agent, payroll, username, password);
+    expect(page.location).toBeUndefined();
+    expect(page.html).toContain('Another sign-in method is needed');
+  });
+
   test('a remembered device no longer counts once policy stops remembering', async () => {
     const { username, secret } = await personWithApp();
     const agent = new UserAgent(server.issuer);

@@ -197,8 +197,8 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
 
     describe('remembered devices', () => {
       it('finds a device by its token hash until it expires, lists, touches and removes', async () => {
-        const device = await store.devices.add({ accountId: 'a1', tokenHash: 'hash-1', label: 'Chrome on Linux', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 3 });
-        await store.devices.add({ accountId: 'a1', tokenHash: 'hash-2', label: 'Firefox', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 3 });
+        const device = await store.devices.add({ accountId: 'a1', tokenHash: 'hash-1', method: 'totp', label: 'Chrome on Linux', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 3 });
+        await store.devices.add({ accountId: 'a1', tokenHash: 'hash-2', method: 'totp', label: 'Firefox', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 3 });
         expect(await store.devices.findByTokenHash('hash-1')).toEqual(device);
         await store.devices.touch(device.id, clock + 5);
         expect((await store.devices.findByTokenHash('hash-1'))?.lastUsedAt).toBe(clock + 5);
@@ -212,9 +212,9 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
 
       it('forgets every device of an account at once', async () => {
-        await store.devices.add({ accountId: 'a1', tokenHash: 'h1', label: 'x', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
-        await store.devices.add({ accountId: 'a1', tokenHash: 'h2', label: 'y', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
-        await store.devices.add({ accountId: 'a2', tokenHash: 'h3', label: 'z', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
+        await store.devices.add({ accountId: 'a1', tokenHash: 'h1', method: 'totp', label: 'x', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
+        await store.devices.add({ accountId: 'a1', tokenHash: 'h2', method: 'totp', label: 'y', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
+        await store.devices.add({ accountId: 'a2', tokenHash: 'h3', method: 'totp', label: 'z', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
         expect(await store.devices.removeAll('a1')).toBe(2);
         expect(await store.devices.findByTokenHash('h3')).toBeDefined();
       });

@@ -6,6 +6,7 @@ interface DeviceRow {
   id: string;
   account_id: string;
   token_hash: string;
+  method: string;
   label: string;
   created_at: number;
   expires_at: number;
@@ -17,6 +18,7 @@ const toDevice = (row: DeviceRow): RememberedDevice => ({
   id: row.id,
   accountId: row.account_id,
   tokenHash: row.token_hash,
+  method: row.method,
   label: row.label,
   createdAt: row.created_at,
   expiresAt: row.expires_at,
@@ -28,8 +30,8 @@ export function sqliteDevices(db: Db, now: () => number): DeviceStore {
   return {
     async add(device) {
       const id = randomUUID();
-      db.prepare(`INSERT INTO remembered_devices (id, account_id, token_hash, label, created_at, expires_at, methods_version)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`).run(id, device.accountId, device.tokenHash, device.label, device.createdAt, device.expiresAt, device.methodsVersion);
+      db.prepare(`INSERT INTO remembered_devices (id, account_id, token_hash, method, label, created_at, expires_at, methods_version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(id, device.accountId, device.tokenHash, device.method, device.label, device.createdAt, device.expiresAt, device.methodsVersion);
       return { ...device, id, lastUsedAt: null };
     },
     async findByTokenHash(tokenHash) {

@@ -97,6 +97,7 @@ export const migrations: Migration[] = [
         id TEXT PRIMARY KEY,
         account_id TEXT NOT NULL,
         token_hash TEXT NOT NULL UNIQUE,
+        method TEXT NOT NULL,
         label TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         expires_at INTEGER NOT NULL,
