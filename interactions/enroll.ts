@@ -14,6 +14,10 @@ import { loadSignIn, type SignInContext } from './signInContext.js';
 /** How recent the password must be to set up a method. */
 export const enrollmentPasswordWindow = 5 * 60;
 
+/** "Skip for now" only where policy allows it and the application did not ask for an acr:
+ * a skipped setup could never give it what it asked for. */
+const maySkip = (decision: SignInContext['decision']) => decision.enrollment === 'optional' && !decision.floor;
+
 const passwordIsFresh = (deps: InteractionDeps, signIn: SignInContext) =>
   signIn.state.passwordAt !== undefined && nowSeconds(deps) - signIn.state.passwordAt <= enrollmentPasswordWindow;
 
@@ -45,7 +49,7 @@ export async function showEnrollment(ctx: Context, deps: InteractionDeps) {
   if (!factors) return;
   await renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
     methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description })),
-    optional: signIn.decision.enrollment === 'optional',
+    optional: maySkip(signIn.decision),
   });
 }
 
@@ -110,7 +114,7 @@ export async function skipEnrollment(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
   const factors = await enrollable(ctx, deps, signIn);
   if (!factors) return;
-  if (signIn.decision.enrollment !== 'optional') throw new HttpError(403, 'Your organisation requires you to set up a verification method before you continue.');
+  if (!maySkip(signIn.decision)) throw new HttpError(403, 'Your organisation requires you to set up a verification method before you continue.');
   const ts = sessionTime();
   await deps.store.enrollmentSkips.record(signIn.account.id, ts);
   await deps.mfa.deps.audit.record({ type: 'mfa.enroll', result: 'info', reason: 'skipped for now: signed in with one factor', rule: signIn.decision.rule, ...auditFields(ctx, signIn.interaction, signIn.account) });

@@ -244,6 +244,13 @@ describe('optional enrollment', () => {
     expect(log).toMatchObject({ result: 'info', reason: 'skipped for now: signed in with one factor' });
   });
 
+  test('an application that asks for MFA gets no skip, even for someone who may skip', async () => {
+    const { username } = await person(['interns']);
+    const { page: intro } = await signInWithPassword(new UserAgent(server.issuer), payroll, username, password, { acr_values: acrMfa });
+    expect(intro.html).toContain('More information required');
+    expect(intro.html).not.toContain('Skip for now');
+  });
+
   test('where enrollment is required there is no skip, and posting one anyway is refused', async () => {
     const { username } = await person();
     const agent = new UserAgent(server.issuer);

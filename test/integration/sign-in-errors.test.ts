@@ -75,6 +75,16 @@ test('a post without its CSRF token, or with another browser’s, is refused and
   await expectNothingChanged(agent, page);
 });
 
+test('a token from one sign-in does not work in another, even in the same browser', async () => {
+  const agent = new UserAgent(server.issuer);
+  const first = await agent.follow((await rp.begin()).url);
+  const second = await agent.follow((await rp.begin()).url);
+  const secondAction = new URL(findForm(second.html, /\/login$/).action, second.url).href;
+  const swapped = await agent.post(secondAction, { username: 'alice', password, csrf: findForm(first.html, /\/login$/).fields.csrf! });
+  expect(swapped.status).toBe(403);
+  expect(agent.cookie('_session')).toBeUndefined();
+});
+
 test('a post that is not a form is refused', async () => {
   const { agent, page } = await loginPage();
   const response = await fetch(new URL(findForm(page.html, /\/login$/).action, page.url), {
