@@ -4,7 +4,7 @@
 import type { Context } from 'koa';
 import { HttpError } from '../src/http/form.js';
 import type { Factor } from '../src/factors/types.js';
-import { signInStates } from '../src/mfa/signInState.js';
+import { type PendingSetup, setupKey, signInStateTtl, signInStates } from '../src/mfa/signInState.js';
 import type { InteractionDeps } from './deps.js';
 import { mfaMessages, refusalMessage } from './messages.js';
 import { renderPage } from './pages.js';
@@ -60,50 +60,57 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
   const factor = factors.find((candidate) => candidate.id === (ctx.state.form as Record<string, string>).method);
   if (!factor) throw new HttpError(400, 'Choose one of the methods on the page.');
   const { view, pending } = await factor.enroll.begin(signIn.account);
-  await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, enrollment: { method: factor.id, pending, view } });
+  const setup: PendingSetup = { method: factor.id, pending, view };
+  await deps.store.challenges.put(setupKey(signIn.interaction.uid), signIn.account.id, { ...setup }, signInStateTtl);
   ctx.status = 303;
   ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll/setup`);
 }
 
-async function renderSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext, factor: Factor, error?: string) {
-  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...signIn.state.enrollment!.view, factor: factor.id, methodTitle: factor.title, error });
+async function renderSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext, factor: Factor, setup: PendingSetup, error?: string) {
+  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...setup.view, factor: factor.id, methodTitle: factor.title, error });
 }
 
-async function pendingSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor | undefined> {
+/** The setup under way and its factor, or undefined once another page has been sent. */
+async function pendingSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<{ factor: Factor; setup: PendingSetup } | undefined> {
   const factors = await enrollable(ctx, deps, signIn);
   if (!factors) return undefined;
-  const factor = factors.find((candidate) => candidate.id === signIn.state.enrollment?.method);
-  if (!factor) {
+  const saved = await deps.store.challenges.get(setupKey(signIn.interaction.uid));
+  const setup = saved?.accountId === signIn.account.id ? (saved.data as unknown as PendingSetup) : undefined;
+  const factor = setup && factors.find((candidate) => candidate.id === setup.method);
+  if (!setup || !factor) {
     ctx.status = 303;
     ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll`);
+    return undefined;
   }
-  return factor;
+  return { factor, setup };
 }
 
 export async function showSetup(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
-  const factor = await pendingSetup(ctx, deps, signIn);
-  if (factor) await renderSetup(ctx, deps, signIn, factor);
+  const found = await pendingSetup(ctx, deps, signIn);
+  if (found) await renderSetup(ctx, deps, signIn, found.factor, found.setup);
 }
 
 export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
-  const factor = await pendingSetup(ctx, deps, signIn);
-  if (!factor) return;
+  const found = await pendingSetup(ctx, deps, signIn);
+  if (!found) return;
+  const { factor, setup } = found;
   const { regulator, audit, now } = deps.mfa.deps;
   const fields = { ...auditFields(ctx, signIn.interaction, signIn.account), rule: signIn.decision.rule, method: factor.id };
   const attempt = await regulator.begin('mfa', signIn.account.id, ctx.ip);
   if (attempt.refusal) {
     await audit.record({ type: 'mfa.enroll', result: 'fail', reason: 'locked', ...fields });
     ctx.status = 429;
-    return renderSetup(ctx, deps, signIn, factor, refusalMessage(attempt.refusal, now()));
+    return renderSetup(ctx, deps, signIn, factor, setup, refusalMessage(attempt.refusal, now()));
   }
-  const result = await factor.enroll.finish(signIn.account, signIn.state.enrollment!.pending, ctx.state.form as Record<string, string>);
+  const claim = async () => (await deps.store.challenges.take(setupKey(signIn.interaction.uid))) !== undefined;
+  const result = await factor.enroll.finish(signIn.account, setup.pending, ctx.state.form as Record<string, string>, claim);
   if (!result.ok) {
     await attempt.failed();
     await audit.record({ type: 'mfa.enroll', result: 'fail', reason: result.reason, ...fields });
     ctx.status = 401;
-    return renderSetup(ctx, deps, signIn, factor, mfaMessages.failed);
+    return renderSetup(ctx, deps, signIn, factor, setup, mfaMessages.failed);
   }
   await attempt.succeeded();
   await audit.record({ type: 'mfa.enroll', result: 'ok', reason: 'set up during sign-in', ...fields });

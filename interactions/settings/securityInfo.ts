@@ -141,7 +141,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       ctx.status = 429;
       return renderAdd(ctx, factor.id, view, refusalMessage(attempt.refusal, deps.now()));
     }
-    const result = await factor.enroll.finish({ id: session.sub, username: session.username }, saved.data.pending as Record<string, unknown>, ctx.state.form);
+    const claim = async () => (await store.challenges.take(pendingKey(session.sub))) !== undefined;
+    const result = await factor.enroll.finish({ id: session.sub, username: session.username }, saved.data.pending as Record<string, unknown>, ctx.state.form, claim);
     if (!result.ok) {
       await attempt.failed();
       await audit.record({ type: 'method.add', result: 'fail', reason: result.reason, ...fields(ctx, factor.id) });
@@ -149,7 +150,6 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       return renderAdd(ctx, factor.id, view, mfaMessages.failed);
     }
     await attempt.succeeded();
-    await store.challenges.delete(pendingKey(session.sub));
     await audit.record({ type: 'method.add', result: 'ok', ...fields(ctx, factor.id) });
     back(ctx, 'added');
   });

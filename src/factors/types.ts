@@ -31,8 +31,9 @@ export interface Factor {
   description: string;
   enroll: {
     begin(account: FactorAccount): Promise<EnrollmentStart>;
-    /** Proves the new method with one verification and saves it. */
-    finish(account: FactorAccount, pending: Record<string, unknown>, form: Record<string, string>): Promise<VerifyResult>;
+    /** Proves the new method with one verification and saves it. `claim` is called once the proof
+     * holds and before saving: it takes the pending setup, so racing submissions save it once. */
+    finish(account: FactorAccount, pending: Record<string, unknown>, form: Record<string, string>, claim: () => Promise<boolean>): Promise<VerifyResult>;
   };
   /** Sends a text, places a call or pushes a notification; nothing for a code the person already has. */
   challenge(account: FactorAccount, credential: Credential): Promise<{ view: Record<string, unknown> }>;

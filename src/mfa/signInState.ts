@@ -13,9 +13,17 @@ export interface SignInState {
   passwordAt?: number;
   /** The credential the person chose with "Use a different verification option". */
   credentialId?: string;
-  /** A method being set up: its id and what the factor must keep until it is proven. */
-  enrollment?: { method: string; pending: Record<string, unknown>; view: Record<string, unknown> };
 }
+
+/** A method being set up: its id, its page, and what the factor must keep until it is proven.
+ * Kept apart from the sign-in state so that proving it can take it exactly once. */
+export interface PendingSetup {
+  method: string;
+  pending: Record<string, unknown>;
+  view: Record<string, unknown>;
+}
+
+export const setupKey = (uid: string) => `setup:${uid}`;
 
 /** Long enough to set up an app; setting up a method later needs a fresh password again. */
 export const signInStateTtl = 10 * 60;
@@ -30,8 +38,8 @@ export function signInStates(challenges: ChallengeStore) {
       const { accountId, ...data } = state;
       return challenges.put(uid, accountId, data, signInStateTtl);
     },
-    clear(uid: string): Promise<void> {
-      return challenges.delete(uid);
+    async clear(uid: string): Promise<void> {
+      await Promise.all([challenges.delete(uid), challenges.delete(setupKey(uid))]);
     },
   };
 }

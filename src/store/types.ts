@@ -113,6 +113,8 @@ export interface CredentialStore {
 export interface ChallengeStore {
   put(uid: string, accountId: string, data: Record<string, unknown>, ttlSeconds: number): Promise<void>;
   get(uid: string): Promise<{ accountId: string; data: Record<string, unknown> } | undefined>;
+  /** Removes and returns it in one step: of racing callers, one gets it. */
+  take(uid: string): Promise<{ accountId: string; data: Record<string, unknown> } | undefined>;
   delete(uid: string): Promise<void>;
 }
 

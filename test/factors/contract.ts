@@ -33,7 +33,7 @@ export function describeFactorContract(name: string, make: (store: Store) => Fac
 
     async function enrolled(): Promise<Credential> {
       const start = await subject.factor.enroll.begin(account);
-      const result = await subject.factor.enroll.finish(account, start.pending, await subject.proveSetup(start.pending));
+      const result = await subject.factor.enroll.finish(account, start.pending, await subject.proveSetup(start.pending), async () => true);
       if (!result.ok) throw new Error(`setup failed: ${result.reason}`);
       subject.advance();
       return result.credential;
@@ -46,10 +46,20 @@ export function describeFactorContract(name: string, make: (store: Store) => Fac
 
     it('saves a method only after a right answer during setup', async () => {
       const start = await subject.factor.enroll.begin(account);
-      expect(await subject.factor.enroll.finish(account, start.pending, subject.wrongAnswer)).toEqual({ ok: false, reason: 'wrong_code' });
+      expect(await subject.factor.enroll.finish(account, start.pending, subject.wrongAnswer, async () => true)).toEqual({ ok: false, reason: 'wrong_code' });
       expect(await store.credentials.list(account.id)).toEqual([]);
-      const result = await subject.factor.enroll.finish(account, start.pending, await subject.proveSetup(start.pending));
+      const result = await subject.factor.enroll.finish(account, start.pending, await subject.proveSetup(start.pending), async () => true);
       expect(result).toMatchObject({ ok: true, credential: { accountId: account.id, method: subject.factor.id } });
+      expect(await store.credentials.list(account.id)).toHaveLength(1);
+    });
+
+    it('saves a setup once when the same proof races itself', async () => {
+      const start = await subject.factor.enroll.begin(account);
+      const form = await subject.proveSetup(start.pending);
+      let taken = false;
+      const claimOnce = async () => (taken ? false : (taken = true));
+      const results = await Promise.all(Array.from({ length: 5 }, () => subject.factor.enroll.finish(account, start.pending, form, claimOnce)));
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
       expect(await store.credentials.list(account.id)).toHaveLength(1);
     });
 

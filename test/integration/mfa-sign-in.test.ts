@@ -2,7 +2,7 @@
 // on first sign-in, the real amr, single use of codes (also when racing), and lockout.
 import { createAccount } from '../../src/accounts/createAccount.js';
 import { acrMfa } from '../../src/provider/acr.js';
-import { appCode, enrollApp, enterCode } from '../helpers/mfa.js';
+import { appCode, enrollApp, enterCode, setupKey } from '../helpers/mfa.js';
 import { createRelyingParty, type RelyingParty, signInWithPassword } from '../helpers/rp.js';
 import { policies, startTestServer, type TestServer } from '../helpers/server.js';
 import { alertText, UserAgent } from '../helpers/userAgent.js';
@@ -56,6 +56,17 @@ test('the first sign-in asks for more information, sets up the app with one proo
   const tokens = await rp.finish(done.location!, checks);
   expect(tokens.claims()).toMatchObject({ sub: id, amr: ['pwd', 'otp', 'mfa'], acr: acrMfa });
   expect((await server.store.credentials.list(id)).map((c) => [c.method, c.label, c.isDefault])).toEqual([['totp', 'Work phone', true]]);
+});
+
+test('the same setup submitted twice at once saves one method', async () => {
+  const { id } = await createAccount(server.store.accounts, { username: 'double-clicker', password });
+  const agent = new UserAgent(server.issuer);
+  const { page: intro } = await signInWithPassword(agent, rp, 'double-clicker', password);
+  const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, {}, rp.redirectUri);
+  const code = await appCode(server, setupKey(setup.html));
+  const results = await Promise.all([1, 2, 3].map(() => agent.submit(setup, /\/mfa\/enroll\/finish$/, { code }, rp.redirectUri)));
+  expect(results.filter((r) => r.location?.startsWith(rp.redirectUri))).toHaveLength(1);
+  expect(await server.store.credentials.list(id)).toHaveLength(1);
 });
 
 test('a later sign-in asks for the code at once, and the tokens say which factors were used', async () => {

@@ -161,6 +161,13 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         await store.challenges.delete('uid-2');
         expect(await store.challenges.get('uid-2')).toBeUndefined();
       });
+
+      it('hands a challenge to exactly one of several racing takers', async () => {
+        await store.challenges.put('uid-3', 'a1', { secret: 's' }, 60);
+        const taken = await Promise.all(Array.from({ length: 5 }, () => store.challenges.take('uid-3')));
+        expect(taken.filter(Boolean)).toEqual([{ accountId: 'a1', data: { secret: 's' } }]);
+        expect(await store.challenges.get('uid-3')).toBeUndefined();
+      });
     });
 
     describe('attempts', () => {

@@ -35,13 +35,14 @@ export function totpFactor({ credentials, issuerName, now }: TotpDeps): Factor {
         const qr = await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 200 });
         return { view: { secret: grouped(secret), uri, qr, issuer: issuerName, account: account.username }, pending: { secret } };
       },
-      async finish(account, pending, form) {
+      async finish(account, pending, form, claim) {
         const secret = typeof pending.secret === 'string' ? pending.secret : undefined;
         if (!secret) return { ok: false, reason: 'no_credential' };
         const code = normalizeCode(form.code);
         if (!/^\d{6}$/.test(code)) return { ok: false, reason: 'malformed' };
         const step = await matchTotp(secret, code, seconds());
         if (step === undefined) return { ok: false, reason: 'wrong_code' };
+        if (!(await claim())) return { ok: false, reason: 'replayed' };
         const label = form.label?.trim().slice(0, 64) || null;
         const credential = await credentials.add({ accountId: account.id, method: 'totp', label, secret, usedStep: step });
         return { ok: true, credential };

@@ -15,6 +15,11 @@ export function sqliteChallenges(db: Db, box: SecretBox, now: () => number): Cha
         { account_id: string; data_sealed: string } | undefined;
       return row && { accountId: row.account_id, data: JSON.parse(box.open(row.data_sealed, sealContext.challenge(uid))) as Record<string, unknown> };
     },
+    async take(uid) {
+      const row = db.prepare('DELETE FROM challenges WHERE uid = ? AND expires_at > ? RETURNING account_id, data_sealed').get(uid, now()) as
+        { account_id: string; data_sealed: string } | undefined;
+      return row && { accountId: row.account_id, data: JSON.parse(box.open(row.data_sealed, sealContext.challenge(uid))) as Record<string, unknown> };
+    },
     async delete(uid) {
       db.prepare('DELETE FROM challenges WHERE uid = ?').run(uid);
     },
