@@ -6,7 +6,7 @@ import { HttpError } from '../src/http/form.js';
 import type { Factor } from '../src/factors/types.js';
 import { type PendingSetup, setupKey, signInStateTtl, signInStates } from '../src/mfa/signInState.js';
 import type { InteractionDeps } from './deps.js';
-import { mfaMessages, refusalMessage } from './messages.js';
+import { mfaMessages, refusalMessage, refusalReason } from './messages.js';
 import { renderPage } from './pages.js';
 import { auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
@@ -100,7 +100,7 @@ export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
   const fields = { ...auditFields(ctx, signIn.interaction, signIn.account), rule: signIn.decision.rule, method: factor.id };
   const attempt = await regulator.begin('mfa', signIn.account.id, ctx.ip);
   if (attempt.refusal) {
-    await audit.record({ type: 'mfa.enroll', result: 'fail', reason: 'locked', ...fields });
+    await audit.record({ type: 'mfa.enroll', result: 'fail', reason: refusalReason(attempt.refusal), ...fields });
     ctx.status = 429;
     return renderSetup(ctx, deps, signIn, factor, setup, refusalMessage(attempt.refusal, now()));
   }
@@ -137,6 +137,7 @@ export async function confirmPassword(ctx: Context, deps: InteractionDeps) {
   const password = (ctx.state.form as Record<string, string>).password ?? '';
   const render = (error: string) => renderPage(ctx, deps, signIn.interaction, 'confirm-password.njk', { username: signIn.account.username, error });
   if (attempt.refusal) {
+    await audit.record({ type: 'password', result: 'fail', reason: `${refusalReason(attempt.refusal)} when confirming before setup`, ...fields });
     ctx.status = 429;
     return render(refusalMessage(attempt.refusal, now()));
   }

@@ -7,7 +7,7 @@ import { HttpError } from '../src/http/form.js';
 import { signInStates } from '../src/mfa/signInState.js';
 import type { InteractionDeps } from './deps.js';
 import { clientName, type Interaction, loadInteraction } from './interaction.js';
-import { refusalMessage } from './messages.js';
+import { refusalMessage, refusalReason } from './messages.js';
 import { auditFields, completePrimary, requestFacts } from './signIn.js';
 
 export const messages = {
@@ -66,7 +66,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps) {
   // Unknown usernames are regulated too, so a lockout does not tell which accounts exist.
   const attempt = await regulator.begin('password', account?.id ?? `unknown:${normalizeUsername(username)}`, ctx.ip);
   if (attempt.refusal) {
-    await audit.record({ type: 'password', result: 'fail', reason: attempt.refusal.refused === 'network' ? 'network limit' : 'locked', ...fields });
+    await audit.record({ type: 'password', result: 'fail', reason: refusalReason(attempt.refusal), ...fields });
     ctx.status = 429;
     return renderLogin(ctx, deps, interaction, { error: refusalMessage(attempt.refusal, now()), username });
   }

@@ -8,6 +8,9 @@ export const mfaMessages = {
   permanent: 'Verification is locked after too many failed attempts. Contact your administrator to unlock it.',
 };
 
+/** What the audit log records for a refused attempt. */
+export const refusalReason = (refusal: Refusal) => (refusal.refused === 'network' ? 'network limit' : 'locked');
+
 export function refusalMessage(refusal: Refusal, now: number): string {
   if (refusal.refused === 'network') return mfaMessages.network;
   if (refusal.until === null) return mfaMessages.permanent;

@@ -9,12 +9,17 @@ import { signInStates } from '../src/mfa/signInState.js';
 import type { Decision } from '../src/policy/types.js';
 import type { InteractionDeps } from './deps.js';
 import { finishInteraction, loadInteraction } from './interaction.js';
-import { mfaMessages, refusalMessage } from './messages.js';
+import { mfaMessages, refusalMessage, refusalReason } from './messages.js';
 import { renderPage } from './pages.js';
 import { auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
-const rememberDays = (decision: Decision) => (decision.remember > 0 && !decision.floor ? Math.floor(decision.remember / 86400) || undefined : undefined);
+/** "7 days", "1 day", "12 hours": how long "don't ask again" lasts, or undefined where it is not offered. */
+function rememberPeriod(decision: Decision): string | undefined {
+  if (decision.remember <= 0 || decision.floor || decision.strength !== 'any') return undefined;
+  const [count, unit] = decision.remember % 86400 === 0 ? [decision.remember / 86400, 'day'] : [Math.max(1, Math.round(decision.remember / 3600)), 'hour'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
 
 /** The usable methods, or the page this sign-in must go to instead. */
 async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<UsableMethod[] | undefined> {
@@ -38,7 +43,7 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     methodTitle: chosen.factor.title,
     method: chosen.factor.describe(chosen.credential),
     credentialId: chosen.credential.id,
-    rememberDays: rememberDays(signIn.decision),
+    rememberFor: rememberPeriod(signIn.decision),
     error,
   });
 }
@@ -65,7 +70,7 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
 
   const attempt = await regulator.begin('mfa', account.id, ctx.ip);
   if (attempt.refusal) {
-    await audit.record({ type: 'mfa.verify', result: 'fail', reason: attempt.refusal.refused === 'network' ? 'network limit' : 'locked', ...fields });
+    await audit.record({ type: 'mfa.verify', result: 'fail', reason: refusalReason(attempt.refusal), ...fields });
     ctx.status = 429;
     return renderChallenge(ctx, deps, signIn, usable, refusalMessage(attempt.refusal, now()));
   }
@@ -80,10 +85,10 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   }
   await attempt.succeeded();
   await audit.record({ type: 'mfa.verify', result: 'ok', ...fields });
-  if (parsed.data.remember && rememberDays(decision)) {
+  if (parsed.data.remember && rememberPeriod(decision)) {
     const { token } = await deps.mfa.devices.remember(account.id, chosen.factor.id, decision.remember, ctx.get('user-agent'));
     ctx.cookies.set(deviceCookie, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: decision.remember * 1000 });
-    await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${rememberDays(decision)} days`, ...fields });
+    await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${rememberPeriod(decision)}`, ...fields });
   }
   await finishSignIn(ctx, deps, interaction, state, { amr: chosen.factor.amr, phishingResistant: chosen.factor.phishingResistant });
 }

@@ -69,9 +69,14 @@ export function accountSessions(issuer: string, acrMfa: string) {
         authTime: Number(signedIn.claims.auth_time),
         idToken: signedIn.idToken,
       };
-      writeJsonCookie(ctx, sessionCookie, session, { path: cookiePath, maxAge: 60 * 60 * 1000 });
+      // Short: this page's own session, not the provider's, so a sign-out elsewhere ends it soon.
+      writeJsonCookie(ctx, sessionCookie, session, { path: cookiePath, maxAge: 15 * 60 * 1000 });
       // Only back into the security-info pages: never an address taken from elsewhere.
       return signedIn.returnTo?.startsWith('/account/') ? signedIn.returnTo : accountPaths.page;
+    },
+
+    forget(ctx: Context) {
+      writeJsonCookie(ctx, sessionCookie, null, { path: cookiePath });
     },
 
     async signOut(ctx: Context) {

@@ -13,7 +13,7 @@ import type { Logger } from '../../src/log.js';
 import type { Regulator } from '../../src/regulation/regulator.js';
 import type { Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
-import { mfaMessages, refusalMessage } from '../messages.js';
+import { mfaMessages, refusalMessage, refusalReason } from '../messages.js';
 import { type AccountSession, type AccountSessions, accountPaths } from './accountSession.js';
 
 export interface SettingsDeps {
@@ -46,10 +46,12 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   const guard = formGuard(deps);
   router.use(securityHeaders, pageErrors(deps));
 
-  /** The signed-in person, or a trip to sign in first. */
+  /** The signed-in person, or a trip to sign in first. An account disabled since is signed out. */
   const signedIn = async (ctx: Context, next: Next) => {
     const session = sessions.current(ctx);
-    if (!session) return sessions.signIn(ctx, ctx.method === 'GET' ? ctx.originalUrl : accountPaths.page);
+    const account = session && (await store.accounts.findById(session.sub));
+    if (session && (!account || account.disabled)) sessions.forget(ctx);
+    if (!session || !account || account.disabled) return sessions.signIn(ctx, ctx.method === 'GET' ? ctx.originalUrl : accountPaths.page);
     ctx.state.account = session;
     return next();
   };
@@ -75,12 +77,19 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   };
 
   router.get(accountPaths.callback, async (ctx) => {
-    if (typeof ctx.query.error === 'string') throw new HttpError(400, 'You did not finish verifying it\'s you, so nothing was changed.');
-    const next = await sessions.callback(ctx);
+    let next: string | undefined;
+    try {
+      next = await sessions.callback(ctx);
+    } catch (error) {
+      // An error the provider sent back (access_denied when the person cancels), or a stale or
+      // replayed response: nothing changed, and the person can simply start again.
+      deps.log.info('security info sign-in did not complete', { error: (error as Error).message });
+      throw new HttpError(400, "You did not finish verifying it's you, so nothing was changed. Open your security info again.");
+    }
     if (!next) throw new HttpError(400, 'That sign-in took too long or was started in another tab. Open your security info again.');
     ctx.redirect(next);
   });
-  router.get(accountPaths.signOut, (ctx) => sessions.signOut(ctx));
+  router.post(accountPaths.signOut, guard, (ctx) => sessions.signOut(ctx));
 
   router.get(accountPaths.page, signedIn, async (ctx) => {
     const session = ctx.state.account as AccountSession;
@@ -138,6 +147,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const view = saved.data.view as Record<string, unknown>;
     const attempt = await deps.regulator.begin('mfa', session.sub, ctx.ip);
     if (attempt.refusal) {
+      await audit.record({ type: 'method.add', result: 'fail', reason: refusalReason(attempt.refusal), ...fields(ctx, factor.id) });
       ctx.status = 429;
       return renderAdd(ctx, factor.id, view, refusalMessage(attempt.refusal, deps.now()));
     }

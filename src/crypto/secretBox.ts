@@ -32,7 +32,7 @@ export function createSecretBox(key: Buffer, previousKeys: Buffer[] = []): Secre
       const k = id ? keys.get(id) : undefined;
       if (v !== version || !k || !iv || !body) throw new Error('sealed value has an unknown format or key');
       const bytes = Buffer.from(body, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
       decipher.setAAD(Buffer.from(context));
       decipher.setAuthTag(bytes.subarray(bytes.length - 16));
       return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString('utf8');

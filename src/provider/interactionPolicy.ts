@@ -3,13 +3,18 @@ import { interactionPolicy } from 'oidc-provider';
 import type { MfaService } from '../mfa/service.js';
 import { mfaPrompt } from './mfaPrompt.js';
 
-/** login and consent, without the built-in essential_acr(s) checks: they re-fire login until it
- * yields the asked acr, and Twofold answers acr requests with a second factor instead. */
+/**
+ * login and consent, without the built-in essential_acr(s) checks: they re-fire login until it
+ * yields the asked acr, and Twofold answers acr requests with a second factor instead. Login also
+ * fires for a session whose account is gone or disabled: findAccount no longer finds it.
+ */
 export function basePolicy(): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base();
   const login = policy.get('login')!;
   login.checks.remove('essential_acrs');
   login.checks.remove('essential_acr');
+  login.checks.add(new interactionPolicy.Check('account_unavailable', "the session's account is no longer available", 'login_required',
+    (ctx) => Boolean(ctx.oidc.session?.accountId && !ctx.oidc.account)), 1);
   return policy;
 }
 

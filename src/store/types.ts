@@ -217,6 +217,6 @@ export class StoreConflictError extends Error {
 export const sealContext = {
   accountPhone: (accountId: string) => `account.phone:${accountId}`,
   clientSecret: (clientId: string) => `client.secret:${clientId}`,
-  credentialSecret: (credentialId: string) => `credential.secret:${credentialId}`,
-  challenge: (uid: string) => `challenge:${uid}`,
+  credentialSecret: (credentialId: string, accountId: string) => `credential.secret:${credentialId}:${accountId}`,
+  challenge: (uid: string, accountId: string) => `challenge:${uid}:${accountId}`,
 };

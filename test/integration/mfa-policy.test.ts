@@ -307,6 +307,13 @@ describe("don't ask again on this device", () => {
     expect(page.html).toContain('Another sign-in method is needed');
   });
 
+  test('a remember period that is not whole days is offered in hours', async () => {
+    server.setPolicy(policy('36h'));
+    const { username } = await personWithApp();
+    const { page } = await signInWithPassword(new UserAgent(server.issuer), payroll, username, password);
+    expect(page.html).toContain("Don't ask again on this device for 36 hours");
+  });
+
   test('a remembered device no longer counts once policy stops remembering', async () => {
     const { username, secret } = await personWithApp();
     const agent = new UserAgent(server.issuer);

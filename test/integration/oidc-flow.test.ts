@@ -124,3 +124,16 @@ test('another application can neither introspect nor revoke a token it was not i
   expect(await oidc.tokenIntrospection(rp.config, tokens.access_token)).toMatchObject({ active: true });
   expect(await oidc.fetchUserInfo(rp.config, tokens.access_token, aliceId)).toMatchObject({ sub: aliceId });
 });
+
+test('a session whose account was disabled no longer signs anyone in: the sign-in page comes back, prompt=none gets login_required', async () => {
+  const { id } = await createAccount(server.store.accounts, { username: 'leaver', password });
+  const agent = new UserAgent(server.issuer);
+  await signInWithPassword(agent, rp, 'leaver', password);
+  await server.store.accounts.setDisabled(id, true);
+
+  const silent = await rp.begin({ prompt: 'none' });
+  const answer = await agent.follow(silent.url, rp.redirectUri);
+  await expect(rp.finish(answer.location!, silent.checks)).rejects.toMatchObject({ error: 'login_required' });
+  const { url } = await rp.begin();
+  expect((await agent.follow(url, rp.redirectUri)).html).toContain('<h1>Sign in</h1>');
+});

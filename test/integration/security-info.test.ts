@@ -146,3 +146,35 @@ test("another person's method cannot be touched", async () => {
   expect(refused.status).toBe(404);
   expect(await server.store.credentials.list(victim.id)).toHaveLength(1);
 });
+
+test('a disabled account loses its security info at the next request', async () => {
+  const { username, id, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  await openSecurityInfo(agent, username, secret);
+  await server.store.accounts.setDisabled(id, true);
+  const page = await agent.follow('/account/security', callback());
+  expect(page.html).toContain('<h1>Sign in</h1>');
+});
+
+test('cancelling the verification returns a clear page, and nothing changes', async () => {
+  const { username, id } = await person({ groups: ['office'] });
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username);
+  const verify = await agent.submit(page, `/account/security/methods/${(await server.store.credentials.list(id))[0]!.id}/remove`, {}, callback());
+  const cancelled = await agent.submit(verify, /\/mfa\/abort$/, {}, callback());
+  const back = await agent.follow(cancelled.location!);
+  expect(back.status).toBe(400);
+  expect(back.html).toContain("You did not finish verifying it&#39;s you, so nothing was changed.");
+  expect(await server.store.credentials.list(id)).toHaveLength(1);
+});
+
+test('signing out is a form post, and ends the provider session too', async () => {
+  const { username, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username, secret);
+  expect((await agent.get('/account/signout')).status).toBe(404);
+  const confirm = await agent.submit(page, '/account/signout');
+  expect(confirm.html).toContain('Sign out of Twofold?');
+  await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
+  expect((await agent.follow('/account/security', callback())).html).toContain('<h1>Sign in</h1>');
+});

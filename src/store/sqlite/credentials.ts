@@ -20,7 +20,7 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
     accountId: row.account_id,
     method: row.method,
     label: row.label,
-    secret: row.secret_sealed ? box.open(row.secret_sealed, sealContext.credentialSecret(row.id)) : null,
+    secret: row.secret_sealed ? box.open(row.secret_sealed, sealContext.credentialSecret(row.id, row.account_id)) : null,
     isDefault: row.is_default === 1,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
@@ -59,7 +59,7 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
         accountId: input.accountId,
         method: input.method,
         label: input.label ?? null,
-        secretSealed: input.secret ? box.seal(input.secret, sealContext.credentialSecret(id)) : null,
+        secretSealed: input.secret ? box.seal(input.secret, sealContext.credentialSecret(id, input.accountId)) : null,
         lastStep: input.usedStep ?? null,
         createdAt: now(),
       });
