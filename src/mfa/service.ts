@@ -61,7 +61,7 @@ export function createMfaService(deps: MfaDeps) {
     devices,
 
     decide(account: DirectoryAccount, request: RequestFacts): Decision {
-      return decide({ account, client: { id: request.clientId }, request: { ip: request.ip, acr: request.acr }, acrLevels: levels }, deps.policies.current());
+      return decide({ account, client: { id: request.clientId }, request: { ip: request.ip, acr: request.acr }, acrLevels: levels }, deps.policies.current(), { explain: false });
     },
 
     /** The implemented factors the decision allows (strength already applied to its methods). */

@@ -7,6 +7,8 @@ export interface Cidr {
   bits: bigint;
   prefix: number;
   width: 32 | 128;
+  /** For IPv4, the network and mask as plain numbers: matching then needs no BigInt. */
+  v4?: { network: number; mask: number };
 }
 
 function ipv4ToBigInt(address: string): bigint {
@@ -28,13 +30,14 @@ function ipv6ToBigInt(address: string): bigint {
 }
 
 /** An address as (value, width), unwrapping IPv4-mapped IPv6; undefined when it is not an IP. */
-export function parseAddress(address: string): { value: bigint; width: 32 | 128 } | undefined {
+export function parseAddress(address: string): { value: bigint; width: 32 | 128; v4?: number } | undefined {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const kind = isIP(bare);
-  if (kind === 4) return { value: ipv4ToBigInt(bare), width: 32 };
+  const v4 = (value: bigint) => ({ value, width: 32 as const, v4: Number(value) });
+  if (kind === 4) return v4(ipv4ToBigInt(bare));
   if (kind !== 6) return undefined;
   const value = ipv6ToBigInt(bare);
-  if (value >> 32n === 0xffffn) return { value: value & 0xffffffffn, width: 32 };
+  if (value >> 32n === 0xffffn) return v4(value & 0xffffffffn);
   return { value, width: 128 };
 }
 
@@ -64,12 +67,19 @@ export function parseCidr(text: string): Cidr | string {
   if ((parsed.value & ~mask & ((1n << BigInt(parsed.width)) - 1n)) !== 0n) {
     return `'${text}' has host bits set: did you mean ${formatAddress(parsed.value & mask, parsed.width)}/${prefix}?`;
   }
-  return { text: text.trim(), bits: parsed.value, prefix, width: parsed.width };
+  const v4 = parsed.width === 32 ? { network: Number(parsed.value), mask: Number(mask) } : undefined;
+  return { text: text.trim(), bits: parsed.value, prefix, width: parsed.width, ...(v4 ? { v4 } : {}) };
+}
+
+export function cidrContainsAddress(cidr: Cidr, address: { value: bigint; width: 32 | 128; v4?: number }): boolean {
+  if (address.width !== cidr.width) return false;
+  // The mask is at most 32 bits wide, so an unsigned 32-bit AND does the job.
+  if (cidr.v4 && address.v4 !== undefined) return ((address.v4 & cidr.v4.mask) >>> 0) === cidr.v4.network;
+  const shift = BigInt(cidr.width - cidr.prefix);
+  return address.value >> shift === cidr.bits >> shift;
 }
 
 export function cidrContains(cidr: Cidr, address: string): boolean {
   const parsed = parseAddress(address);
-  if (!parsed || parsed.width !== cidr.width) return false;
-  const shift = BigInt(cidr.width - cidr.prefix);
-  return parsed.value >> shift === cidr.bits >> shift;
+  return parsed !== undefined && cidrContainsAddress(cidr, parsed);
 }
