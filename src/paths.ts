@@ -16,4 +16,3 @@ function findPackageRoot(start: string): string {
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 export const viewsDir = join(packageRoot, 'views');
 export const publicDir = join(packageRoot, 'public');
-export const defaultPoliciesDir = join(packageRoot, 'policies');

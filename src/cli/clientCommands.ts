@@ -2,7 +2,7 @@ import { registerClient } from '../clients/registerClient.js';
 import type { Store } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { parseCommand } from './args.js';
-import { type CliIo, table, UsageError } from './io.js';
+import { type CliIo, readSecretOption, table, UsageError } from './io.js';
 
 export const clientUsage = [
   'twofold client add <client_id> --redirect-uri <uri>... [--post-logout-redirect-uri <uri>]... [--public] [--secret-stdin | --secret <s>] [--name <name>] [--first-party]',
@@ -18,9 +18,7 @@ export async function clientCommand(store: Store, [sub, ...argv]: string[], io: 
         public: { type: 'boolean' }, secret: { type: 'string' }, 'secret-stdin': { type: 'boolean' },
         name: { type: 'string' }, 'first-party': { type: 'boolean' },
       }, ['client_id']);
-      if (values.secret !== undefined && values['secret-stdin']) throw new UsageError('client add: give --secret-stdin or --secret, not both');
-      if (values.secret !== undefined) io.err('warning: --secret is visible to other users of this machine; prefer --secret-stdin');
-      const secret = values['secret-stdin'] ? await io.readStdin() : values.secret;
+      const secret = await readSecretOption('client add', 'secret', values, io);
       const { client, generatedSecret } = await registerClient(store.clients, {
         clientId: args[0]!, name: values.name, public: values.public ?? false, firstParty: values['first-party'] ?? false,
         redirectUris: values['redirect-uri'] ?? [], postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [], secret,

@@ -27,6 +27,19 @@ export const processIo = (): CliIo => ({
   env: process.env,
 });
 
+/**
+ * A secret given as `--<name>-stdin` (read from standard input) or `--<name> <value>` (allowed, with a
+ * warning: other users of the machine can see command lines). Undefined when neither was given.
+ */
+export async function readSecretOption(command: string, name: string, values: Record<string, unknown>, io: CliIo): Promise<string | undefined> {
+  const inline = values[name] as string | undefined;
+  const fromStdin = values[`${name}-stdin`] === true;
+  if (inline !== undefined && fromStdin) throw new UsageError(`${command}: give --${name}-stdin or --${name}, not both`);
+  if (fromStdin) return io.readStdin();
+  if (inline !== undefined) io.err(`warning: --${name} is visible to other users of this machine; prefer --${name}-stdin`);
+  return inline;
+}
+
 /** Columns padded to their widest cell. */
 export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

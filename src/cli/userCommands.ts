@@ -5,7 +5,7 @@ import { createRegulator, defaultRegulationRules } from '../regulation/regulator
 import type { Store } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { parseCommand } from './args.js';
-import { type CliIo, table, UsageError } from './io.js';
+import { type CliIo, readSecretOption, table, UsageError } from './io.js';
 
 export const userUsage = [
   'twofold user add <username> [--password-stdin | --password <pw>] [--name <name>] [--email <email>] [--phone <+number>] [--group <group>]...',
@@ -16,14 +16,10 @@ export const userUsage = [
   'twofold user unlock <username>',
 ];
 
-async function readPassword(command: string, values: { password?: string; 'password-stdin'?: boolean }, io: CliIo): Promise<string> {
-  if (values.password !== undefined && values['password-stdin']) throw new UsageError(`${command}: give --password-stdin or --password, not both`);
-  if (values['password-stdin']) return io.readStdin();
-  if (values.password !== undefined) {
-    io.err('warning: --password is visible to other users of this machine; prefer --password-stdin');
-    return values.password;
-  }
-  throw new UsageError(`${command}: a password is required: pipe it in with --password-stdin`);
+async function readPassword(command: string, values: Record<string, unknown>, io: CliIo): Promise<string> {
+  const password = await readSecretOption(command, 'password', values, io);
+  if (password === undefined) throw new UsageError(`${command}: a password is required: pipe it in with --password-stdin`);
+  return password;
 }
 
 async function findAccountOrFail(store: Store, command: string, username: string) {

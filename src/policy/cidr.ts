@@ -78,8 +78,3 @@ export function cidrContainsAddress(cidr: Cidr, address: { value: bigint; width:
   const shift = BigInt(cidr.width - cidr.prefix);
   return address.value >> shift === cidr.bits >> shift;
 }
-
-export function cidrContains(cidr: Cidr, address: string): boolean {
-  const parsed = parseAddress(address);
-  return parsed !== undefined && cidrContainsAddress(cidr, parsed);
-}

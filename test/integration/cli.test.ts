@@ -177,9 +177,9 @@ describe('twofold policy', () => {
 
 describe('twofold audit and unlock', () => {
   test('audit tail prints sign-in events, for everyone or one user, and unlock clears a lockout', async () => {
-    const { createTwofoldWithStore } = await import('../helpers/storeAccess.js');
+    const { withStore } = await import('../helpers/storeAccess.js');
     await twofold(dataDir, ['user', 'add', 'alice', '--password-stdin'], 'correct horse battery');
-    await createTwofoldWithStore(dataDir, async (store) => {
+    await withStore(dataDir, async (store) => {
       const alice = (await store.accounts.findByUsername('alice'))!;
       await store.audit.append({ at: Date.UTC(2026, 10, 22, 9, 30), type: 'mfa.verify', result: 'fail', accountId: alice.id, username: 'alice', clientId: 'wiki', ip: '198.51.100.7', method: 'totp', rule: 'defaults', reason: 'wrong_code' });
       await store.audit.append({ at: Date.UTC(2026, 10, 22, 9, 31), type: 'password', result: 'ok', accountId: 'someone-else', username: 'bob' });
@@ -193,7 +193,7 @@ describe('twofold audit and unlock', () => {
     expect((await twofold(dataDir, ['audit', 'tail', '--lines', 'lots'])).err[0]).toBe("error: audit tail: --lines must be a whole number from 1 to 10000 but is 'lots'");
 
     expect(await twofold(dataDir, ['user', 'unlock', 'alice'])).toMatchObject({ code: 0, out: ["unlocked 'alice': sign-in attempts start counting afresh"] });
-    await createTwofoldWithStore(dataDir, async (store) => {
+    await withStore(dataDir, async (store) => {
       const alice = (await store.accounts.findByUsername('alice'))!;
       expect(await store.attempts.get(`mfa:${alice.id}`)).toMatchObject({ failures: 0, permanent: false });
     });
