@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import { HttpError } from '../src/http/form.js';
 import { isFirstParty } from '../src/provider/clientMetadata.js';
-import type { InteractionDeps } from './deps.js';
+import type { ProviderPageDeps } from './deps.js';
 import { clientName, finishInteraction, type Interaction, loadInteraction } from './interaction.js';
 
 const scopeDescriptions: Record<string, string> = {
@@ -19,12 +19,12 @@ interface ConsentDetails {
   missingOIDCClaims?: string[];
 }
 
-export async function renderConsent(ctx: Context, deps: InteractionDeps, interaction: Interaction) {
+export async function renderConsent(ctx: Context, deps: ProviderPageDeps, interaction: Interaction) {
   const client = await deps.provider.Client.find(String(interaction.params.client_id));
   if (isFirstParty(client)) return grantConsent(ctx, deps, interaction);
   const details = interaction.prompt.details as ConsentDetails;
   const scopes = details.missingOIDCScope ?? String(interaction.params.scope ?? 'openid').split(' ');
-  const account = await deps.store.accounts.findById(interaction.session!.accountId);
+  const account = await deps.accounts.findById(interaction.session!.accountId);
   ctx.type = 'html';
   ctx.body = deps.views.render('consent.njk', {
     uid: interaction.uid,
@@ -38,7 +38,7 @@ export async function renderConsent(ctx: Context, deps: InteractionDeps, interac
   });
 }
 
-async function grantConsent(ctx: Context, deps: InteractionDeps, interaction: Interaction) {
+async function grantConsent(ctx: Context, deps: ProviderPageDeps, interaction: Interaction) {
   const { provider } = deps;
   const details = interaction.prompt.details as ConsentDetails;
   const accountId = interaction.session!.accountId;
@@ -50,7 +50,7 @@ async function grantConsent(ctx: Context, deps: InteractionDeps, interaction: In
   await finishInteraction(ctx, provider, { consent: { grantId } });
 }
 
-export async function submitConsent(ctx: Context, deps: InteractionDeps) {
+export async function submitConsent(ctx: Context, deps: ProviderPageDeps) {
   const interaction = await loadInteraction(ctx, deps.provider);
   if (interaction.prompt.name !== 'consent' || !interaction.session) throw new HttpError(400, 'There is nothing to allow here. Go back to the application and start again.');
   await grantConsent(ctx, deps, interaction);

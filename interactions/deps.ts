@@ -5,11 +5,11 @@ import type { Views } from '../src/http/views.js';
 import type { Logger } from '../src/log.js';
 import type { MfaService } from '../src/mfa/service.js';
 import type { AcrLevels } from '../src/provider/acr.js';
-import type { Store } from '../src/store/types.js';
+import type { AccountStore, MfaStore } from '../src/store/types.js';
 
 export interface InteractionDeps {
   provider: Provider;
-  store: Store;
+  store: MfaStore;
   views: Views;
   csrf: Csrf;
   log: Logger;
@@ -17,4 +17,9 @@ export interface InteractionDeps {
   mfa: MfaService;
   /** Checks the person's password again before a method is set up on an older session. */
   confirmPassword?: (accountId: string, password: string) => Promise<boolean>;
+}
+
+/** The ready provider's own pages (password, consent) also read its accounts. */
+export interface ProviderPageDeps extends InteractionDeps {
+  accounts: AccountStore;
 }

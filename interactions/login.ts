@@ -5,7 +5,7 @@ import { checkPassword } from '../src/accounts/checkPassword.js';
 import { normalizeUsername } from '../src/accounts/validate.js';
 import { HttpError } from '../src/http/form.js';
 import { signInStates } from '../src/mfa/signInState.js';
-import type { InteractionDeps } from './deps.js';
+import type { ProviderPageDeps } from './deps.js';
 import { clientName, type Interaction, loadInteraction } from './interaction.js';
 import { refusalMessage, refusalReason } from './messages.js';
 import { auditFields, completePrimary, requestFacts } from './signIn.js';
@@ -18,7 +18,7 @@ export const messages = {
 
 const loginForm = z.object({ username: z.string().trim().min(1).max(256), password: z.string().min(1).max(1024) });
 
-export async function renderLogin(ctx: Context, deps: InteractionDeps, interaction: Interaction, extra: { error?: string; username?: string } = {}) {
+export async function renderLogin(ctx: Context, deps: ProviderPageDeps, interaction: Interaction, extra: { error?: string; username?: string } = {}) {
   ctx.type = 'html';
   ctx.body = deps.views.render('login.njk', {
     uid: interaction.uid,
@@ -33,7 +33,7 @@ export async function renderLogin(ctx: Context, deps: InteractionDeps, interacti
  * The login page, or, when only the relying party's max_age has passed on a session that has a
  * second factor, that factor alone: NIST SP 800-63B lets an AAL2 session reauthenticate with one factor.
  */
-export async function showLogin(ctx: Context, deps: InteractionDeps, interaction: Interaction) {
+export async function showLogin(ctx: Context, deps: ProviderPageDeps, interaction: Interaction) {
   const session = interaction.session;
   const sessionAmr = (session?.amr as string[] | undefined) ?? [];
   // Only a session that already has a second factor: one that had only a password gives it again.
@@ -49,7 +49,7 @@ export async function showLogin(ctx: Context, deps: InteractionDeps, interaction
   return renderLogin(ctx, deps, interaction);
 }
 
-export async function submitLogin(ctx: Context, deps: InteractionDeps) {
+export async function submitLogin(ctx: Context, deps: ProviderPageDeps) {
   const interaction = await loadInteraction(ctx, deps.provider);
   if (interaction.prompt.name !== 'login') throw new HttpError(400, 'This sign-in step is already done. Go back to the application and start again.');
   const form = ctx.state.form as Record<string, string>;
@@ -60,7 +60,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps) {
   }
   const { username, password } = parsed.data;
   const { regulator, audit, now } = deps.mfa.deps;
-  const account = await deps.store.accounts.findByUsername(normalizeUsername(username));
+  const account = await deps.accounts.findByUsername(normalizeUsername(username));
   const fields = { ...auditFields(ctx, interaction), accountId: account?.id, username };
 
   // Unknown usernames are regulated too, so a lockout does not tell which accounts exist.
@@ -70,7 +70,7 @@ export async function submitLogin(ctx: Context, deps: InteractionDeps) {
     ctx.status = 429;
     return renderLogin(ctx, deps, interaction, { error: refusalMessage(attempt.refusal, now()), username });
   }
-  const check = await checkPassword(deps.store.accounts, account, password);
+  const check = await checkPassword(deps.accounts, account, password);
   if (!check.ok) {
     await attempt.failed();
     await audit.record({ type: 'password', result: 'fail', reason: check.reason.replace('_', ' '), ...fields });

@@ -4,13 +4,13 @@ import Router from '@koa/router';
 import { HttpError } from '../src/http/form.js';
 import { securityHeaders } from '../src/http/securityHeaders.js';
 import { renderConsent, submitConsent } from './consent.js';
-import type { InteractionDeps } from './deps.js';
+import type { ProviderPageDeps } from './deps.js';
 import { finishInteraction, loadInteraction } from './interaction.js';
 import { mfaPromptName } from '../src/provider/mfaPrompt.js';
 import { formGuard, pageErrors } from './guards.js';
 import { showLogin, submitLogin } from './login.js';
 
-export function interactionRoutes(deps: InteractionDeps): Router {
+export function interactionRoutes(deps: ProviderPageDeps): Router {
   const router = new Router({ prefix: '/interaction' });
   const guard = formGuard(deps);
   router.use(securityHeaders, pageErrors(deps));

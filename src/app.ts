@@ -60,7 +60,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
   app.use(staticFiles('/public', publicDir));
   app.use(mfaRoutes(deps).routes());
-  app.use(interactionRoutes(deps).routes());
+  app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
   app.use(settingsRoutes({
     store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
     sessions: accountSessions(issuer, acr.mfa), now: twofold.mfa.deps.now,

@@ -15,14 +15,14 @@ import { type AcrLevels, acrLevels } from './provider/acr.js';
 import { claimsByScope } from './provider/findAccount.js';
 import { basePolicy, withMfaPrompt } from './provider/interactionPolicy.js';
 import { createRegulator, defaultRegulationRules, type RegulationRules } from './regulation/regulator.js';
-import type { Store } from './store/types.js';
+import type { MfaStore } from './store/types.js';
 import type { InteractionDeps } from '../interactions/deps.js';
 import { mfaRoutes } from '../interactions/mfaRoutes.js';
 import { completePrimary } from '../interactions/signIn.js';
 
 export interface TwofoldOptions {
   /** Twofold's own store: credentials, sign-in state, regulation, devices, audit. */
-  store: Store;
+  store: MfaStore;
   policies: PolicySource;
   /** Looks up the accounts of the host: id, username, groups. */
   directory: AccountDirectory;

@@ -23,12 +23,12 @@ export type RuntimeSources = ConfigSources & {
 
 export const databaseFile = (config: Config) => join(resolve(config.dataDir), 'twofold.db');
 
-export function openRuntime(sources: RuntimeSources = {}): Runtime {
+export async function openRuntime(sources: RuntimeSources = {}): Promise<Runtime> {
   const { config, problems } = resolveConfig(sources);
   const log = sources.log ?? createLogger(config.logLevel ?? 'info');
   // With other problems in development, generating keys would only add noise: report first.
   const keyResult = problems.length && config.nodeEnv !== 'production' ? { problems: [] } : loadKeyMaterial(config, log);
   if (problems.length || keyResult.problems.length || !keyResult.keys) throw new ConfigError([...problems, ...keyResult.problems]);
-  const store = openSqliteStore({ file: databaseFile(config), box: createSecretBox(keyResult.keys.encryptionKey) });
+  const store = await openSqliteStore({ file: databaseFile(config), box: createSecretBox(keyResult.keys.encryptionKey) });
   return { config, keys: keyResult.keys, store, log };
 }

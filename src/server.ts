@@ -16,7 +16,7 @@ export interface RunningTwofold extends Runtime {
 }
 
 export async function startTwofold(sources: RuntimeSources = {}): Promise<RunningTwofold> {
-  const runtime = openRuntime(sources);
+  const runtime = await openRuntime(sources);
   const { config, store, log } = runtime;
   let policies: PolicySource;
   try {

@@ -36,7 +36,7 @@ export async function startPluginHost({ dataDir, policyDir }: { dataDir: string;
   const client = { client_id: 'host-app', client_secret: randomBytes(32).toString('base64url'), redirect_uris: ['https://host-app.example.com/callback'] };
 
   // Twofold: its store, the policy folder, and how to look up the host's accounts.
-  const store = openTwofoldStore({ file: join(dataDir, 'twofold.db'), encryptionKey: randomBytes(32) });
+  const store = await openTwofoldStore({ file: join(dataDir, 'twofold.db'), encryptionKey: randomBytes(32) });
   const policies = openPolicyFolder(policyDir, console, { watchChanges: false });
   const twofold = createTwofold({
     store, policies, cookieKeys, issuerName: 'Host',

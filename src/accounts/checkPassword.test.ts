@@ -9,7 +9,7 @@ import { normalizeUsername } from './validate.js';
 import { hashPassword, passwordHashOptions } from './password.js';
 import argon2 from 'argon2';
 
-const store = openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)) });
+const store = await openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)) });
 afterAll(() => store.close());
 
 const check = async (username: string, password: string) => checkPassword(store.accounts, await store.accounts.findByUsername(normalizeUsername(username)), password);

@@ -22,7 +22,7 @@ function loadPolicies(dir: string) {
   return policy;
 }
 
-export async function policyCommand(open: { runtime(): Runtime; config(): Config }, [sub, ...argv]: string[], io: CliIo): Promise<number> {
+export async function policyCommand(open: { runtime(): Promise<Runtime>; config(): Config }, [sub, ...argv]: string[], io: CliIo): Promise<number> {
   switch (sub) {
     case 'explain': {
       const { values } = parseCommand('policy explain', argv, {
@@ -30,7 +30,7 @@ export async function policyCommand(open: { runtime(): Runtime; config(): Config
         acr: { type: 'string', multiple: true }, group: { type: 'string', multiple: true },
       }, []);
       if (!values.user || !values.client) throw new UsageError('policy explain: --user and --client are required');
-      const { config, store } = open.runtime();
+      const { config, store } = await open.runtime();
       const policy = loadPolicies(config.policies);
       const account = await store.accounts.findByUsername(normalizeUsername(values.user));
       if (!account && !values.group) {

@@ -21,7 +21,7 @@ export const usage = (group?: string) => [
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [group, ...rest] = argv;
   let runtime: Runtime | undefined;
-  const open = () => (runtime ??= openRuntime({ env: io.env, log: createLogger('error', (line) => io.err(line.trimEnd())) }));
+  const open = async () => (runtime ??= await openRuntime({ env: io.env, log: createLogger('error', (line) => io.err(line.trimEnd())) }));
   try {
     if (!group || group === 'help' || group === '--help' || group === '-h') {
       usage().forEach((line) => io.out(line));
@@ -34,7 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (group === 'policy') return await policyCommand({ runtime: open, config: () => loadConfig({ env: io.env }) }, rest, io);
     const commands = { user: userCommand, client: clientCommand, audit: auditCommand };
     if (!(group in commands)) throw new UsageError(`unknown command '${group}'`);
-    await commands[group as keyof typeof commands](open().store, rest, io);
+    await commands[group as keyof typeof commands]((await open()).store, rest, io);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -10,12 +10,12 @@ import type { PolicySource } from '../policy/source.js';
 import type { Decision } from '../policy/types.js';
 import type { AcrLevels } from '../provider/acr.js';
 import type { Regulator } from '../regulation/regulator.js';
-import type { Credential, Store } from '../store/types.js';
+import type { Credential, MfaStore } from '../store/types.js';
 import type { AccountDirectory, DirectoryAccount } from './accountDirectory.js';
 import { rememberedDevices } from './rememberedDevices.js';
 
 export interface MfaDeps {
-  store: Store;
+  store: MfaStore;
   directory: AccountDirectory;
   policies: PolicySource;
   factors: FactorRegistry;

@@ -71,8 +71,12 @@ test.each([
 
 describe('the regulator over the store', () => {
   let clock = 1_700_000_000_000;
-  const store = openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)), now: () => clock });
-  const regulator = createRegulator(store.attempts, { ...defaultRegulationRules, networkFailures: 25 }, () => clock);
+  let store: Awaited<ReturnType<typeof openSqliteStore>>;
+  let regulator: ReturnType<typeof createRegulator>;
+  beforeAll(async () => {
+    store = await openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)), now: () => clock });
+    regulator = createRegulator(store.attempts, { ...defaultRegulationRules, networkFailures: 25 }, () => clock);
+  });
   afterAll(() => store.close());
 
   test('parallel attempts cannot get past the threshold', async () => {

@@ -1,5 +1,9 @@
 // The narrow interfaces the rest of Twofold reaches the store through. Every adapter
 // (SQLite, MongoDB) implements all of them and passes test/store/contract.ts.
+//
+// Operations marked ATOMIC must hold when several requests (or several provider nodes) race:
+// a networked adapter implements each as one conditional update or compare-and-set, never as
+// a read followed by a write.
 
 export interface Account {
   id: string;
@@ -30,6 +34,10 @@ export interface AccountStore {
   setPasswordHash(id: string, hash: string): Promise<void>;
   /** False when there is no such account. */
   setDisabled(id: string, disabled: boolean): Promise<boolean>;
+  /** Replaces the account's groups; false when there is no such account. */
+  setGroups(id: string, groups: string[]): Promise<boolean>;
+  /** Deletes the account; false when there is no such account. */
+  remove(id: string): Promise<boolean>;
   list(): Promise<Account[]>;
 }
 
@@ -82,6 +90,15 @@ export interface Credential {
   label: string | null;
   /** The factor's secret (an authenticator seed, a phone number); stored encrypted. */
   secret: string | null;
+  /** What the factor keeps in the open: digits and period, a token's serial and model, a
+   * passkey's public key and transports, the hashes of recovery codes. */
+  data: Record<string, unknown>;
+  /** Unique per method when set: a passkey's credential id, a token's serial. */
+  externalId: string | null;
+  /** The last time step or counter claimed (see `claimStep`). */
+  counter: number | null;
+  /** Bumped by every `updateData`: the compare-and-set token. */
+  version: number;
   isDefault: boolean;
   createdAt: number;
   lastUsedAt: number | null;
@@ -92,28 +109,42 @@ export interface NewCredential {
   method: string;
   label?: string | null;
   secret?: string | null;
+  data?: Record<string, unknown>;
+  externalId?: string | null;
   /** A time step or counter already spent while proving the method during setup. */
   usedStep?: number;
+  /** Whether it may become the account's default (recovery codes never do). Default true. */
+  defaultable?: boolean;
 }
 
 export interface CredentialStore {
-  /** The account's first credential becomes its default. Changes the account's methods version. */
+  /** The account's first defaultable credential becomes its default. Changes the account's
+   * methods version. Throws StoreConflictError when the method's external id is taken. */
   add(input: NewCredential): Promise<Credential>;
+  get(id: string): Promise<Credential | undefined>;
   list(accountId: string): Promise<Credential[]>;
+  findByExternalId(method: string, externalId: string): Promise<Credential | undefined>;
   /** Removes it (another becomes default if it was); false when not found. Changes the methods version. */
   remove(accountId: string, id: string): Promise<boolean>;
+  /** Removes every credential of the account; returns how many. Changes the methods version. */
+  removeAll(accountId: string): Promise<number>;
   setDefault(accountId: string, id: string): Promise<boolean>;
-  /** Claims a one-time time step or counter: true only for the first caller with a step later than any claimed before. */
+  /** ATOMIC. Claims a one-time time step or counter: true only for the first caller with a step
+   * later than any claimed before. */
   claimStep(id: string, step: number, at: number): Promise<boolean>;
+  /** ATOMIC compare-and-set: replaces `data` only while the credential is still at `version`
+   * (and bumps it); false when another change came first. */
+  updateData(id: string, version: number, data: Record<string, unknown>, at: number): Promise<boolean>;
   /** Changes whenever the account's methods change; remembered devices hold the version they saw. */
   methodsVersion(accountId: string): Promise<number>;
 }
 
-/** Per-interaction sign-in state (password done, chosen method, a setup in progress). */
+/** Per-interaction sign-in state (password done, chosen method, a challenge under way, a setup
+ * in progress), stored encrypted and bound to its key and account. */
 export interface ChallengeStore {
   put(uid: string, accountId: string, data: Record<string, unknown>, ttlSeconds: number): Promise<void>;
   get(uid: string): Promise<{ accountId: string; data: Record<string, unknown> } | undefined>;
-  /** Removes and returns it in one step: of racing callers, one gets it. */
+  /** ATOMIC. Removes and returns it in one step: of racing callers, one gets it. */
   take(uid: string): Promise<{ accountId: string; data: Record<string, unknown> } | undefined>;
   delete(uid: string): Promise<void>;
 }
@@ -132,12 +163,15 @@ export const freshRegulationState: RegulationState = { failures: 0, locks: 0, lo
 
 export interface AttemptStore {
   get(subject: string): Promise<RegulationState>;
-  /** Replaces the subject's state with `change(current)`, atomically with respect to other updates. */
+  /** ATOMIC. Replaces the subject's state with `change(current)`: `change` is pure, and an
+   * adapter may call it again when a racing update came first. */
   update(subject: string, change: (state: RegulationState) => RegulationState): Promise<RegulationState>;
   reset(subject: string): Promise<void>;
   recordAttempt(attempt: { subject: string; network: string; ok: boolean; at: number }): Promise<void>;
   /** Failed attempts from a network (an IPv4 address or an IPv6 /64) since a time. */
   failuresFromNetwork(network: string, since: number): Promise<number>;
+  /** When the subject's attempts since a time were made, oldest first (texts sent, calls placed). */
+  attemptTimes(subject: string, since: number): Promise<number[]>;
 }
 
 /** A browser where the person chose "don't ask again": a hashed token in a cookie. */
@@ -183,6 +217,8 @@ export interface AuditEvent {
   method?: string | null;
   /** The precise reason, for administrators; never shown to the person. */
   reason?: string | null;
+  /** Who made a change on someone's behalf: `cli:<os user>`, `admin:<username>`. */
+  actor?: string | null;
 }
 
 export interface AuditStore {
@@ -191,19 +227,25 @@ export interface AuditStore {
   tail(options: { accountId?: string; limit: number }): Promise<AuditEvent[]>;
 }
 
-export interface Store {
-  accounts: AccountStore;
-  clients: ClientStore;
+/** The part of the store the plugin uses: everything about second factors, nothing about the
+ * host's accounts, clients or protocol state. */
+export interface MfaStore {
   credentials: CredentialStore;
   challenges: ChallengeStore;
   attempts: AttemptStore;
   devices: DeviceStore;
   enrollmentSkips: EnrollmentSkipStore;
   audit: AuditStore;
-  oidc(model: string): OidcAdapter;
   /** Deletes expired records; safe to call at any time. */
   sweep(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The ready provider's whole store: the plugin's part plus accounts, clients and oidc-provider's models. */
+export interface Store extends MfaStore {
+  accounts: AccountStore;
+  clients: ClientStore;
+  oidc(model: string): OidcAdapter;
 }
 
 export class StoreConflictError extends Error {

@@ -25,8 +25,8 @@ export function describeFactorContract(name: string, make: (store: Store) => Fac
     const account = { id: 'account-1', username: 'alice' };
     let store: Store;
     let subject: FactorUnderTest;
-    beforeEach(() => {
-      store = openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)) });
+    beforeEach(async () => {
+      store = await openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)) });
       subject = make(store);
     });
     afterEach(() => store.close());

@@ -3,7 +3,7 @@ import { openRuntime } from '../../src/runtime.js';
 import type { Store } from '../../src/store/types.js';
 
 export async function withStore(dataDir: string, use: (store: Store) => Promise<void>) {
-  const { store } = openRuntime({ env: { NODE_ENV: 'test', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_LOG_LEVEL: 'silent' } });
+  const { store } = await openRuntime({ env: { NODE_ENV: 'test', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_LOG_LEVEL: 'silent' } });
   try {
     await use(store);
   } finally {

@@ -68,6 +68,18 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
     });
 
+    describe('account changes', () => {
+      it('replaces groups and removes an account', async () => {
+        const { id } = await store.accounts.create({ username: 'carol', passwordHash: 'h', groups: ['a', 'b'] });
+        expect(await store.accounts.setGroups(id, ['c', 'a'])).toBe(true);
+        expect((await store.accounts.findById(id))!.groups).toEqual(['a', 'c']);
+        expect(await store.accounts.setGroups('no-such-id', ['x'])).toBe(false);
+        expect(await store.accounts.remove(id)).toBe(true);
+        expect(await store.accounts.findByUsername('carol')).toBeUndefined();
+        expect(await store.accounts.remove(id)).toBe(false);
+      });
+    });
+
     describe('clients', () => {
       const web = {
         clientId: 'web-app', name: 'Web App', public: false, firstParty: true,
@@ -145,6 +157,46 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         const racing = await Promise.all(Array.from({ length: 10 }, () => store.credentials.claimStep(credential.id, 102, clock)));
         expect(racing.filter(Boolean)).toHaveLength(1);
         expect((await store.credentials.list('a1'))[0]!.lastUsedAt).toBe(clock);
+        expect((await store.credentials.get(credential.id))!.counter).toBe(102);
+      });
+
+      it('keeps what a method needs in the open, and finds a credential by its external id, unique per method', async () => {
+        const key = await store.credentials.add({ accountId: 'a1', method: 'oath', externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' } });
+        expect(await store.credentials.get(key.id)).toMatchObject({ externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' }, counter: null, version: 0 });
+        expect(await store.credentials.findByExternalId('oath', 'SN-0001')).toMatchObject({ id: key.id, accountId: 'a1' });
+        expect(await store.credentials.findByExternalId('webauthn', 'SN-0001')).toBeUndefined();
+        await expect(store.credentials.add({ accountId: 'a2', method: 'oath', externalId: 'SN-0001' })).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await store.credentials.list('a2')).toEqual([]);
+        await store.credentials.add({ accountId: 'a2', method: 'webauthn', externalId: 'SN-0001' });
+        expect(await store.credentials.get('no-such-id')).toBeUndefined();
+      });
+
+      it('replaces data only at the version it was read at, once when changes race', async () => {
+        const codes = await store.credentials.add({ accountId: 'a1', method: 'recovery', data: { left: 10 } });
+        expect(await store.credentials.updateData(codes.id, codes.version, { left: 9 }, clock)).toBe(true);
+        expect(await store.credentials.updateData(codes.id, codes.version, { left: 8 }, clock)).toBe(false);
+        const current = (await store.credentials.get(codes.id))!;
+        expect(current).toMatchObject({ data: { left: 9 }, version: codes.version + 1, lastUsedAt: clock });
+        const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => store.credentials.updateData(codes.id, current.version, { left: i }, clock)));
+        expect(racing.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('never makes a standby credential the default, and removes all of an account\'s credentials at once', async () => {
+        const standby = await store.credentials.add({ accountId: 'a1', method: 'recovery', defaultable: false });
+        expect(standby.isDefault).toBe(false);
+        expect(await store.credentials.setDefault('a1', standby.id)).toBe(false);
+        clock += 1;
+        const app = await store.credentials.add({ accountId: 'a1', method: 'totp' });
+        expect(app.isDefault).toBe(true);
+        await store.credentials.remove('a1', app.id);
+        expect((await store.credentials.get(standby.id))!.isDefault).toBe(false);
+        await store.credentials.add({ accountId: 'a1', method: 'totp' });
+        await store.credentials.add({ accountId: 'a2', method: 'totp' });
+        const before = await store.credentials.methodsVersion('a1');
+        expect(await store.credentials.removeAll('a1')).toBe(2);
+        expect(await store.credentials.list('a1')).toEqual([]);
+        expect(await store.credentials.list('a2')).toHaveLength(1);
+        expect(await store.credentials.methodsVersion('a1')).toBeGreaterThan(before);
       });
     });
 
@@ -200,6 +252,15 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.attempts.failuresFromNetwork('198.51.100.7', clock - 10_000)).toBe(1);
         expect(await store.attempts.failuresFromNetwork('2001:db8:1:2::/64', clock - 1)).toBe(1);
       });
+
+      it("tells when a subject's attempts were made within a window, oldest first", async () => {
+        await store.attempts.recordAttempt({ subject: 'send:a1', network: '198.51.100.7', ok: true, at: clock - 20_000 });
+        await store.attempts.recordAttempt({ subject: 'send:a1', network: '198.51.100.7', ok: true, at: clock - 5_000 });
+        await store.attempts.recordAttempt({ subject: 'send:a2', network: '198.51.100.7', ok: true, at: clock - 4_000 });
+        expect(await store.attempts.attemptTimes('send:a1', clock - 30_000)).toEqual([clock - 20_000, clock - 5_000]);
+        expect(await store.attempts.attemptTimes('send:a1', clock - 10_000)).toEqual([clock - 5_000]);
+        expect(await store.attempts.attemptTimes('send:a3', clock - 10_000)).toEqual([]);
+      });
     });
 
     describe('remembered devices', () => {
@@ -245,7 +306,9 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         }
         expect((await store.audit.tail({ limit: 3 })).map((e) => e.reason)).toEqual(['attempt 3', 'attempt 4', 'attempt 5']);
         expect((await store.audit.tail({ accountId: 'a1', limit: 10 })).map((e) => e.reason)).toEqual(['attempt 1', 'attempt 2', 'attempt 3']);
-        expect((await store.audit.tail({ limit: 1 }))[0]).toEqual({ at: clock + 5, type: 'mfa.verify', result: 'fail', accountId: 'a2', username: 'alice', clientId: 'wiki', ip: '198.51.100.7', userAgent: 'test', rule: 'defaults', method: 'totp', reason: 'attempt 5' });
+        expect((await store.audit.tail({ limit: 1 }))[0]).toEqual({ at: clock + 5, type: 'mfa.verify', result: 'fail', accountId: 'a2', username: 'alice', clientId: 'wiki', ip: '198.51.100.7', userAgent: 'test', rule: 'defaults', method: 'totp', reason: 'attempt 5', actor: null });
+        await store.audit.append({ at: clock + 6, type: 'user.reset-mfa', result: 'ok', accountId: 'a1', actor: 'cli:root' });
+        expect((await store.audit.tail({ limit: 1 }))[0]).toMatchObject({ type: 'user.reset-mfa', actor: 'cli:root' });
       });
     });
 

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '../../src/crypto/secretBox.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
+import { migrations } from '../../src/store/sqlite/migrations.js';
 import { describeStoreContract } from './contract.js';
 
 const dirs: string[] = [];
@@ -18,7 +19,7 @@ function tempFile() {
 
 describeStoreContract('sqlite', async (now) => {
   const file = tempFile();
-  const store = openSqliteStore({ file, box: createSecretBox(randomBytes(32)), now });
+  const store = await openSqliteStore({ file, box: createSecretBox(randomBytes(32)), now });
   return {
     store,
     async rawContains(text) {
@@ -46,11 +47,24 @@ describe('sqlite database', () => {
   it('keeps data across reopening', async () => {
     const file = tempFile();
     const box = createSecretBox(randomBytes(32));
-    const first = openSqliteStore({ file, box });
+    const first = await openSqliteStore({ file, box });
     await first.accounts.create({ username: 'kept', passwordHash: 'h' });
     await first.close();
-    const second = openSqliteStore({ file, box });
+    const second = await openSqliteStore({ file, box });
     expect(await second.accounts.findByUsername('kept')).toBeDefined();
     await second.close();
+  });
+
+  it('brings credentials saved before version 3 along, usable and defaultable', async () => {
+    const file = tempFile();
+    const box = createSecretBox(randomBytes(32));
+    const old = openDatabase(file, migrations.filter((m) => m.version <= 2));
+    old.prepare(`INSERT INTO credentials (id, account_id, method, label, secret_sealed, is_default, last_step, created_at)
+      VALUES ('c1', 'a1', 'totp', 'Phone', NULL, 1, 55, 1)`).run();
+    old.close();
+    const store = await openSqliteStore({ file, box });
+    expect(await store.credentials.get('c1')).toMatchObject({ method: 'totp', label: 'Phone', isDefault: true, counter: 55, data: {}, externalId: null, version: 0 });
+    expect(await store.credentials.claimStep('c1', 56, 2)).toBe(true);
+    await store.close();
   });
 });

@@ -67,6 +67,18 @@ export function sqliteAccounts(db: Db, box: SecretBox, now: () => number): Accou
     async setDisabled(id, disabled) {
       return db.prepare('UPDATE accounts SET disabled = ?, updated_at = ? WHERE id = ?').run(disabled ? 1 : 0, now(), id).changes === 1;
     },
+    async setGroups(id, groups) {
+      return db.transaction(() => {
+        if (!db.prepare('SELECT 1 FROM accounts WHERE id = ?').get(id)) return false;
+        db.prepare('DELETE FROM account_groups WHERE account_id = ?').run(id);
+        for (const group of groups) insertGroup.run(id, group);
+        db.prepare('UPDATE accounts SET updated_at = ? WHERE id = ?').run(now(), id);
+        return true;
+      })();
+    },
+    async remove(id) {
+      return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 1;
+    },
     async list() {
       return (all.all() as AccountRow[]).map((row) => toAccount(row)!);
     },

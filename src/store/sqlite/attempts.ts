@@ -23,6 +23,7 @@ export function sqliteAttempts(db: Db, now: () => number): AttemptStore {
     write.run({ subject, ...next, permanent: next.permanent ? 1 : 0, at: now() });
     return next;
   });
+  const selectTimes = db.prepare('SELECT at FROM attempts WHERE subject = ? AND at > ? ORDER BY at');
   return {
     async get(subject) {
       return read(subject);
@@ -35,6 +36,9 @@ export function sqliteAttempts(db: Db, now: () => number): AttemptStore {
     },
     async recordAttempt({ subject, network, ok, at }) {
       db.prepare('INSERT INTO attempts (subject, network, ok, at) VALUES (?, ?, ?, ?)').run(subject, network, ok ? 1 : 0, at);
+    },
+    async attemptTimes(subject, since) {
+      return (selectTimes.all(subject, since) as { at: number }[]).map((row) => row.at);
     },
     async failuresFromNetwork(network, since) {
       return (db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE network = ? AND ok = 0 AND at > ?').get(network, since) as { n: number }).n;

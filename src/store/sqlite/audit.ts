@@ -1,7 +1,7 @@
 import type { AuditEvent, AuditStore } from '../types.js';
 import type { Db } from './database.js';
 
-const columns = ['at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason'] as const;
+const columns = ['at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason', 'actor'] as const;
 
 interface AuditRow {
   at: number;
@@ -15,6 +15,7 @@ interface AuditRow {
   rule: string | null;
   method: string | null;
   reason: string | null;
+  actor: string | null;
 }
 
 export function sqliteAudit(db: Db): AuditStore {
@@ -24,7 +25,7 @@ export function sqliteAudit(db: Db): AuditStore {
       insert.run({
         at: event.at, type: event.type, result: event.result, account_id: event.accountId ?? null, username: event.username ?? null,
         client_id: event.clientId ?? null, ip: event.ip ?? null, user_agent: event.userAgent ?? null, rule: event.rule ?? null,
-        method: event.method ?? null, reason: event.reason ?? null,
+        method: event.method ?? null, reason: event.reason ?? null, actor: event.actor ?? null,
       });
     },
     async tail({ accountId, limit }) {
@@ -33,7 +34,7 @@ export function sqliteAudit(db: Db): AuditStore {
         : db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)) as AuditRow[];
       return rows.reverse().map((row) => ({
         at: row.at, type: row.type, result: row.result, accountId: row.account_id, username: row.username, clientId: row.client_id,
-        ip: row.ip, userAgent: row.user_agent, rule: row.rule, method: row.method, reason: row.reason,
+        ip: row.ip, userAgent: row.user_agent, rule: row.rule, method: row.method, reason: row.reason, actor: row.actor,
       }));
     },
   };

@@ -17,7 +17,11 @@ export interface SqliteStoreOptions {
   now?: () => number;
 }
 
-export function openSqliteStore({ file, box, now = Date.now }: SqliteStoreOptions): Store & { file: string } {
+export type SqliteStore = Store & { file: string };
+
+/** Opens (creating and migrating as needed) the SQLite file. Asynchronous like every adapter's
+ * opening, though SQLite itself needs no wait. */
+export async function openSqliteStore({ file, box, now = Date.now }: SqliteStoreOptions): Promise<SqliteStore> {
   const db = openDatabase(file);
   const sweeps = [
     db.prepare('DELETE FROM oidc_payloads WHERE expires_at <= @now'),

@@ -123,4 +123,17 @@ export const migrations: Migration[] = [
       CREATE INDEX audit_account ON audit (account_id, id);
     `,
   },
+  {
+    version: 3,
+    name: 'credentials carry what methods need; audit records who acted',
+    sql: `
+      ALTER TABLE credentials ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE credentials ADD COLUMN external_id TEXT;
+      ALTER TABLE credentials ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE credentials ADD COLUMN defaultable INTEGER NOT NULL DEFAULT 1;
+      CREATE UNIQUE INDEX credentials_external ON credentials (method, external_id) WHERE external_id IS NOT NULL;
+      ALTER TABLE audit ADD COLUMN actor TEXT;
+      CREATE INDEX attempts_subject ON attempts (subject, at);
+    `,
+  },
 ];
