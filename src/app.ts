@@ -19,7 +19,7 @@ import { createProvider } from './provider/createProvider.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
-import { mfaRoutes } from '../interactions/mfaRoutes.js';
+import { twofoldRoutes } from '../interactions/mfaRoutes.js';
 import { accountClientMetadata, accountSessions } from '../interactions/settings/accountSession.js';
 import { settingsRoutes } from '../interactions/settings/securityInfo.js';
 
@@ -41,6 +41,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     directory: storeDirectory(store.accounts),
     cookieKeys: keys.cookieKeys,
     issuerName: config.displayName,
+    factors: config,
     regulation: regulationRulesFrom(config),
     async confirmPassword(accountId, password) {
       return (await checkPassword(store.accounts, await store.accounts.findById(accountId), password)).ok;
@@ -59,7 +60,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
   app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
   app.use(staticFiles('/public', publicDir));
-  app.use(mfaRoutes(deps).routes());
+  app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
   app.use(settingsRoutes({
     store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,

@@ -2,6 +2,7 @@
 // its default, and the rule its value must follow.
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
+import { type FactorConfig, factorOptions } from '../factors/registry.js';
 import { type LogLevel, logLevels } from '../log.js';
 
 export interface OptionSpec<T> {
@@ -188,11 +189,13 @@ export const optionSpecs = {
     schema: z.string().min(1),
     default: 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant',
   }),
+  // Each factor's own options (src/factors/<id>/), validated with the rest.
+  ...factorOptions,
 } as const;
 
 export type OptionName = keyof typeof optionSpecs;
 
-export interface Config {
+export interface Config extends FactorConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
