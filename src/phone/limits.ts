@@ -1,7 +1,9 @@
 // Counts texts and calls against the toll-fraud limits in the store, so every server process
 // shares one count. Each send is recorded before it is counted: of racing sends, none can see
 // a count that leaves out the others, so a limit is never exceeded (a race may refuse one
-// more than strictly needed). A send refused at one scope is not counted at the wider ones.
+// more than strictly needed). A refused send still counts at the scope that refused it, so
+// hammering keeps a number quiet instead of letting one more through whenever one ages out;
+// it is not counted at the wider scopes.
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { AttemptStore } from '../store/types.js';
 import { decideSend, limitScopes, limitWindowMs, type PhoneLimits, type SendCounts, type TollFraudDecision } from './tollFraud.js';

@@ -266,7 +266,8 @@ export interface PhoneText {
 }
 
 export interface PhoneStore {
-  addCall(call: { adapter: string; to: string; extension?: string | null; mode: CallMode; script: string }): Promise<PhoneCall>;
+  /** `at` comes from the caller's clock, the one that later decides whether the call rang out. */
+  addCall(call: { adapter: string; to: string; extension?: string | null; mode: CallMode; script: string; at: number }): Promise<PhoneCall>;
   /** Records the adapter's id once the service accepted the call. */
   setExternalId(id: string, externalId: string): Promise<void>;
   getCall(id: string): Promise<PhoneCall | undefined>;
@@ -276,7 +277,7 @@ export interface PhoneStore {
   settleCall(id: string, outcome: { status: Exclude<CallStatus, 'ringing'>; keys?: string | null; detail?: string | null }, at: number): Promise<boolean>;
   /** The newest calls first. */
   listCalls(limit: number): Promise<PhoneCall[]>;
-  addText(text: { adapter: string; to: string; body: string }): Promise<PhoneText>;
+  addText(text: { adapter: string; to: string; body: string; at: number }): Promise<PhoneText>;
   /** The newest texts first. */
   listTexts(limit: number): Promise<PhoneText[]>;
 }

@@ -314,7 +314,7 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
 
     describe('phone', () => {
       it('records a call, keeps number, extension and keys encrypted, and finds it by the adapter\'s id', async () => {
-        const call = await store.phone.addCall({ adapter: 'twilio', to: '+12125550142', extension: '8765', mode: 'pin', script: 'This is Acme.' });
+        const call = await store.phone.addCall({ adapter: 'twilio', to: '+12125550142', extension: '8765', mode: 'pin', script: 'This is Acme.', at: clock });
         expect(call).toMatchObject({ adapter: 'twilio', externalId: null, to: '+12125550142', extension: '8765', mode: 'pin', script: 'This is Acme.', status: 'ringing', keys: null, detail: null, createdAt: clock, settledAt: null });
         await store.phone.setExternalId(call.id, 'CA0123456789abcdef0123456789abcdef');
         expect(await store.phone.findByExternalId('twilio', 'CA0123456789abcdef0123456789abcdef')).toMatchObject({ id: call.id });
@@ -327,7 +327,7 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
 
       it('settles a call once, even when callbacks race', async () => {
-        const call = await store.phone.addCall({ adapter: 'development', to: '+447700900123', mode: 'confirm', script: 's' });
+        const call = await store.phone.addCall({ adapter: 'development', to: '+447700900123', mode: 'confirm', script: 's', at: clock });
         const outcomes = [{ status: 'answered', keys: '#' }, { status: 'no-answer' }, { status: 'failed', detail: 'busy' }, { status: 'answered', keys: '0#' }] as const;
         const results = await Promise.all(outcomes.map((outcome) => store.phone.settleCall(call.id, outcome, clock)));
         expect(results.filter(Boolean)).toHaveLength(1);
@@ -338,11 +338,11 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
 
       it('lists calls and texts newest first, keeps texts encrypted, and sweeps them after a day', async () => {
-        await store.phone.addCall({ adapter: 'development', to: '+15555550100', mode: 'confirm', script: 'first' });
-        await store.phone.addText({ adapter: 'development', to: '+15555550100', body: 'Your code is 314159' });
+        await store.phone.addCall({ adapter: 'development', to: '+15555550100', mode: 'confirm', script: 'first', at: clock });
+        await store.phone.addText({ adapter: 'development', to: '+15555550100', body: 'Your code is 314159', at: clock });
         clock += 1000;
-        await store.phone.addCall({ adapter: 'development', to: '+15555550101', mode: 'confirm', script: 'second' });
-        const text = await store.phone.addText({ adapter: 'development', to: '+15555550101', body: 'Your code is 271828' });
+        await store.phone.addCall({ adapter: 'development', to: '+15555550101', mode: 'confirm', script: 'second', at: clock });
+        const text = await store.phone.addText({ adapter: 'development', to: '+15555550101', body: 'Your code is 271828', at: clock });
         expect(text).toMatchObject({ to: '+15555550101', body: 'Your code is 271828', createdAt: clock });
         expect((await store.phone.listCalls(10)).map((c) => c.script)).toEqual(['second', 'first']);
         expect((await store.phone.listCalls(1)).map((c) => c.script)).toEqual(['second']);

@@ -36,11 +36,11 @@ export function developmentTelephony({ store, now }: { store: Pick<Store, 'phone
   return {
     adapter: 'development',
     async sendText({ to, body }) {
-      await store.phone.addText({ adapter: 'development', to, body });
+      await store.phone.addText({ adapter: 'development', to, body, at: now() });
       return { ok: true };
     },
     async placeCall({ to, extension, mode, organisation }) {
-      const call = await store.phone.addCall({ adapter: 'development', to, extension, mode, script: callGreeting(organisation, mode) });
+      const call = await store.phone.addCall({ adapter: 'development', to, extension, mode, script: callGreeting(organisation, mode), at: now() });
       return { ok: true, callId: call.id };
     },
     callOutcome: (callId) => readCallOutcome(store.phone, callId, now, ringMs),

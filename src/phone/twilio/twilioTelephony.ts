@@ -74,7 +74,7 @@ export function twilioTelephony(options: TwilioOptions): Telephony {
     },
     async placeCall({ to, extension, mode, organisation }) {
       const script = callGreeting(organisation, mode);
-      const call = await store.phone.addCall({ adapter: 'twilio', to, extension, mode, script });
+      const call = await store.phone.addCall({ adapter: 'twilio', to, extension, mode, script, at: now() });
       const urls = twilioCallUrls(callbackUrl, call.id);
       const params: Record<string, string> = {
         To: to,

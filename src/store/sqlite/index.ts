@@ -48,7 +48,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     devices: sqliteDevices(db, now),
     enrollmentSkips: sqliteEnrollmentSkips(db),
     audit: sqliteAudit(db),
-    phone: sqlitePhone(db, box, now),
+    phone: sqlitePhone(db, box),
     fraud: sqliteFraud(db),
     oidc: sqliteOidcAdapters(db, now),
     async sweep() {

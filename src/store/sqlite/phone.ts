@@ -30,7 +30,7 @@ interface TextRow {
 // Each sealed column gets its own context under the row's, so one cannot stand in for another.
 const context = (row: string, column: string) => `${row}:${column}`;
 
-export function sqlitePhone(db: Db, box: SecretBox, now: () => number): PhoneStore {
+export function sqlitePhone(db: Db, box: SecretBox): PhoneStore {
   const toCall = (row: CallRow): PhoneCall => {
     const open = (sealed: string | null, column: string) => (sealed === null ? null : box.open(sealed, context(sealContext.phoneCall(row.id), column)));
     return {
@@ -68,10 +68,10 @@ export function sqlitePhone(db: Db, box: SecretBox, now: () => number): PhoneSto
   const listTexts = db.prepare('SELECT * FROM phone_texts ORDER BY created_at DESC, rowid DESC LIMIT ?');
 
   return {
-    async addCall({ adapter, to, extension = null, mode, script }) {
+    async addCall({ adapter, to, extension = null, mode, script, at }) {
       const id = randomUUID();
       const seal = (value: string, column: string) => box.seal(value, context(sealContext.phoneCall(id), column));
-      insertCall.run({ id, adapter, to: seal(to, 'to'), extension: extension ? seal(extension, 'extension') : null, mode, script, createdAt: now() });
+      insertCall.run({ id, adapter, to: seal(to, 'to'), extension: extension ? seal(extension, 'extension') : null, mode, script, createdAt: at });
       return toCall(byId.get(id) as CallRow);
     },
     async setExternalId(id, externalId) {
@@ -97,9 +97,8 @@ export function sqlitePhone(db: Db, box: SecretBox, now: () => number): PhoneSto
     async listCalls(limit) {
       return (listCalls.all(limit) as CallRow[]).map(toCall);
     },
-    async addText({ adapter, to, body }) {
+    async addText({ adapter, to, body, at: createdAt }) {
       const id = randomUUID();
-      const createdAt = now();
       const ctx = sealContext.phoneText(id);
       insertText.run(id, adapter, box.seal(to, context(ctx, 'to')), box.seal(body, context(ctx, 'body')), createdAt);
       return { id, adapter, to, body, createdAt };
