@@ -231,7 +231,7 @@ export const optionSpecs = {
   }),
   phoneCallbackUrl: option({
     env: 'TWOFOLD_PHONE_CALLBACK_URL',
-    description: "Public base URL the telephony service calls back (Twilio posts keys pressed and call status under <url>/phone/twilio/); https in production. Default: the issuer.",
+    description: "Public base URL the telephony service calls back (Twilio posts the keys pressed and each call's status under /phone/twilio/ below it); https in production. Default: the issuer.",
     expects: 'an absolute http(s) URL without query or fragment',
     schema: z.url({ protocol: /^https?$/ }).refine((value) => URL.canParse(value) && !new URL(value).search && !new URL(value).hash).transform((value) => value.replace(/\/+$/, '')),
   }),
