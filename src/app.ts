@@ -12,6 +12,7 @@ import { createViews } from './http/views.js';
 import type { Logger } from './log.js';
 import { storeDirectory } from './mfa/accountDirectory.js';
 import { publicDir } from './paths.js';
+import { createPhone, type Phone } from './phone/createPhone.js';
 import { createTwofold, type Twofold } from './plugin.js';
 import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
@@ -33,7 +34,7 @@ export interface AppOptions {
   now?: () => number;
 }
 
-export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold } {
+export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const twofold = createTwofold({
@@ -67,6 +68,9 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     sessions: accountSessions(issuer, acr.mfa), now: twofold.mfa.deps.now,
   }).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
+  // Texts and calls: the development phone at /dev/phone (never in production), or Twilio's callbacks.
+  const phone = createPhone({ config, store, encryptionKey: keys.encryptionKey, audit: twofold.audit, views, csrf: deps.csrf, log, now: twofold.mfa.deps.now });
+  app.use(phone.routes);
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
     await securityHeaders(ctx, async () => {
@@ -79,5 +83,5 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     ctx.respond = false;
     await handleProtocol(ctx.req, ctx.res);
   });
-  return { app, provider, twofold };
+  return { app, provider, twofold, phone };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed.js';
+import type { Phone } from './phone/createPhone.js';
 import { openPolicyFolder, type PolicySource } from './policy/source.js';
 import { openRuntime, type Runtime, type RuntimeSources } from './runtime.js';
 
@@ -12,6 +13,7 @@ export interface RunningTwofold extends Runtime {
   policies: PolicySource;
   server: Server;
   provider: Provider;
+  phone: Phone;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function startTwofold(sources: RuntimeSources = {}): Promise<Runnin
   }
   const issuer = config.issuer ?? `http://localhost:${(server.address() as AddressInfo).port}`;
   if (config.demo) await seedDemo(store, issuer, log);
-  const { app, provider } = createApp({ ...runtime, issuer, policies, now: sources.now });
+  const { app, provider, phone } = createApp({ ...runtime, issuer, policies, now: sources.now });
   server.on('request', app.callback());
   const sweeper = setInterval(() => store.sweep().catch((error) => log.warn('sweep failed', { error: String(error) })), 10 * 60 * 1000);
   sweeper.unref();
@@ -49,6 +51,7 @@ export async function startTwofold(sources: RuntimeSources = {}): Promise<Runnin
     policies,
     server,
     provider,
+    phone,
     async close() {
       clearInterval(sweeper);
       policies.close();

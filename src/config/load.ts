@@ -2,6 +2,7 @@
 // in that order of precedence, and reports every problem at once.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { resolvePhoneConfig } from '../phone/config.js';
 import { type Config, type OptionName, type OptionSpec, optionSpecs } from './schema.js';
 
 export class ConfigError extends Error {
@@ -83,6 +84,7 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
   const config = values as unknown as Config;
   const production = config.nodeEnv === 'production';
   config.demo ??= !production;
+  problems.push(...resolvePhoneConfig(config, invalid));
 
   if (production) {
     if (!config.issuer && !invalid.has('issuer')) {
