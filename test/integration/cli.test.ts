@@ -28,6 +28,52 @@ describe('twofold user', () => {
     expect(await twofold(dataDir, ['user', 'set-password', 'alice', '--password-stdin'], 'another good password\n')).toMatchObject({ code: 0 });
   });
 
+  test('records verified email and phone at add, changes them with update, and audits who did it', async () => {
+    const { withStore } = await import('../helpers/storeAccess.js');
+    expect((await twofold(dataDir, ['user', 'add', 'alice', '--password-stdin', '--email', 'alice@example.com', '--email-verified', '--phone', '+1 555 444 5555'], 'correct horse battery')).code).toBe(0);
+    const profile = async () => {
+      let found;
+      await withStore(dataDir, async (store) => {
+        found = await store.accounts.findByUsername('alice');
+      });
+      return found;
+    };
+    expect(await profile()).toMatchObject({ email: 'alice@example.com', emailVerified: true, phone: '+15554445555', phoneVerified: false });
+    expect(await twofold(dataDir, ['user', 'update', 'alice', '--phone-verified'])).toMatchObject({
+      code: 0, out: ["updated user 'alice': email alice@example.com (verified), phone +15554445555 (verified)"],
+    });
+    // A new address is not verified until someone says so.
+    expect((await twofold(dataDir, ['user', 'update', 'alice', '--email', 'new@example.com', '--name', 'Alice L.'])).out).toEqual([
+      "updated user 'alice': email new@example.com (not verified), phone +15554445555 (verified)",
+    ]);
+    expect(await profile()).toMatchObject({ displayName: 'Alice L.', email: 'new@example.com', emailVerified: false });
+    expect((await twofold(dataDir, ['user', 'update', 'alice', '--phone', ''])).out).toEqual(["updated user 'alice': email new@example.com (not verified), phone (none)"]);
+    await withStore(dataDir, async (store) => {
+      const events = (await store.audit.tail({ limit: 10 })).filter((e) => e.type === 'user.update');
+      expect(events.map((e) => [e.username, e.reason, e.actor])).toEqual([
+        ['alice', 'changed phone verified', expect.stringMatching(/^cli:/)],
+        ['alice', 'changed display name, email', expect.stringMatching(/^cli:/)],
+        ['alice', 'changed phone', expect.stringMatching(/^cli:/)],
+      ]);
+    });
+  });
+
+  test.each([
+    [['user', 'update', 'alice', '--email', 'nope'], 1, 'error: email: must be an email address such as alice@example.com'],
+    [['user', 'update', 'alice', '--phone-verified'], 1, 'error: phone: there is no phone number to verify: give --phone'],
+    [['user', 'update', 'alice', '--email-verified', '--email-unverified'], 2, 'error: user update: give --email-verified or --email-unverified, not both'],
+    [['user', 'update', 'alice'], 2, 'error: user update: nothing to change: give the fields to change'],
+    [['user', 'update', 'nobody', '--email-verified'], 1, "error: user update: there is no user 'nobody'"],
+    [['user', 'add', 'carol', '--password-stdin', '--phone-verified'], 2, 'error: user add: --phone-verified needs --phone'],
+  ])('refuses %j and changes nothing', async (argv, code, message) => {
+    await twofold(dataDir, ['user', 'add', 'alice', '--password-stdin', '--email', 'alice@example.com'], 'correct horse battery');
+    const before = await userList();
+    const refused = await twofold(dataDir, argv as string[], 'correct horse battery');
+    expect(refused.code).toBe(code);
+    expect(refused.err[0]).toBe(message);
+    expect(await userList()).toEqual(before);
+  });
+
   test('--password works but warns that it is visible to others', async () => {
     const added = await twofold(dataDir, ['user', 'add', 'bob', '--password', 'correct horse battery']);
     expect(added.code).toBe(0);
