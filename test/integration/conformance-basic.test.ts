@@ -1,13 +1,12 @@
 // OpenID Connect Basic and Config OP behaviours, each test named after the OpenID Foundation
 // conformance-suite module it mirrors (or the specification section, where no module exists):
 // every client option a relying party can choose from discovery, used the way it would use it.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { webcrypto } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { createAccount } from '../../src/accounts/createAccount.js';
 import { acrSfa } from '../../src/provider/acr.js';
 import { verifyJwt } from '../helpers/jwt.js';
+import { serve } from '../helpers/localServer.js';
 import { createRelyingParty, type RelyingParty, type RelyingPartyOptions, signInWithPassword } from '../helpers/rp.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { findForm, UserAgent } from '../helpers/userAgent.js';
@@ -265,10 +264,3 @@ describe('tokens', () => {
     expect(await oidc.tokenIntrospection(rp.config, tokens.access_token)).toEqual({ active: false });
   });
 });
-
-/** A tiny HTTP server on 127.0.0.1, standing in for a relying party's own endpoint. */
-export async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  const httpServer = createServer(handler);
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  return { server: httpServer, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
-}
