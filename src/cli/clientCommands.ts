@@ -10,11 +10,11 @@ import { cliActor } from './actor.js';
 import { parseCommand } from './args.js';
 import { type CliIo, readSecretOption, UsageError } from './io.js';
 
-const options = '[--auth-method <method>] [--jwks-uri <url> | --jwks-file <file>] [--grant authorization_code|client_credentials]... [--pkce required|optional] [--id-token-alg RS256|ES256] [--backchannel-logout-uri <uri> [--backchannel-logout-session-required]]';
-
 export const clientUsage = [
-  `twofold client add <client_id> --redirect-uri <uri>... [--post-logout-redirect-uri <uri>]... [--public] [--secret-stdin | --secret <s>] [--name <name>] [--first-party] ${options}`,
-  `twofold client update <client_id> [--redirect-uri <uri>]... [--post-logout-redirect-uri <uri>]... [--name <name>] [--first-party | --no-first-party] ${options} [--no-backchannel-logout-session-required]`,
+  'twofold client add <client_id> --redirect-uri <uri>... [--post-logout-redirect-uri <uri>]... [--public] [--secret-stdin | --secret <s>] [--name <name>] [--first-party] [options]',
+  'twofold client update <client_id> [--redirect-uri <uri>]... [--post-logout-redirect-uri <uri>]... [--name <name>] [--first-party | --no-first-party] [--no-backchannel-logout-session-required] [options]',
+  'twofold client add|update options: [--auth-method <method>] [--jwks-uri <url> | --jwks-file <file>] [--grant authorization_code|client_credentials]...',
+  'twofold client add|update options: [--pkce required|optional] [--id-token-alg RS256|ES256] [--backchannel-logout-uri <uri> [--backchannel-logout-session-required]]',
   'twofold client list',
   'twofold client remove <client_id>',
 ];
