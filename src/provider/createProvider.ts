@@ -59,7 +59,9 @@ export function createProvider(options: ProviderOptions): Provider {
     extraClientMetadata: {
       properties: [firstPartyProperty, pkceOptionalProperty],
       validator(_ctx, key, value) {
-        if ((key === firstPartyProperty || key === pkceOptionalProperty) && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
+        if (key === firstPartyProperty && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
+        // Absent on built-in clients, which always use PKCE.
+        if (key === pkceOptionalProperty && value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
     },
     // Only administrators register clients, so the URLs the provider fetches (a client's
