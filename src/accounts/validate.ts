@@ -28,6 +28,9 @@ export const newAccountSchema = z.object({
     .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an international number starting with + and the country code, such as +1 555 444 5555'))
     .optional(),
   groups: z.array(groupSchema).default([]),
+  /** An administrator's word that the address or number belongs to the person. */
+  emailVerified: z.boolean().default(false),
+  phoneVerified: z.boolean().default(false),
 });
 
 export type NewAccountInput = z.input<typeof newAccountSchema>;

@@ -30,6 +30,7 @@ export function formatAuditEvent(event: AuditEvent): string {
     event.rule ? `rule="${event.rule}"` : undefined,
     event.ip ? `ip=${event.ip}` : undefined,
     event.reason ? `reason="${event.reason}"` : undefined,
+    event.actor ? `by=${event.actor}` : undefined,
     event.userAgent ? `agent="${event.userAgent.slice(0, 60)}"` : undefined,
   ];
   return parts.filter(Boolean).join(' ');

@@ -6,9 +6,11 @@ import type { Store } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { parseCommand } from './args.js';
 import { type CliIo, readSecretOption, table, UsageError } from './io.js';
+import { userUpdateCommand, userUpdateUsage } from './userUpdateCommand.js';
 
 export const userUsage = [
-  'twofold user add <username> [--password-stdin | --password <pw>] [--name <name>] [--email <email>] [--phone <+number>] [--group <group>]...',
+  'twofold user add <username> [--password-stdin | --password <pw>] [--name <name>] [--email <email> [--email-verified]] [--phone <+number> [--phone-verified]] [--group <group>]...',
+  userUpdateUsage,
   'twofold user list',
   'twofold user disable <username>',
   'twofold user enable <username>',
@@ -34,14 +36,20 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
       const { values, args } = parseCommand('user add', argv, {
         password: { type: 'string' }, 'password-stdin': { type: 'boolean' }, name: { type: 'string' },
         email: { type: 'string' }, phone: { type: 'string' }, group: { type: 'string', multiple: true },
+        'email-verified': { type: 'boolean' }, 'phone-verified': { type: 'boolean' },
       }, ['username']);
+      if (values['email-verified'] && !values.email) throw new UsageError('user add: --email-verified needs --email');
+      if (values['phone-verified'] && !values.phone) throw new UsageError('user add: --phone-verified needs --phone');
       const password = await readPassword('user add', values, io);
       const account = await createAccount(store.accounts, {
         username: args[0]!, password, displayName: values.name, email: values.email, phone: values.phone, groups: values.group ?? [],
+        emailVerified: values['email-verified'] ?? false, phoneVerified: values['phone-verified'] ?? false,
       });
       io.out(`added user '${account.username}' (id ${account.id})`);
       return;
     }
+    case 'update':
+      return userUpdateCommand(store, argv, io);
     case 'list': {
       parseCommand('user list', argv, {}, []);
       const accounts = await store.accounts.list();

@@ -1,16 +1,17 @@
 // oidc-provider configured for Twofold: stored clients and sessions, persisted keys,
 // PKCE for every client, amr/acr in ID tokens, and Twofold's own pages.
-import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC, type interactionPolicy } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC, type interactionPolicy } from 'oidc-provider';
 import type { KeyMaterial } from '../config/keys.js';
 import type { Views } from '../http/views.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 import type { AcrLevels } from './acr.js';
 import { adapterFor } from './adapter.js';
-import { firstPartyProperty, isFirstParty } from './clientMetadata.js';
+import { firstPartyProperty, isFirstParty, pkceOptionalProperty, pkceRequired } from './clientMetadata.js';
 import { claimsByScope, findAccountIn } from './findAccount.js';
 import { basePolicy } from './interactionPolicy.js';
 import { describeProviderError } from './providerErrors.js';
+import { reportRequestedAcr } from './requestedAcr.js';
 
 export interface ProviderOptions {
   issuer: string;
@@ -34,6 +35,10 @@ const day = 24 * 3600;
 
 export function createProvider(options: ProviderOptions): Provider {
   const { store, views, acr, log } = options;
+  // Browsers send cookies with a cross-site POST only when they are SameSite=None, which they
+  // accept only as Secure: POST to /auth and /session/end (OpenID Connect Core 3.1.2.1, RP-Initiated
+  // Logout 2) is served where the issuer is https. On plain http those endpoints take GET alone.
+  const postMethods = new URL(options.issuer).protocol === 'https:';
 
   const configuration: Configuration = {
     adapter: adapterFor(store) as unknown as Configuration['adapter'],
@@ -44,15 +49,27 @@ export function createProvider(options: ProviderOptions): Provider {
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups'],
     cookies: {
       keys: options.keys.cookieKeys,
-      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      long: { httpOnly: true, sameSite: postMethods ? 'none' : 'lax', signed: true },
       short: { httpOnly: true, sameSite: 'lax', signed: true },
     },
     jwks: options.keys.jwks as Configuration['jwks'],
+    enableHttpPostMethods: postMethods,
+    // OpenID Connect Core 3.1.2.1 makes redirect_uri required, even for a client with only one.
+    allowOmittingSingleRegisteredRedirectUri: false,
     extraClientMetadata: {
-      properties: [firstPartyProperty],
+      properties: [firstPartyProperty, pkceOptionalProperty],
       validator(_ctx, key, value) {
-        if (key === firstPartyProperty && typeof value !== 'boolean') throw new TypeError(`${firstPartyProperty} must be a boolean`);
+        if (key === firstPartyProperty && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
+        // Absent on built-in clients, which always use PKCE.
+        if (key === pkceOptionalProperty && value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
+    },
+    // Only administrators register clients, so the URLs the provider fetches (a client's
+    // jwks_uri, its back-channel logout URI) are trusted; relying parties on the organisation's
+    // own network are common, and oidc-provider's default refuses private addresses.
+    fetch(url, init) {
+      const { dispatcher: _ssrfGuard, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, rest);
     },
     features: {
       devInteractions: { enabled: false },
@@ -60,7 +77,14 @@ export function createProvider(options: ProviderOptions): Provider {
       claimsParameter: { enabled: true },
       // A client may look into and revoke only the tokens issued to it: no relying party
       // learns about another's users through these endpoints.
-      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      // RFC 7009 2.1: a token issued to another client is refused with an error, not a silent 200.
+      revocation: {
+        enabled: true,
+        async allowedPolicy(_ctx, client, token) {
+          if (token.clientId !== client.clientId) throw new errors.UnauthorizedClient('the token was not issued to this client');
+          return true;
+        },
+      },
       introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       backchannelLogout: { enabled: true },
       clientCredentials: { enabled: true },
@@ -76,9 +100,10 @@ export function createProvider(options: ProviderOptions): Provider {
         },
       },
     },
-    // Authorization code with PKCE only: no implicit or hybrid flows (OAuth 2.0 Security BCP).
+    // Authorization code only: no implicit or hybrid flows (OAuth 2.0 Security BCP). PKCE is
+    // required unless an administrator let a confidential client go without (RFC 9700 2.1.1).
     responseTypes: ['code'],
-    pkce: { required: () => true },
+    pkce: { required: (_ctx, client) => pkceRequired(client) },
     interactions: {
       policy: options.policy ?? basePolicy(),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -115,11 +140,12 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
-      ctx.body = views.render('error.njk', describeProviderError(out.error, out.error_description));
+      ctx.body = views.render('error.njk', describeProviderError(out.error, out.error_description, { signingOut: ctx.oidc?.route?.startsWith('end_session') }));
     },
   };
 
   const provider = new Provider(options.issuer, configuration);
+  reportRequestedAcr(provider, acr);
   provider.proxy = options.trustProxy;
   // Koa reads the leftmost X-Forwarded-For entry unless told how many hops to trust, and the
   // client writes that one: policy network rules and regulation would believe it.

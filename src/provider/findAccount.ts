@@ -5,8 +5,8 @@ import type { AccountStore } from '../store/types.js';
 export const claimsByScope = {
   openid: ['sub', 'acr', 'amr', 'auth_time'],
   profile: ['name', 'preferred_username'],
-  email: ['email'],
-  phone: ['phone_number'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
   groups: ['groups'],
 };
 
@@ -22,8 +22,9 @@ export function findAccountIn(accounts: AccountStore): FindAccount {
           sub: account.id,
           preferred_username: account.username,
           ...(account.displayName ? { name: account.displayName } : {}),
-          ...(account.email ? { email: account.email } : {}),
-          ...(account.phone ? { phone_number: account.phone } : {}),
+          // OpenID Connect Core 5.4: each comes with whether it was verified.
+          ...(account.email ? { email: account.email, email_verified: account.emailVerified } : {}),
+          ...(account.phone ? { phone_number: account.phone, phone_number_verified: account.phoneVerified } : {}),
           groups: account.groups,
         };
       },

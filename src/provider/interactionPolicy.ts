@@ -2,6 +2,7 @@
 import { interactionPolicy } from 'oidc-provider';
 import type { MfaService } from '../mfa/service.js';
 import { mfaPrompt } from './mfaPrompt.js';
+import { unmeetableAcrCheck } from './requestedAcr.js';
 
 /**
  * login and consent, without the built-in essential_acr(s) checks: they re-fire login until it
@@ -18,9 +19,11 @@ export function basePolicy(): interactionPolicy.Prompt[] {
   return policy;
 }
 
-/** A policy (by default `basePolicy()`) with the mfa prompt added right after login. */
+/** A policy (by default `basePolicy()`) with the mfa prompt added right after login, and login
+ * refusing an essential acr that no authentication can give before anyone types a password. */
 export function withMfaPrompt(service: MfaService, policy: interactionPolicy.Prompt[] = basePolicy()): interactionPolicy.Prompt[] {
   const loginAt = policy.findIndex((prompt) => prompt.name === 'login');
+  policy[loginAt]?.checks.add(unmeetableAcrCheck(service.deps.acr), 0);
   policy.splice(loginAt + 1, 0, mfaPrompt(service));
   return policy;
 }

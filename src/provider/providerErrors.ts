@@ -12,7 +12,20 @@ const explanations: Record<string, string> = {
   server_error: 'Something went wrong on our side. Try again in a moment.',
 };
 
-export function describeProviderError(error: string, description?: string) {
+const signOutExplanations: Record<string, string> = {
+  invalid_request: 'The application asked to sign you out in a way Twofold cannot accept (for example, to send you back to an address it has not registered), so you were not signed out. Tell the application’s owner.',
+  invalid_client: 'The application that asked to sign you out is not registered with Twofold. Tell the application’s owner.',
+};
+
+export function describeProviderError(error: string, description?: string, { signingOut = false } = {}) {
+  if (signingOut) {
+    return {
+      title: error === 'server_error' ? 'Something went wrong' : 'We could not sign you out',
+      message: signOutExplanations[error] ?? (error === 'server_error' ? explanations.server_error! : 'The sign-out cannot continue. Go back to the application and try again.'),
+      code: error,
+      detail: error === 'server_error' ? undefined : description,
+    };
+  }
   return {
     title: error === 'server_error' ? 'Something went wrong' : 'We could not sign you in',
     message: explanations[error] ?? 'The sign-in cannot continue. Go back to the application and start again.',

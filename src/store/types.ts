@@ -10,7 +10,11 @@ export interface Account {
   username: string;
   displayName: string | null;
   email: string | null;
+  /** Whether the address was proven to belong to the person (an administrator's word counts). */
+  emailVerified: boolean;
   phone: string | null;
+  /** Whether the number was proven: an administrator's word, or a text or call answered. */
+  phoneVerified: boolean;
   groups: string[];
   disabled: boolean;
   createdAt: number;
@@ -21,8 +25,19 @@ export interface NewAccount {
   passwordHash: string;
   displayName?: string | null;
   email?: string | null;
+  emailVerified?: boolean;
   phone?: string | null;
+  phoneVerified?: boolean;
   groups?: string[];
+}
+
+/** Profile fields an administrator may change; those left out stay as they are. */
+export interface AccountProfileChange {
+  displayName?: string | null;
+  email?: string | null;
+  emailVerified?: boolean;
+  phone?: string | null;
+  phoneVerified?: boolean;
 }
 
 export interface AccountStore {
@@ -38,18 +53,43 @@ export interface AccountStore {
   setGroups(id: string, groups: string[]): Promise<boolean>;
   /** Deletes the account; false when there is no such account. */
   remove(id: string): Promise<boolean>;
+  /** Changes the fields given; false when there is no such account. */
+  updateProfile(id: string, change: AccountProfileChange): Promise<boolean>;
   list(): Promise<Account[]>;
 }
+
+/** How a client proves itself at the token endpoint (`none`: a public client, which has no secret). */
+export const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+export type ClientAuthMethod = (typeof clientAuthMethods)[number];
+
+/** Grants a client may use; `refresh_token` comes with `authorization_code`. */
+export const clientGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export type ClientGrantType = (typeof clientGrantTypes)[number];
+
+export const idTokenAlgs = ['RS256', 'ES256'] as const;
+export type IdTokenAlg = (typeof idTokenAlgs)[number];
 
 export interface ClientRecord {
   clientId: string;
   name: string | null;
+  /** A browser or native app without a secret: its auth method is `none`. */
   public: boolean;
   firstParty: boolean;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   /** The plain secret of a confidential client; stored encrypted. */
   secret: string | null;
+  authMethod: ClientAuthMethod;
+  /** The client's public keys for `private_key_jwt`: at a URL, or the JWK Set itself. */
+  jwksUri: string | null;
+  jwks: { keys: Record<string, unknown>[] } | null;
+  grantTypes: ClientGrantType[];
+  /** `optional` only for a confidential client whose software cannot send PKCE. */
+  pkce: 'required' | 'optional';
+  idTokenAlg: IdTokenAlg;
+  /** Where the logout token goes when a session ends (OpenID Connect Back-Channel Logout). */
+  backchannelLogoutUri: string | null;
+  backchannelLogoutSessionRequired: boolean;
   createdAt: number;
 }
 
@@ -58,6 +98,8 @@ export interface ClientStore {
   create(client: ClientRecord): Promise<void>;
   find(clientId: string): Promise<ClientRecord | undefined>;
   list(): Promise<ClientRecord[]>;
+  /** Replaces the client's registration (its id and creation time stay); false when there is no such client. */
+  update(client: ClientRecord): Promise<boolean>;
   /** False when there is no such client. */
   remove(clientId: string): Promise<boolean>;
 }

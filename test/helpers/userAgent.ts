@@ -16,6 +16,8 @@ export class UserAgent {
   private cookies = new Map<string, Cookie>();
   /** Extra headers sent with every request (a proxy's X-Forwarded-For, say). */
   headers: Record<string, string> = {};
+  /** Every Set-Cookie header received, as sent (to check cookie attributes). */
+  setCookies: string[] = [];
 
   constructor(readonly origin: string) {}
 
@@ -32,6 +34,7 @@ export class UserAgent {
   }
 
   private remember(setCookies: string[]) {
+    this.setCookies.push(...setCookies);
     for (const header of setCookies) {
       const [pair, ...attributes] = header.split(';').map((part) => part.trim());
       const index = pair!.indexOf('=');

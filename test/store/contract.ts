@@ -1,5 +1,5 @@
 // The behaviour every store adapter must have. Run it from a *.test.ts per adapter.
-import type { Store } from '../../src/store/types.js';
+import type { ClientRecord, Store } from '../../src/store/types.js';
 import { freshRegulationState, StoreConflictError } from '../../src/store/types.js';
 
 export interface StoreUnderTest {
@@ -61,6 +61,26 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.accounts.setDisabled('no-such-id', true)).toBe(false);
       });
 
+      it('records whether email and phone were verified, and forgets it when either changes', async () => {
+        const plain = await store.accounts.create(alice);
+        expect(plain).toMatchObject({ emailVerified: false, phoneVerified: false });
+        const { id } = await store.accounts.create({ ...alice, username: 'verified', emailVerified: true, phoneVerified: true });
+        expect(await store.accounts.findById(id)).toMatchObject({ emailVerified: true, phoneVerified: true });
+        // A flag without the value it vouches for means nothing.
+        expect(await store.accounts.create({ username: 'nothing', passwordHash: 'h', emailVerified: true, phoneVerified: true })).toMatchObject({ emailVerified: false, phoneVerified: false });
+
+        expect(await store.accounts.updateProfile(id, { email: 'new@example.com' })).toBe(true);
+        expect(await store.accounts.findById(id)).toMatchObject({ email: 'new@example.com', emailVerified: false, phoneVerified: true });
+        expect(await store.accounts.updateProfile(id, { emailVerified: true, displayName: 'Alice L.' })).toBe(true);
+        expect(await store.accounts.findById(id)).toMatchObject({ email: 'new@example.com', emailVerified: true, displayName: 'Alice L.' });
+        expect(await store.accounts.updateProfile(id, { phone: '+15555550199', phoneVerified: true })).toBe(true);
+        expect(await store.accounts.findById(id)).toMatchObject({ phone: '+15555550199', phoneVerified: true });
+        expect(await subject.rawContains('5555550199')).toBe(false);
+        expect(await store.accounts.updateProfile(id, { phone: null, phoneVerified: true })).toBe(true);
+        expect(await store.accounts.findById(id)).toMatchObject({ phone: null, phoneVerified: false });
+        expect(await store.accounts.updateProfile('no-such-id', { emailVerified: true })).toBe(false);
+      });
+
       it('lists accounts by username', async () => {
         await store.accounts.create({ username: 'zed', passwordHash: 'h' });
         await store.accounts.create({ username: 'amy', passwordHash: 'h' });
@@ -81,15 +101,17 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
     });
 
     describe('clients', () => {
-      const web = {
+      const web: ClientRecord = {
         clientId: 'web-app', name: 'Web App', public: false, firstParty: true,
         redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: ['https://app.example.com/'],
-        secret: 'a-very-secret-client-secret-value', createdAt: 1,
+        secret: 'a-very-secret-client-secret-value', authMethod: 'client_secret_basic', jwksUri: null, jwks: null,
+        grantTypes: ['authorization_code', 'refresh_token'], pkce: 'required', idTokenAlg: 'RS256',
+        backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, createdAt: 1,
       };
 
       it('creates, finds, lists and removes a client', async () => {
         await store.clients.create(web);
-        await store.clients.create({ ...web, clientId: 'spa', public: true, secret: null, firstParty: false });
+        await store.clients.create({ ...web, clientId: 'spa', public: true, secret: null, firstParty: false, authMethod: 'none' });
         expect(await store.clients.find('web-app')).toEqual(web);
         expect((await store.clients.list()).map((c) => c.clientId)).toEqual(['spa', 'web-app']);
         expect(await store.clients.remove('web-app')).toBe(true);
@@ -106,6 +128,25 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       it('keeps the client secret encrypted at rest', async () => {
         await store.clients.create(web);
         expect(await subject.rawContains('a-very-secret-client-secret-value')).toBe(false);
+      });
+
+      it('replaces a registration in place, keeping its creation time, and keeps every option', async () => {
+        await store.clients.create(web);
+        const changed: ClientRecord = {
+          ...web, name: 'Renamed', firstParty: false, redirectUris: ['https://new.example.com/cb', 'https://app.example.com/cb'],
+          postLogoutRedirectUris: [], secret: null, authMethod: 'private_key_jwt', jwksUri: null,
+          jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] }, grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+          pkce: 'optional', idTokenAlg: 'ES256', backchannelLogoutUri: 'https://app.example.com/logout', backchannelLogoutSessionRequired: true,
+          createdAt: 999,
+        };
+        expect(await store.clients.update(changed)).toBe(true);
+        expect(await store.clients.find('web-app')).toEqual({ ...changed, createdAt: 1 });
+        const rotated = { ...web, secret: 'another-very-secret-client-secret' };
+        expect(await store.clients.update(rotated)).toBe(true);
+        expect((await store.clients.find('web-app'))?.secret).toBe('another-very-secret-client-secret');
+        expect(await subject.rawContains('another-very-secret-client-secret')).toBe(false);
+        expect(await store.clients.update({ ...web, clientId: 'nobody' })).toBe(false);
+        expect(await store.clients.find('nobody')).toBeUndefined();
       });
     });
 

@@ -67,4 +67,22 @@ describe('sqlite database', () => {
     expect(await store.credentials.claimStep('c1', 56, 2)).toBe(true);
     await store.close();
   });
+
+  it('brings clients and accounts saved before version 4 along: public clients authenticate with none, nothing is marked verified', async () => {
+    const file = tempFile();
+    const box = createSecretBox(randomBytes(32));
+    const old = openDatabase(file, migrations.filter((m) => m.version <= 3));
+    const insert = old.prepare(`INSERT INTO clients (client_id, name, public, first_party, redirect_uris, post_logout_redirect_uris, secret_sealed, created_at)
+      VALUES (?, NULL, ?, 0, '["https://app.example.com/cb"]', '[]', NULL, 1)`);
+    insert.run('spa', 1);
+    insert.run('web', 0);
+    old.prepare(`INSERT INTO accounts (id, username, email, created_at, updated_at) VALUES ('a1', 'alice', 'alice@example.com', 1, 1)`).run();
+    old.close();
+    const store = await openSqliteStore({ file, box });
+    const defaults = { jwksUri: null, jwks: null, grantTypes: ['authorization_code', 'refresh_token'], pkce: 'required', idTokenAlg: 'RS256', backchannelLogoutUri: null, backchannelLogoutSessionRequired: false };
+    expect(await store.clients.find('spa')).toMatchObject({ public: true, authMethod: 'none', ...defaults });
+    expect(await store.clients.find('web')).toMatchObject({ public: false, authMethod: 'client_secret_basic', ...defaults });
+    expect(await store.accounts.findById('a1')).toMatchObject({ email: 'alice@example.com', emailVerified: false, phoneVerified: false });
+    await store.close();
+  });
 });

@@ -8,14 +8,16 @@ interface AccountRow {
   username: string;
   display_name: string | null;
   email: string | null;
+  email_verified: number;
   phone_sealed: string | null;
+  phone_verified: number;
   disabled: number;
   created_at: number;
   groups: string | null;
 }
 
 const selectAccount = `
-  SELECT a.id, a.username, a.display_name, a.email, a.phone_sealed, a.disabled, a.created_at,
+  SELECT a.id, a.username, a.display_name, a.email, a.email_verified, a.phone_sealed, a.phone_verified, a.disabled, a.created_at,
          (SELECT json_group_array(g.name) FROM account_groups g WHERE g.account_id = a.id) AS groups
   FROM accounts a`;
 
@@ -26,7 +28,9 @@ export function sqliteAccounts(db: Db, box: SecretBox, now: () => number): Accou
       username: row.username,
       displayName: row.display_name,
       email: row.email,
+      emailVerified: row.email_verified === 1,
       phone: row.phone_sealed ? box.open(row.phone_sealed, sealContext.accountPhone(row.id)) : null,
+      phoneVerified: row.phone_verified === 1,
       groups: (JSON.parse(row.groups ?? '[]') as string[]).sort(),
       disabled: row.disabled === 1,
       createdAt: row.created_at,
@@ -35,12 +39,16 @@ export function sqliteAccounts(db: Db, box: SecretBox, now: () => number): Accou
   const byId = db.prepare(`${selectAccount} WHERE a.id = ?`);
   const byUsername = db.prepare(`${selectAccount} WHERE a.username = ?`);
   const all = db.prepare(`${selectAccount} ORDER BY a.username`);
-  const insert = db.prepare(`INSERT INTO accounts (id, username, display_name, email, phone_sealed, password_hash, created_at, updated_at)
-    VALUES (@id, @username, @displayName, @email, @phoneSealed, @passwordHash, @now, @now)`);
+  const insert = db.prepare(`INSERT INTO accounts (id, username, display_name, email, email_verified, phone_sealed, phone_verified, password_hash, created_at, updated_at)
+    VALUES (@id, @username, @displayName, @email, @emailVerified, @phoneSealed, @phoneVerified, @passwordHash, @now, @now)`);
   const insertGroup = db.prepare('INSERT OR IGNORE INTO account_groups (account_id, name) VALUES (?, ?)');
   const create = db.transaction((account: Omit<NewAccount, 'phone'> & { id: string; phoneSealed: string | null }) => {
     if (byUsername.get(account.username)) throw new StoreConflictError(`account '${account.username}'`);
-    insert.run({ ...account, displayName: account.displayName ?? null, email: account.email ?? null, now: now() });
+    insert.run({
+      ...account, displayName: account.displayName ?? null, email: account.email ?? null, now: now(),
+      // Nothing unproven is ever marked verified: no address, no flag.
+      emailVerified: account.email && account.emailVerified ? 1 : 0, phoneVerified: account.phoneSealed && account.phoneVerified ? 1 : 0,
+    });
     for (const group of account.groups ?? []) insertGroup.run(account.id, group);
   });
 
@@ -78,6 +86,27 @@ export function sqliteAccounts(db: Db, box: SecretBox, now: () => number): Accou
     },
     async remove(id) {
       return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 1;
+    },
+    async updateProfile(id, change) {
+      const sets: string[] = [];
+      const values: Record<string, unknown> = { id, now: now() };
+      const set = (column: string, value: unknown) => {
+        sets.push(`${column} = @${column}`);
+        values[column] = value;
+      };
+      if (change.displayName !== undefined) set('display_name', change.displayName);
+      if (change.email !== undefined) set('email', change.email);
+      if (change.phone !== undefined) set('phone_sealed', change.phone ? box.seal(change.phone, sealContext.accountPhone(id)) : null);
+      // A new address is unproven unless the change says otherwise; a removed one cannot be verified.
+      const emailVerified = change.emailVerified ?? (change.email !== undefined ? false : undefined);
+      const phoneVerified = change.phoneVerified ?? (change.phone !== undefined ? false : undefined);
+      // SET expressions see the row as it was, so a value changed here is judged by what it becomes.
+      const verified = (flag: boolean, newValue: string | null | undefined, column: string) =>
+        !flag ? '0' : newValue !== undefined ? (newValue ? '1' : '0') : `CASE WHEN ${column} IS NULL THEN 0 ELSE 1 END`;
+      if (emailVerified !== undefined) sets.push(`email_verified = ${verified(emailVerified, change.email, 'email')}`);
+      if (phoneVerified !== undefined) sets.push(`phone_verified = ${verified(phoneVerified, change.phone, 'phone_sealed')}`);
+      sets.push('updated_at = @now');
+      return db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = @id`).run(values).changes === 1;
     },
     async list() {
       return (all.all() as AccountRow[]).map((row) => toAccount(row)!);

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
-import { type ClientRecord, type ClientStore, sealContext, StoreConflictError } from '../types.js';
+import { type ClientAuthMethod, type ClientGrantType, type ClientRecord, type ClientStore, type IdTokenAlg, sealContext, StoreConflictError } from '../types.js';
 import type { Db } from './database.js';
 
 interface ClientRow {
@@ -11,7 +11,18 @@ interface ClientRow {
   post_logout_redirect_uris: string;
   secret_sealed: string | null;
   created_at: number;
+  auth_method: string;
+  jwks_uri: string | null;
+  jwks: string | null;
+  grant_types: string;
+  pkce: string;
+  id_token_alg: string;
+  backchannel_logout_uri: string | null;
+  backchannel_logout_session_required: number;
 }
+
+const columns = ['client_id', 'name', 'public', 'first_party', 'redirect_uris', 'post_logout_redirect_uris', 'secret_sealed', 'created_at',
+  'auth_method', 'jwks_uri', 'jwks', 'grant_types', 'pkce', 'id_token_alg', 'backchannel_logout_uri', 'backchannel_logout_session_required'] as const;
 
 export function sqliteClients(db: Db, box: SecretBox): ClientStore {
   const toClient = (row: ClientRow | undefined): ClientRecord | undefined =>
@@ -23,26 +34,46 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
       redirectUris: JSON.parse(row.redirect_uris) as string[],
       postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
       secret: row.secret_sealed ? box.open(row.secret_sealed, sealContext.clientSecret(row.client_id)) : null,
+      authMethod: row.auth_method as ClientAuthMethod,
+      jwksUri: row.jwks_uri,
+      jwks: row.jwks ? (JSON.parse(row.jwks) as ClientRecord['jwks']) : null,
+      grantTypes: JSON.parse(row.grant_types) as ClientGrantType[],
+      pkce: row.pkce === 'optional' ? 'optional' : 'required',
+      idTokenAlg: row.id_token_alg as IdTokenAlg,
+      backchannelLogoutUri: row.backchannel_logout_uri,
+      backchannelLogoutSessionRequired: row.backchannel_logout_session_required === 1,
       createdAt: row.created_at,
     };
+  const toRow = (client: ClientRecord): ClientRow => ({
+    client_id: client.clientId,
+    name: client.name,
+    public: client.public ? 1 : 0,
+    first_party: client.firstParty ? 1 : 0,
+    redirect_uris: JSON.stringify(client.redirectUris),
+    post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
+    secret_sealed: client.secret ? box.seal(client.secret, sealContext.clientSecret(client.clientId)) : null,
+    created_at: client.createdAt,
+    auth_method: client.authMethod,
+    jwks_uri: client.jwksUri,
+    jwks: client.jwks ? JSON.stringify(client.jwks) : null,
+    grant_types: JSON.stringify(client.grantTypes),
+    pkce: client.pkce,
+    id_token_alg: client.idTokenAlg,
+    backchannel_logout_uri: client.backchannelLogoutUri,
+    backchannel_logout_session_required: client.backchannelLogoutSessionRequired ? 1 : 0,
+  });
   const byId = db.prepare('SELECT * FROM clients WHERE client_id = ?');
+  const insert = db.prepare(`INSERT INTO clients (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+  // The creation time stays what it was.
+  const replace = db.prepare(`UPDATE clients SET ${columns.filter((c) => c !== 'client_id' && c !== 'created_at').map((c) => `${c} = @${c}`).join(', ')}
+    WHERE client_id = @client_id`);
 
   return {
     async create(client) {
-      const row: ClientRow = {
-        client_id: client.clientId,
-        name: client.name,
-        public: client.public ? 1 : 0,
-        first_party: client.firstParty ? 1 : 0,
-        redirect_uris: JSON.stringify(client.redirectUris),
-        post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
-        secret_sealed: client.secret ? box.seal(client.secret, sealContext.clientSecret(client.clientId)) : null,
-        created_at: client.createdAt,
-      };
+      const row = toRow(client);
       db.transaction(() => {
         if (byId.get(client.clientId)) throw new StoreConflictError(`client '${client.clientId}'`);
-        db.prepare(`INSERT INTO clients VALUES (@client_id, @name, @public, @first_party, @redirect_uris,
-          @post_logout_redirect_uris, @secret_sealed, @created_at)`).run(row);
+        insert.run(row);
       })();
     },
     async find(clientId) {
@@ -50,6 +81,9 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
     },
     async list() {
       return (db.prepare('SELECT * FROM clients ORDER BY client_id').all() as ClientRow[]).map((row) => toClient(row)!);
+    },
+    async update(client) {
+      return replace.run(toRow(client)).changes === 1;
     },
     async remove(clientId) {
       return db.prepare('DELETE FROM clients WHERE client_id = ?').run(clientId).changes === 1;

@@ -137,6 +137,23 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'client options (auth method, keys, grants, pkce, id token alg, back-channel logout); verified email and phone',
+    sql: `
+      ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL DEFAULT 'client_secret_basic';
+      UPDATE clients SET auth_method = 'none' WHERE public = 1;
+      ALTER TABLE clients ADD COLUMN jwks_uri TEXT;
+      ALTER TABLE clients ADD COLUMN jwks TEXT;
+      ALTER TABLE clients ADD COLUMN grant_types TEXT NOT NULL DEFAULT '["authorization_code","refresh_token"]';
+      ALTER TABLE clients ADD COLUMN pkce TEXT NOT NULL DEFAULT 'required';
+      ALTER TABLE clients ADD COLUMN id_token_alg TEXT NOT NULL DEFAULT 'RS256';
+      ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
+      ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE accounts ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE accounts ADD COLUMN phone_verified INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
     version: 6,
     name: 'telephony: calls placed and the development outbox; fraud reports and blocks',
     sql: `
