@@ -6,6 +6,7 @@ import { checkPassword } from './accounts/checkPassword.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
+import { originFormTarget, pinOrigin } from './http/pinOrigin.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
 import { createViews } from './http/views.js';
@@ -58,6 +59,10 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
   app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
+  // URLs come from the issuer alone, whatever Host or X-Forwarded-Host says (see pinOrigin.ts).
+  pinOrigin(app, issuer);
+  pinOrigin(provider, issuer);
+  app.use(originFormTarget);
   app.use(staticFiles('/public', publicDir));
   app.use(mfaRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
