@@ -68,7 +68,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
   app.use(settingsRoutes({
     store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
-    sessions: accountSessions(issuer, acr.mfa), now: twofold.mfa.deps.now,
+    sessions: accountSessions(issuer, acr.mfa, { challenges: store.challenges, providerSessions: provider.Session, now: twofold.mfa.deps.now }), now: twofold.mfa.deps.now,
   }).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(async (ctx, next) => {

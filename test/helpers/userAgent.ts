@@ -21,6 +21,13 @@ export class UserAgent {
 
   constructor(readonly origin: string) {}
 
+  /** Another browser holding copies of this one's cookies (all of them, or those named). */
+  copy(names?: string[]): UserAgent {
+    const other = new UserAgent(this.origin);
+    for (const [key, cookie] of this.cookies) if (!names || names.includes(key.split('|')[0]!)) other.cookies.set(key, { ...cookie });
+    return other;
+  }
+
   cookie(name: string): string | undefined {
     return [...this.cookies.entries()].find(([key]) => key.startsWith(`${name}|`))?.[1].value;
   }
