@@ -17,6 +17,7 @@ import { createTwofold, type Twofold } from './plugin.js';
 import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
 import { createProvider } from './provider/createProvider.js';
+import { auditRefreshFailures, refreshCheck } from './provider/refreshCheck.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
@@ -54,7 +55,9 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     trustProxy: config.trustProxy,
     proxyHops: config.proxyHops,
     policy: twofold.interactionPolicy(),
+    refreshCheck: refreshCheck({ mfa: twofold.mfa, audit: twofold.audit }),
   });
+  auditRefreshFailures(provider, twofold.audit);
   const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });

@@ -80,3 +80,9 @@ test('the session ends when the provider session it came from ends', async () =>
   await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
   expect(await opens(copy)).toBe(false);
 });
+
+test("the session ends when an administrator ends the account's sessions", async () => {
+  const { agent, id } = await signedIn();
+  await server.store.endAccountSessions(id);
+  expect(await opens(agent)).toBe(false);
+});

@@ -2,6 +2,7 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import type { Store } from '../types.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteEndAccountSessions } from './accountSessions.js';
 import { sqliteAttempts } from './attempts.js';
 import { sqliteAudit } from './audit.js';
 import { sqliteChallenges } from './challenges.js';
@@ -44,6 +45,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     enrollmentSkips: sqliteEnrollmentSkips(db),
     audit: sqliteAudit(db),
     oidc: sqliteOidcAdapters(db, now),
+    endAccountSessions: sqliteEndAccountSessions(db),
     async sweep() {
       const at = now();
       for (const sweep of sweeps) sweep.run({ now: at });

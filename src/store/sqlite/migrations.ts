@@ -136,4 +136,12 @@ export const migrations: Migration[] = [
       CREATE INDEX attempts_subject ON attempts (subject, at);
     `,
   },
+  {
+    version: 5,
+    name: "oidc-provider records found by account, to end an account's sessions and tokens",
+    sql: `
+      CREATE INDEX oidc_payloads_account ON oidc_payloads (json_extract(payload, '$.accountId'))
+        WHERE model IN ('Session', 'Grant', 'AccessToken', 'RefreshToken', 'AuthorizationCode');
+    `,
+  },
 ];
