@@ -66,6 +66,8 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   pinOrigin(app, issuer);
   pinOrigin(provider, issuer);
   app.use(originFormTarget);
+  // Every response, oidc-provider's included, carries the same security headers.
+  app.use(securityHeaders);
   app.use(staticFiles('/public', publicDir));
   app.use(mfaRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
@@ -76,10 +78,8 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
-    await securityHeaders(ctx, async () => {
-      ctx.type = 'html';
-      ctx.body = views.render('home.njk', { issuer, demo: config.demo });
-    });
+    ctx.type = 'html';
+    ctx.body = views.render('home.njk', { issuer, demo: config.demo });
   });
   const handleProtocol = provider.callback();
   app.use(async (ctx) => {

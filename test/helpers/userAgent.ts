@@ -7,6 +7,8 @@ export interface Page {
   url: string;
   html: string;
   location?: string;
+  /** The response's headers, names in lower case. */
+  headers: Record<string, string>;
 }
 
 interface Cookie {
@@ -69,12 +71,13 @@ export class UserAgent {
       const setCookie = response.headers['set-cookie'];
       this.remember(Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []);
       const location = response.headers.location as string | undefined;
-      return { status: response.status, url: url.href, html: response.body, location: location && new URL(location, url).href };
+      const flat = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
+      return { status: response.status, url: url.href, html: response.body, location: location && new URL(location, url).href, headers: flat };
     }
     const response = await fetch(url, { method, redirect: 'manual', headers, body });
     this.remember(response.headers.getSetCookie());
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url: url.href, html: await response.text(), location: location && new URL(location, url).href };
+    return { status: response.status, url: url.href, html: await response.text(), location: location && new URL(location, url).href, headers: Object.fromEntries(response.headers) };
   }
 
   get(target: string) {
