@@ -6,6 +6,7 @@ import { checkPassword } from './accounts/checkPassword.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
+import { isClientFault } from './http/clientGone.js';
 import { originFormTarget, pinOrigin } from './http/pinOrigin.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
@@ -61,7 +62,11 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
-  app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
+  app.on('error', (error: Error, ctx?: Koa.Context) => {
+    // A client hanging up or sending garbage is its business, not a fault here.
+    if (isClientFault(error, ctx?.req)) return log.debug('client disconnected or sent a malformed request', { path: ctx?.path, error: error.message });
+    log.error('request failed', { error: error.message, stack: error.stack });
+  });
   // URLs come from the issuer alone, whatever Host or X-Forwarded-Host says (see pinOrigin.ts).
   pinOrigin(app, issuer);
   pinOrigin(provider, issuer);
