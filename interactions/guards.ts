@@ -1,6 +1,7 @@
 // What every page route runs first: the error page for failures, and for forms the body
 // parse and the CSRF check, before any controller sees the request.
 import type { Context, Next } from 'koa';
+import { ClientDisconnected } from '../src/http/clientGone.js';
 import { HttpError, readForm } from '../src/http/form.js';
 import type { InteractionDeps } from './deps.js';
 
@@ -22,6 +23,12 @@ export function pageErrors(deps: Pick<InteractionDeps, 'views' | 'log'>) {
     try {
       await next();
     } catch (error) {
+      if (error instanceof ClientDisconnected) {
+        // Nobody is left to read a page: note it quietly.
+        deps.log.debug('client disconnected', { method: ctx.method, path: ctx.path });
+        ctx.status = 400;
+        return;
+      }
       const expected = error instanceof HttpError;
       if (!expected) deps.log.error('page failed', { path: ctx.path, error: (error as Error).message, stack: (error as Error).stack });
       ctx.status = expected ? error.status : 500;

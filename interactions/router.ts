@@ -2,7 +2,6 @@
 // pages are in mfaRoutes.ts. Every request names its interaction, every POST carries a CSRF token.
 import Router from '@koa/router';
 import { HttpError } from '../src/http/form.js';
-import { securityHeaders } from '../src/http/securityHeaders.js';
 import { renderConsent, submitConsent } from './consent.js';
 import type { ProviderPageDeps } from './deps.js';
 import { finishInteraction, loadInteraction } from './interaction.js';
@@ -13,7 +12,7 @@ import { showLogin, submitLogin } from './login.js';
 export function interactionRoutes(deps: ProviderPageDeps): Router {
   const router = new Router({ prefix: '/interaction' });
   const guard = formGuard(deps);
-  router.use(securityHeaders, pageErrors(deps));
+  router.use(pageErrors(deps));
 
   router.get('/:uid', async (ctx) => {
     const interaction = await loadInteraction(ctx, deps.provider);

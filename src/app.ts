@@ -6,6 +6,8 @@ import { checkPassword } from './accounts/checkPassword.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
+import { isClientFault } from './http/clientGone.js';
+import { originFormTarget, pinOrigin } from './http/pinOrigin.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
 import { createViews } from './http/views.js';
@@ -17,6 +19,7 @@ import { createTwofold, type Twofold } from './plugin.js';
 import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
 import { createProvider } from './provider/createProvider.js';
+import { auditRefreshFailures, refreshCheck } from './provider/refreshCheck.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
@@ -55,17 +58,29 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     trustProxy: config.trustProxy,
     proxyHops: config.proxyHops,
     policy: twofold.interactionPolicy(),
+    refreshCheck: refreshCheck({ mfa: twofold.mfa, audit: twofold.audit }),
   });
+  auditRefreshFailures(provider, twofold.audit);
   const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
-  app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
+  app.on('error', (error: Error, ctx?: Koa.Context) => {
+    // A client hanging up or sending garbage is its business, not a fault here.
+    if (isClientFault(error, ctx?.req)) return log.debug('client disconnected or sent a malformed request', { path: ctx?.path, error: error.message });
+    log.error('request failed', { error: error.message, stack: error.stack });
+  });
+  // URLs come from the issuer alone, whatever Host or X-Forwarded-Host says (see pinOrigin.ts).
+  pinOrigin(app, issuer);
+  pinOrigin(provider, issuer);
+  app.use(originFormTarget);
+  // Every response, oidc-provider's included, carries the same security headers.
+  app.use(securityHeaders);
   app.use(staticFiles('/public', publicDir));
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
   app.use(settingsRoutes({
     store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
-    sessions: accountSessions(issuer, acr.mfa), now: twofold.mfa.deps.now,
+    sessions: accountSessions(issuer, acr.mfa, { challenges: store.challenges, providerSessions: provider.Session, now: twofold.mfa.deps.now }), now: twofold.mfa.deps.now,
   }).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   // Texts and calls: the development phone at /dev/phone (never in production), or Twilio's callbacks.
@@ -73,10 +88,8 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(phone.routes);
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
-    await securityHeaders(ctx, async () => {
-      ctx.type = 'html';
-      ctx.body = views.render('home.njk', { issuer, demo: config.demo });
-    });
+    ctx.type = 'html';
+    ctx.body = views.render('home.njk', { issuer, demo: config.demo });
   });
   const handleProtocol = provider.callback();
   app.use(async (ctx) => {

@@ -1,6 +1,14 @@
 import { accountSessions, freshWindow } from './accountSession.js';
 
-const sessions = accountSessions('http://localhost:1', 'https://refeds.org/profile/mfa');
+// Freshness is a calculation over the session: no store or provider is reached.
+const unreachable = () => {
+  throw new Error('not used');
+};
+const sessions = accountSessions('http://localhost:1', 'https://refeds.org/profile/mfa', {
+  challenges: { put: unreachable, get: unreachable, take: unreachable, delete: unreachable },
+  providerSessions: { get: unreachable, findByUid: unreachable },
+  now: Date.now,
+});
 const session = (amr: string[], authTime: number) => ({ sub: 's', username: 'u', amr, authTime, idToken: 't' });
 const now = 1_800_000_000;
 

@@ -62,9 +62,9 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   /** The signed-in person, or a trip to sign in first. An account disabled since is signed out. */
   const signedIn = async (ctx: Context, next: Next) => {
-    const session = sessions.current(ctx);
+    const session = await sessions.current(ctx);
     const account = session && (await store.accounts.findById(session.sub));
-    if (session && (!account || account.disabled)) sessions.forget(ctx);
+    if (session && (!account || account.disabled)) await sessions.forget(ctx);
     if (!session || !account || account.disabled) return sessions.signIn(ctx, ctx.method === 'GET' ? ctx.originalUrl : accountPaths.page);
     ctx.state.account = session;
     return next();

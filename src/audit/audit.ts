@@ -1,6 +1,7 @@
 // The sign-in and security-event log: every step of every sign-in, with the precise
 // reason a person is never shown. Events also go to the server log.
 import type { Logger } from '../log.js';
+import { escapeControls, field } from '../printable.js';
 import type { AuditEvent, AuditStore } from '../store/types.js';
 
 export type AuditInput = Omit<AuditEvent, 'at'>;
@@ -19,19 +20,24 @@ export function createAudit(store: AuditStore, log: Logger, now: () => number = 
   };
 }
 
+/** One line per event, whatever its values hold: request-derived values (a typed username, a
+ * user agent) are escaped and quoted where needed, so they cannot end the line, pass for
+ * another field or drive the terminal. The store keeps them exact. */
 export function formatAuditEvent(event: AuditEvent): string {
+  const text = (name: string, value: string | null | undefined) => (value ? field(name, value) : undefined);
+  const free = (name: string, value: string | null | undefined) => (value ? field(name, value, { alwaysQuote: true }) : undefined);
   const parts = [
     new Date(event.at).toISOString(),
-    event.type,
-    event.result,
-    event.username ? `user=${event.username}` : undefined,
-    event.clientId ? `client=${event.clientId}` : undefined,
-    event.method ? `method=${event.method}` : undefined,
-    event.rule ? `rule="${event.rule}"` : undefined,
-    event.ip ? `ip=${event.ip}` : undefined,
-    event.reason ? `reason="${event.reason}"` : undefined,
-    event.actor ? `by=${event.actor}` : undefined,
-    event.userAgent ? `agent="${event.userAgent.slice(0, 60)}"` : undefined,
+    escapeControls(event.type),
+    escapeControls(event.result),
+    text('user', event.username),
+    text('client', event.clientId),
+    text('method', event.method),
+    free('rule', event.rule),
+    text('ip', event.ip),
+    free('reason', event.reason),
+    free('agent', event.userAgent && [...event.userAgent].slice(0, 60).join('')),
+    text('by', event.actor),
   ];
   return parts.filter(Boolean).join(' ');
 }

@@ -1,4 +1,6 @@
 // What a command reads and writes, passed in so tests run commands in-process.
+import { escapeControls } from '../printable.js';
+
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
@@ -40,8 +42,10 @@ export async function readSecretOption(command: string, name: string, values: Re
   return inline;
 }
 
-/** Columns padded to their widest cell. */
-export function table(rows: string[][]): string[] {
+/** Columns padded to their widest cell; cells are shown with their control characters escaped
+ * (a display name or client name may hold anything), so a row stays one line. */
+export function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map(escapeControls));
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
 }

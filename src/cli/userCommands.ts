@@ -72,7 +72,7 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
       if (!values['password-stdin']) throw new UsageError('user set-password: pipe the new password in with --password-stdin');
       const account = await findAccountOrFail(store, 'user set-password', args[0]!);
       const password = await io.readStdin();
-      const problem = checkPasswordRules(password);
+      const problem = checkPasswordRules(password, { username: account.username });
       if (problem) throw new InvalidInputError([`password: ${problem}`]);
       await store.accounts.setPasswordHash(account.id, await hashPassword(password));
       io.out(`set a new password for '${account.username}'`);

@@ -75,7 +75,7 @@ export const optionSpecs = {
   }),
   trustProxy: option({
     env: 'TWOFOLD_TRUST_PROXY',
-    description: 'Trust X-Forwarded-* headers from a TLS-terminating proxy (client IP, https).',
+    description: 'Trust X-Forwarded-For from a TLS-terminating proxy for the client address. URLs never come from the proxy: they derive from the issuer.',
     expects: 'true or false',
     schema: boolean,
     default: false,

@@ -3,7 +3,6 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import * as oidc from 'openid-client';
 import { readJsonCookie, writeJsonCookie } from '../http/jsonCookie.js';
-import { securityHeaders } from '../http/securityHeaders.js';
 import type { Views } from '../http/views.js';
 import type { Logger } from '../log.js';
 import { builtInRelyingParty } from '../rp/builtInRelyingParty.js';
@@ -31,7 +30,6 @@ export function demoRoutes({ issuer, views, log }: { issuer: string; views: View
   };
 
   const router = new Router({ prefix: '/demo' });
-  router.use(securityHeaders);
   router.get('/', (ctx) => render(ctx));
 
   router.get('/login', async (ctx) => {

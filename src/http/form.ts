@@ -1,6 +1,7 @@
 // Reads an application/x-www-form-urlencoded body with a size limit. oidc-provider parses
 // its own routes; this is for Twofold's pages.
 import type { Context } from 'koa';
+import { ClientDisconnected, isClientFault } from './clientGone.js';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -17,10 +18,15 @@ export async function readForm(ctx: Context): Promise<Record<string, string>> {
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, 'The form is too large.');
-    chunks.push(chunk);
+  try {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new HttpError(413, 'The form is too large.');
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (isClientFault(error, ctx.req)) throw new ClientDisconnected(error);
+    throw error;
   }
   const fields: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {

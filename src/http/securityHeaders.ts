@@ -1,24 +1,36 @@
-// Headers for Twofold's own pages: no framing, no sniffing, no referrer (interaction URLs
-// carry ids), no caching, and a CSP that allows only same-origin scripts and styles.
+// Security headers, set once for the whole app (and by the plugin's pages for a host that sets
+// none): no framing, no sniffing, no referrer (interaction URLs carry ids), a CSP that allows
+// only same-origin scripts and styles, and no caching of pages. Helmet (koa-helmet) writes them.
 import type { Context, Next } from 'koa';
+import helmet from 'koa-helmet';
 
-const csp = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
+const headers = helmet({
+  contentSecurityPolicy: {
+    // Exactly these directives: Helmet's defaults add `form-action 'self'`, which would stop a
+    // sign-in from returning to the application through a redirect or oidc-provider's form_post,
+    // and `upgrade-insecure-requests`, which would break http in development. oidc-provider adds
+    // the hash of its own inline script (form_post) to script-src when it writes one.
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  // An application that signs people in through a popup needs its window back: Cross-Origin-
+  // Opener-Policy on Twofold's pages would cut the popup off from it. Framing stays forbidden.
+  crossOriginOpenerPolicy: false,
+});
 
 export async function securityHeaders(ctx: Context, next: Next) {
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.set('X-Frame-Options', 'DENY');
-  await next();
-  if (ctx.response.is('html')) {
-    ctx.set('Content-Security-Policy', csp);
-    ctx.set('Cache-Control', 'no-store');
-  }
+  await headers(ctx, async () => {
+    await next();
+    if (ctx.response.is('html')) ctx.set('Cache-Control', 'no-store');
+  });
 }

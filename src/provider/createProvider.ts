@@ -9,6 +9,7 @@ import type { AcrLevels } from './acr.js';
 import { adapterFor } from './adapter.js';
 import { firstPartyProperty, isFirstParty, pkceOptionalProperty, pkceRequired } from './clientMetadata.js';
 import { claimsByScope, findAccountIn } from './findAccount.js';
+import type { RefreshCheck } from './refreshCheck.js';
 import { basePolicy } from './interactionPolicy.js';
 import { describeProviderError } from './providerErrors.js';
 import { reportRequestedAcr } from './requestedAcr.js';
@@ -29,6 +30,8 @@ export interface ProviderOptions {
   staticClients?: ClientMetadata[];
   /** The interaction policy; defaults to login and consent (see interactionPolicy.ts). */
   policy?: interactionPolicy.Prompt[];
+  /** Re-evaluates each refresh grant (see refreshCheck.ts). */
+  refreshCheck?: RefreshCheck;
 }
 
 const day = 24 * 3600;
@@ -42,7 +45,7 @@ export function createProvider(options: ProviderOptions): Provider {
 
   const configuration: Configuration = {
     adapter: adapterFor(store) as unknown as Configuration['adapter'],
-    findAccount: findAccountIn(store.accounts),
+    findAccount: findAccountIn(store.accounts, options.refreshCheck),
     clients: options.staticClients ?? [],
     acrValues: [acr.sfa, acr.mfa, acr.phishingResistant],
     claims: claimsByScope,

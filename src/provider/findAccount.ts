@@ -1,6 +1,7 @@
 // Accounts as oidc-provider sees them, and the claims each scope releases.
 import type { FindAccount } from 'oidc-provider';
 import type { AccountStore } from '../store/types.js';
+import type { RefreshCheck } from './refreshCheck.js';
 
 export const claimsByScope = {
   openid: ['sub', 'acr', 'amr', 'auth_time'],
@@ -10,9 +11,11 @@ export const claimsByScope = {
   groups: ['groups'],
 };
 
-export function findAccountIn(accounts: AccountStore): FindAccount {
-  return async (_ctx, sub) => {
+export function findAccountIn(accounts: AccountStore, checkRefresh?: RefreshCheck): FindAccount {
+  return async (ctx, sub, token) => {
     const account = await accounts.findById(sub);
+    // oidc-provider looks the account up during every refresh grant, with the refresh token.
+    if (checkRefresh && token?.kind === 'RefreshToken') await checkRefresh(ctx, sub, account, token.clientId!);
     // A disabled account stops working everywhere: userinfo, refresh and new sign-ins.
     if (!account || account.disabled) return undefined;
     return {

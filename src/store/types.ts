@@ -380,6 +380,10 @@ export interface Store extends MfaStore {
   accounts: AccountStore;
   clients: ClientStore;
   oidc(model: string): OidcAdapter;
+  /** Ends every sign-in of the account: deletes its oidc-provider Sessions, Grants,
+   * AccessTokens, RefreshTokens and AuthorizationCodes, so no browser session, token or
+   * refresh survives (an administrator's reset). Returns how many records went. */
+  endAccountSessions(accountId: string): Promise<number>;
 }
 
 export class StoreConflictError extends Error {

@@ -1,10 +1,14 @@
 // A browser without a browser: keeps cookies, follows Twofold's redirects by hand, and
 // reads forms out of the pages, so tests can post them as a person's browser would.
+import { rawRequest } from './rawHttp.js';
+
 export interface Page {
   status: number;
   url: string;
   html: string;
   location?: string;
+  /** The response's headers, names in lower case. */
+  headers: Record<string, string>;
 }
 
 interface Cookie {
@@ -20,6 +24,13 @@ export class UserAgent {
   setCookies: string[] = [];
 
   constructor(readonly origin: string) {}
+
+  /** Another browser holding copies of this one's cookies (all of them, or those named). */
+  copy(names?: string[]): UserAgent {
+    const other = new UserAgent(this.origin);
+    for (const [key, cookie] of this.cookies) if (!names || names.includes(key.split('|')[0]!)) other.cookies.set(key, { ...cookie });
+    return other;
+  }
 
   cookie(name: string): string | undefined {
     return [...this.cookies.entries()].find(([key]) => key.startsWith(`${name}|`))?.[1].value;
@@ -51,19 +62,25 @@ export class UserAgent {
 
   async request(method: 'GET' | 'POST', target: string, form?: Record<string, string>): Promise<Page> {
     const url = new URL(target, this.origin);
-    const response = await fetch(url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...this.headers,
-        cookie: this.cookieHeader(url),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
+    const headers = {
+      ...this.headers,
+      cookie: this.cookieHeader(url),
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    };
+    const body = form ? new URLSearchParams(form).toString() : undefined;
+    if (Object.keys(this.headers).some((name) => name.toLowerCase() === 'host')) {
+      // fetch will not send a Host header of our choosing.
+      const response = await rawRequest(url.origin, { method, target: `${url.pathname}${url.search}`, headers, body });
+      const setCookie = response.headers['set-cookie'];
+      this.remember(Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []);
+      const location = response.headers.location as string | undefined;
+      const flat = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
+      return { status: response.status, url: url.href, html: response.body, location: location && new URL(location, url).href, headers: flat };
+    }
+    const response = await fetch(url, { method, redirect: 'manual', headers, body });
     this.remember(response.headers.getSetCookie());
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url: url.href, html: await response.text(), location: location && new URL(location, url).href };
+    return { status: response.status, url: url.href, html: await response.text(), location: location && new URL(location, url).href, headers: Object.fromEntries(response.headers) };
   }
 
   get(target: string) {

@@ -58,6 +58,9 @@ test('the host signs people in with its own password page, then Twofold enrols a
   const login2 = await other.follow(second.url, host.redirectUri);
   const verify = await other.submit(login2, /\/login$/, { username: 'ada', password: 'analytical engine' }, host.redirectUri);
   expect(verify.html).toContain('Verify your identity');
+  // Twofold's pages bring their own security headers into a host that sets none.
+  expect(verify.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  expect(verify.headers['content-security-policy']).toContain("frame-ancestors 'none'");
   const done = await other.submit(verify, /\/mfa\/verify$/, { code: await totpCode(secret, now + 30) }, host.redirectUri);
   expect((await oidc.authorizationCodeGrant(config, new URL(done.location!), second.checks)).claims()).toMatchObject({ amr: ['pwd', 'otp', 'mfa'] });
 });

@@ -500,6 +500,27 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.oidc('DeviceCode').findByUserCode('ABCD-EFGH')).toBeUndefined();
       });
 
+      it("ends an account's sessions, grants and tokens, and nobody else's", async () => {
+        const models = ['Session', 'Grant', 'AccessToken', 'RefreshToken', 'AuthorizationCode'];
+        for (const model of models) {
+          await store.oidc(model).upsert(`${model}-ended`, { accountId: 'leaving', grantId: 'g-leaving', uid: model === 'Session' ? 'u-leaving' : undefined }, 60);
+          await store.oidc(model).upsert(`${model}-kept`, { accountId: 'staying', grantId: 'g-staying' }, 60);
+        }
+        // An interaction in progress names the account only inside its session copy.
+        await store.oidc('Interaction').upsert('i1', { session: { accountId: 'leaving' } }, 60);
+        await store.oidc('Client').upsert('leaving', { client_id: 'leaving' }, 0);
+        expect(await store.endAccountSessions('leaving')).toBe(5);
+        for (const model of models) {
+          expect(await store.oidc(model).find(`${model}-ended`)).toBeUndefined();
+          expect(await store.oidc(model).find(`${model}-kept`)).toBeDefined();
+        }
+        expect(await store.oidc('Session').findByUid('u-leaving')).toBeUndefined();
+        expect(await store.oidc('Interaction').find('i1')).toBeDefined();
+        expect(await store.oidc('Client').find('leaving')).toBeDefined();
+        expect(await store.endAccountSessions('leaving')).toBe(0);
+        expect(await store.endAccountSessions('nobody')).toBe(0);
+      });
+
       it('keeps a payload without expiry', async () => {
         await store.oidc('Client').upsert('c', { client_id: 'c' }, 0);
         clock += 10 ** 9;

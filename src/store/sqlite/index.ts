@@ -2,6 +2,7 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import type { Store } from '../types.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteEndAccountSessions } from './accountSessions.js';
 import { sqliteAttempts } from './attempts.js';
 import { sqliteAudit } from './audit.js';
 import { sqliteChallenges } from './challenges.js';
@@ -51,6 +52,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     phone: sqlitePhone(db, box),
     fraud: sqliteFraud(db),
     oidc: sqliteOidcAdapters(db, now),
+    endAccountSessions: sqliteEndAccountSessions(db),
     async sweep() {
       const at = now();
       for (const sweep of sweeps) sweep.run({ now: at });

@@ -201,4 +201,12 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: "oidc-provider records found by account, to end an account's sessions and tokens",
+    sql: `
+      CREATE INDEX oidc_payloads_account ON oidc_payloads (json_extract(payload, '$.accountId'))
+        WHERE model IN ('Session', 'Grant', 'AccessToken', 'RefreshToken', 'AuthorizationCode');
+    `,
+  },
 ];
