@@ -44,6 +44,17 @@ const provider = new Provider(issuer, {
   responseTypes: ['code'],
   pkce: { required: () => true },
   ttl: { AccessToken: 3600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 3600, Interaction: 1800, RefreshToken: 14 * 86400, Grant: 14 * 86400, Session: 86400 },
+  // Like Twofold for its first-party applications: grant what is asked, without a consent round trip.
+  async loadExistingGrant(ctx) {
+    const { oidc } = ctx;
+    const grantId = oidc.result?.consent?.grantId || oidc.session!.grantIdFor(oidc.client!.clientId);
+    const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+    if (!oidc.session?.accountId) return existing;
+    const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session.accountId });
+    grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+    await grant.save();
+    return grant;
+  },
   findAccount: async (_ctx, sub) => {
     const account = await store.accounts.findById(sub);
     return account && !account.disabled ? { accountId: account.id, claims: async () => ({ sub: account.id }) } : undefined;
