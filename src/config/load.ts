@@ -1,6 +1,7 @@
 // Reads options from overrides, the environment and an optional YAML file (TWOFOLD_CONFIG),
 // in that order of precedence, and reports every problem at once.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { type Config, type OptionName, type OptionSpec, optionSpecs } from './schema.js';
 
@@ -83,6 +84,7 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
   const config = values as unknown as Config;
   const production = config.nodeEnv === 'production';
   config.demo ??= !production;
+  config.workers ??= production ? availableParallelism() : 1;
 
   if (production) {
     if (!config.issuer && !invalid.has('issuer')) {

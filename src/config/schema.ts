@@ -188,6 +188,12 @@ export const optionSpecs = {
     schema: z.string().min(1),
     default: 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant',
   }),
+  workers: option({
+    env: 'TWOFOLD_WORKERS',
+    description: 'Server processes sharing the port and the store, so every core signs people in. Default: one per core in production, 1 otherwise.',
+    expects: 'a whole number from 1 to 64',
+    schema: z.coerce.number().int().min(1).max(64),
+  }),
 } as const;
 
 export type OptionName = keyof typeof optionSpecs;
@@ -216,4 +222,5 @@ export interface Config {
   networkFailureLimit: number;
   networkFailureWindow: number;
   acrPhishingResistant: string;
+  workers: number;
 }
