@@ -26,6 +26,14 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
       createdAt: row.created_at,
     };
   const byId = db.prepare('SELECT * FROM clients WHERE client_id = ?');
+  const insert = db.prepare(`INSERT INTO clients VALUES (@client_id, @name, @public, @first_party, @redirect_uris,
+    @post_logout_redirect_uris, @secret_sealed, @created_at)`);
+  const all = db.prepare('SELECT * FROM clients ORDER BY client_id');
+  const deleteClient = db.prepare('DELETE FROM clients WHERE client_id = ?');
+  const create = db.transaction((row: ClientRow) => {
+    if (byId.get(row.client_id)) throw new StoreConflictError(`client '${row.client_id}'`);
+    insert.run(row);
+  });
 
   return {
     async create(client) {
@@ -39,20 +47,16 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
         secret_sealed: client.secret ? box.seal(client.secret, sealContext.clientSecret(client.clientId)) : null,
         created_at: client.createdAt,
       };
-      db.transaction(() => {
-        if (byId.get(client.clientId)) throw new StoreConflictError(`client '${client.clientId}'`);
-        db.prepare(`INSERT INTO clients VALUES (@client_id, @name, @public, @first_party, @redirect_uris,
-          @post_logout_redirect_uris, @secret_sealed, @created_at)`).run(row);
-      })();
+      create(row);
     },
     async find(clientId) {
       return toClient(byId.get(clientId) as ClientRow | undefined);
     },
     async list() {
-      return (db.prepare('SELECT * FROM clients ORDER BY client_id').all() as ClientRow[]).map((row) => toClient(row)!);
+      return (all.all() as ClientRow[]).map((row) => toClient(row)!);
     },
     async remove(clientId) {
-      return db.prepare('DELETE FROM clients WHERE client_id = ?').run(clientId).changes === 1;
+      return deleteClient.run(clientId).changes === 1;
     },
   };
 }
