@@ -1,14 +1,16 @@
 // Setting up a first method during sign-in ("More information required"): choose among the
-// methods policy allows, set it up, prove it once, continue. Only right after a password:
-// a bare session never gets to add a method.
+// methods policy allows, set it up, prove it once, save the recovery codes that come with it,
+// continue. Only right after a password: a bare session never gets to add a method.
 import type { Context } from 'koa';
 import { HttpError } from '../src/http/form.js';
 import type { Factor } from '../src/factors/types.js';
-import { type PendingSetup, setupKey, signInStateTtl, signInStates } from '../src/mfa/signInState.js';
+import { type PendingSetup, pendingSetups, type ProvenFactor, setupKey, signInStates } from '../src/mfa/signInState.js';
+import { answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
-import { mfaMessages, refusalMessage, refusalReason } from './messages.js';
+import { answerMessage, refusalMessage, refusalReason } from './messages.js';
 import { renderPage } from './pages.js';
-import { auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
+import { showDoneNext } from './secondFactor.js';
+import { answerContext, auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
 /** How recent the password must be to set up a method. */
@@ -25,12 +27,12 @@ const passwordIsFresh = (deps: InteractionDeps, signIn: SignInContext) =>
 async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor[] | undefined> {
   if (await settledByPolicy(ctx, deps, signIn)) return undefined;
   const { interaction, state, decision } = signIn;
-  if ((await deps.mfa.usableMethods(state.accountId, decision)).length) {
+  if (deps.mfa.hasOwnMethod(await deps.mfa.usableMethods(state.accountId, decision))) {
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}/mfa`);
     return undefined;
   }
-  const factors = deps.mfa.allowedFactors(decision);
+  const factors = deps.mfa.enrollableFactors(decision);
   if (!factors.length) {
     ctx.status = 403;
     await renderPage(ctx, deps, interaction, 'no-method.njk', { strength: decision.strength });
@@ -43,39 +45,45 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
   return factors;
 }
 
+const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; chosen?: string } = {}) =>
+  renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
+    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description })),
+    optional: maySkip(signIn.decision),
+    ...extra,
+  });
+
 export async function showEnrollment(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
   const factors = await enrollable(ctx, deps, signIn);
-  if (!factors) return;
-  await renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
-    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description })),
-    optional: maySkip(signIn.decision),
-  });
+  if (factors) await renderIntro(ctx, deps, signIn, factors);
 }
 
 export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
   const factors = await enrollable(ctx, deps, signIn);
   if (!factors) return;
-  const factor = factors.find((candidate) => candidate.id === (ctx.state.form as Record<string, string>).method);
-  if (!factor) throw new HttpError(400, 'Choose one of the methods on the page.');
-  const { view, pending } = await factor.enroll.begin(signIn.account);
-  const setup: PendingSetup = { method: factor.id, pending, view };
-  await deps.store.challenges.put(setupKey(signIn.interaction.uid), signIn.account.id, { ...setup }, signInStateTtl);
+  const form = ctx.state.form as Record<string, string>;
+  const factor = factors.find((candidate) => candidate.id === form.method);
+  if (!factor?.enroll) throw new HttpError(400, 'Choose one of the methods on the page.');
+  const started = await factor.enroll.begin(signIn.account, form);
+  if ('error' in started) {
+    ctx.status = 400;
+    return renderIntro(ctx, deps, signIn, factors, { error: started.error, chosen: factor.id });
+  }
+  await pendingSetups(deps.store.challenges).save(setupKey(signIn.interaction.uid), signIn.account.id, { method: factor.id, ...started });
   ctx.status = 303;
   ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll/setup`);
 }
 
 async function renderSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext, factor: Factor, setup: PendingSetup, error?: string) {
-  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...setup.view, factor: factor.id, methodTitle: factor.title, error });
+  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...setup.view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script, error });
 }
 
 /** The setup under way and its factor, or undefined once another page has been sent. */
 async function pendingSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<{ factor: Factor; setup: PendingSetup } | undefined> {
   const factors = await enrollable(ctx, deps, signIn);
   if (!factors) return undefined;
-  const saved = await deps.store.challenges.get(setupKey(signIn.interaction.uid));
-  const setup = saved?.accountId === signIn.account.id ? (saved.data as unknown as PendingSetup) : undefined;
+  const setup = await pendingSetups(deps.store.challenges).load(setupKey(signIn.interaction.uid), signIn.account.id);
   const factor = setup && factors.find((candidate) => candidate.id === setup.method);
   if (!setup || !factor) {
     ctx.status = 303;
@@ -91,30 +99,33 @@ export async function showSetup(ctx: Context, deps: InteractionDeps) {
   if (found) await renderSetup(ctx, deps, signIn, found.factor, found.setup);
 }
 
+/** Standbys that come with a first method (recovery codes), made now when the policy accepts
+ * them and the person has none: shown once on the next page. */
+async function provisionStandby(deps: InteractionDeps, signIn: SignInContext): Promise<ProvenFactor['provisioned']> {
+  const standby = deps.mfa.allowedFactors(signIn.decision).find((factor) => factor.standby);
+  if (!standby?.standby) return undefined;
+  const existing = (await deps.store.credentials.list(signIn.account.id)).some((credential) => credential.method === standby.id);
+  if (existing) return undefined;
+  const { view } = await standby.standby.provision(signIn.account);
+  return { factor: standby.id, view };
+}
+
 export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
   const found = await pendingSetup(ctx, deps, signIn);
   if (!found) return;
   const { factor, setup } = found;
+  const { interaction, account, decision } = signIn;
   const { regulator, audit, now } = deps.mfa.deps;
-  const fields = { ...auditFields(ctx, signIn.interaction, signIn.account), rule: signIn.decision.rule, method: factor.id };
-  const attempt = await regulator.begin('mfa', signIn.account.id, ctx.ip);
-  if (attempt.refusal) {
-    await audit.record({ type: 'mfa.enroll', result: 'fail', reason: refusalReason(attempt.refusal), ...fields });
-    ctx.status = 429;
-    return renderSetup(ctx, deps, signIn, factor, setup, refusalMessage(attempt.refusal, now()));
+  const setups = pendingSetups(deps.store.challenges);
+  const result = await answer({ regulator, audit }, factor, answerContext(ctx, interaction, account, 'mfa.enroll', decision),
+    () => factor.enroll!.finish(account, setup.pending, ctx.state.form as Record<string, string>, setups.claimer(setupKey(interaction.uid))));
+  if (result.outcome !== 'ok') {
+    ctx.status = result.outcome === 'refused' ? 429 : 401;
+    return renderSetup(ctx, deps, signIn, factor, setup, answerMessage(result, factor, now()));
   }
-  const claim = async () => (await deps.store.challenges.take(setupKey(signIn.interaction.uid))) !== undefined;
-  const result = await factor.enroll.finish(signIn.account, setup.pending, ctx.state.form as Record<string, string>, claim);
-  if (!result.ok) {
-    await attempt.failed();
-    await audit.record({ type: 'mfa.enroll', result: 'fail', reason: result.reason, ...fields });
-    ctx.status = 401;
-    return renderSetup(ctx, deps, signIn, factor, setup, mfaMessages.failed);
-  }
-  await attempt.succeeded();
-  await audit.record({ type: 'mfa.enroll', result: 'ok', reason: 'set up during sign-in', ...fields });
-  await finishSignIn(ctx, deps, signIn.interaction, signIn.state, { amr: factor.amr, phishingResistant: factor.phishingResistant });
+  const done: ProvenFactor = { amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, setUp: factor.title, provisioned: await provisionStandby(deps, signIn) };
+  await showDoneNext(ctx, deps, interaction.uid, { ...signIn.state, done });
 }
 
 export async function skipEnrollment(ctx: Context, deps: InteractionDeps) {
@@ -125,7 +136,7 @@ export async function skipEnrollment(ctx: Context, deps: InteractionDeps) {
   const ts = sessionTime();
   await deps.store.enrollmentSkips.record(signIn.account.id, ts);
   await deps.mfa.deps.audit.record({ type: 'mfa.enroll', result: 'info', reason: 'skipped for now: signed in with one factor', rule: signIn.decision.rule, ...auditFields(ctx, signIn.interaction, signIn.account) });
-  await finishSignIn(ctx, deps, signIn.interaction, signIn.state, { amr: [], ts });
+  await finishSignIn(ctx, deps, signIn.interaction, signIn.state, undefined, ts);
 }
 
 export async function confirmPassword(ctx: Context, deps: InteractionDeps) {

@@ -41,7 +41,8 @@ export async function showLogin(ctx: Context, deps: ProviderPageDeps, interactio
     const account = await deps.mfa.deps.directory.find(session.accountId);
     const decision = account && deps.mfa.decide(account, requestFacts(ctx, interaction));
     if (decision?.require === 'mfa' && (await deps.mfa.usableMethods(session.accountId, decision)).length) {
-      await signInStates(deps.store.challenges).save(interaction.uid, { accountId: session.accountId, amr: sessionAmr, proven: [] });
+      // What is proven now is all the tokens will name: the earlier password is not repeated.
+      await signInStates(deps.store.challenges).save(interaction.uid, { accountId: session.accountId, amr: [], proven: [], reauthenticating: session.acr as string | undefined });
       ctx.status = 303;
       return ctx.redirect(`/interaction/${interaction.uid}/mfa`);
     }

@@ -1,57 +1,91 @@
-// The second-factor step: challenge with the default (or chosen) method, verify, and
-// "Use a different verification option".
+// The second-factor step: challenge with the default (or chosen) method, verify, "Send a new
+// code", "Use a different verification option", and the page shown once a factor is proven.
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { HttpError } from '../src/http/form.js';
-import { deviceCookie } from '../src/mfa/rememberedDevices.js';
+import { challengeFor, isExpired } from '../src/mfa/challenges.js';
+import { deviceCookie, rememberPeriod } from '../src/mfa/rememberedDevices.js';
 import type { UsableMethod } from '../src/mfa/service.js';
-import { signInStates } from '../src/mfa/signInState.js';
-import type { Decision } from '../src/policy/types.js';
+import { type ActiveChallenge, type SignInState, signInStates } from '../src/mfa/signInState.js';
+import { type Answer, answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
 import { finishInteraction, loadInteraction } from './interaction.js';
-import { mfaMessages, refusalMessage, refusalReason } from './messages.js';
+import { answerMessage, mfaMessages, refusalMessage } from './messages.js';
 import { renderPage } from './pages.js';
-import { auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
+import { answerContext, auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
-
-/** "7 days", "1 day", "12 hours": how long "don't ask again" lasts, or undefined where it is not offered. */
-function rememberPeriod(decision: Decision): string | undefined {
-  if (decision.remember <= 0 || decision.floor || decision.strength !== 'any') return undefined;
-  const [count, unit] = decision.remember % 86400 === 0 ? [decision.remember / 86400, 'day'] : [Math.max(1, Math.round(decision.remember / 3600)), 'hour'];
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
 
 /** The usable methods, or the page this sign-in must go to instead. */
 async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<UsableMethod[] | undefined> {
   if (await settledByPolicy(ctx, deps, signIn)) return undefined;
   const { interaction, state, decision } = signIn;
-  const usable = await deps.mfa.usableMethods(state.accountId, decision);
-  if (usable.length === 0) {
+  const goTo = (step: string) => {
     ctx.status = 303;
-    ctx.redirect(`/interaction/${interaction.uid}/mfa/enroll`);
+    ctx.redirect(`/interaction/${interaction.uid}/mfa${step}`);
     return undefined;
-  }
-  return usable;
+  };
+  if (state.done) return goTo('/done');
+  const usable = await deps.mfa.usableMethods(state.accountId, decision);
+  return deps.mfa.hasOwnMethod(usable) ? usable : goTo('/enroll');
 }
 
-async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: SignInContext, usable: UsableMethod[], error?: string) {
-  const chosen = usable.find((method) => method.credential.id === signIn.state.credentialId) ?? usable[0]!;
-  const { view } = await chosen.factor.challenge(signIn.account, chosen.credential);
+const chosenMethod = (usable: UsableMethod[], credentialId: string | undefined) =>
+  usable.find((method) => method.credential.id === credentialId) ?? usable[0]!;
+
+interface ChallengePage {
+  chosen: UsableMethod;
+  challenge?: ActiveChallenge;
+  error?: string;
+  notice?: string;
+}
+
+async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: SignInContext, { chosen, challenge, error, notice }: ChallengePage) {
+  const { factor, credential } = chosen;
+  const expired = challenge !== undefined && isExpired(challenge, deps.mfa.deps.now());
   await renderPage(ctx, deps, signIn.interaction, 'mfa.njk', {
-    ...view,
-    factor: chosen.factor.id,
-    methodTitle: chosen.factor.title,
-    method: chosen.factor.describe(chosen.credential),
-    credentialId: chosen.credential.id,
-    rememberFor: rememberPeriod(signIn.decision),
-    error,
+    ...challenge?.view,
+    factor: factor.id,
+    methodTitle: factor.title,
+    method: factor.describe(credential),
+    wording: factor.wording,
+    waiting: factor.waiting,
+    script: factor.script,
+    credentialId: credential.id,
+    username: signIn.account.username,
+    rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
+    error: error ?? (expired ? mfaMessages.expired : undefined),
+    notice,
+  });
+}
+
+/** The challenge shown for the chosen method: the one under way, or one started now. */
+async function showChallenge(ctx: Context, deps: InteractionDeps, signIn: SignInContext, chosen: UsableMethod, { resend = false } = {}) {
+  const { interaction, account, decision } = signIn;
+  const states = signInStates(deps.store.challenges);
+  const { regulator, audit, now } = deps.mfa.deps;
+  const shown = await challengeFor({ regulator, audit, now, save: (state) => states.save(interaction.uid, state) }, account, signIn.state, chosen,
+    answerContext(ctx, interaction, account, 'mfa.challenge', decision), { resend });
+  if (shown.refusal) ctx.status = 429;
+  await renderChallenge(ctx, deps, { ...signIn, state: shown.state }, {
+    chosen, challenge: shown.challenge,
+    error: shown.refusal && refusalMessage(shown.refusal, now()),
+    notice: resend && !shown.refusal ? 'We sent a new one.' : undefined,
   });
 }
 
 export async function showSecondFactor(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
   const usable = await methodsOrRedirect(ctx, deps, signIn);
-  if (usable) await renderChallenge(ctx, deps, signIn, usable);
+  if (usable) await showChallenge(ctx, deps, signIn, chosenMethod(usable, signIn.state.credentialId));
+}
+
+export async function resendChallenge(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const usable = await methodsOrRedirect(ctx, deps, signIn);
+  if (!usable) return;
+  const chosen = chosenMethod(usable, signIn.state.credentialId);
+  if (!chosen.factor.challenge) throw new HttpError(400, 'There is nothing to send again for this method.');
+  await showChallenge(ctx, deps, signIn, chosen, { resend: true });
 }
 
 const verifyForm = z.object({ credential: z.string().max(64).optional(), remember: z.literal('yes').optional() }).loose();
@@ -64,33 +98,72 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   const form = ctx.state.form as Record<string, string>;
   const parsed = verifyForm.safeParse(form);
   if (!parsed.success) throw new HttpError(400, 'The form was not complete. Go back and try again.');
-  const chosen = usable.find((method) => method.credential.id === parsed.data.credential) ?? usable[0]!;
+  const chosen = chosenMethod(usable, parsed.data.credential);
+  const { factor } = chosen;
   const { regulator, audit, now } = deps.mfa.deps;
-  const fields = { ...auditFields(ctx, interaction, account), rule: decision.rule, method: chosen.factor.id };
+  const context = answerContext(ctx, interaction, account, 'mfa.verify', decision);
+  // The answer belongs to the challenge this sign-in started for this credential, and no other.
+  const challenge = state.challenge?.credentialId === chosen.credential.id ? state.challenge : undefined;
 
-  const attempt = await regulator.begin('mfa', account.id, ctx.ip);
-  if (attempt.refusal) {
-    await audit.record({ type: 'mfa.verify', result: 'fail', reason: refusalReason(attempt.refusal), ...fields });
-    ctx.status = 429;
-    return renderChallenge(ctx, deps, signIn, usable, refusalMessage(attempt.refusal, now()));
+  let result: Answer;
+  if (factor.challenge && (!challenge || isExpired(challenge, now()))) {
+    await audit.record({ ...context, method: factor.id, result: 'fail', reason: challenge ? 'expired' : 'no challenge under way' });
+    result = { outcome: 'expired' };
+  } else {
+    // Any of the person's credentials of the chosen kind will do: people keep an app on two phones.
+    const sameKind = usable.filter((method) => method.factor.id === factor.id && method.credential.id !== chosen.credential.id).map((method) => method.credential);
+    result = await answer({ regulator, audit }, factor, context,
+      () => factor.verify({ account, credentials: [chosen.credential, ...sameKind], form, state: challenge?.state }));
   }
-  // Any of the person's credentials of the chosen kind will do: people keep an app on two phones.
-  const sameKind = usable.filter((method) => method.factor.id === chosen.factor.id).map((method) => method.credential);
-  const result = await chosen.factor.verify(account, [chosen.credential, ...sameKind.filter((c) => c.id !== chosen.credential.id)], form);
-  if (!result.ok) {
-    await attempt.failed();
-    await audit.record({ type: 'mfa.verify', result: 'fail', reason: result.reason, ...fields });
-    ctx.status = 401;
-    return renderChallenge(ctx, deps, signIn, usable, mfaMessages.failed);
+  if (result.outcome !== 'ok') {
+    ctx.status = result.outcome === 'refused' ? 429 : result.outcome === 'pending' ? 200 : 401;
+    return renderChallenge(ctx, deps, signIn, { chosen, challenge, error: answerMessage(result, factor, now()) });
   }
-  await attempt.succeeded();
-  await audit.record({ type: 'mfa.verify', result: 'ok', ...fields });
-  if (parsed.data.remember && rememberPeriod(decision)) {
-    const { token } = await deps.mfa.devices.remember(account.id, chosen.factor.id, decision.remember, ctx.get('user-agent'));
+
+  const period = factor.standby ? undefined : rememberPeriod(decision);
+  if (parsed.data.remember && period) {
+    const { token } = await deps.mfa.devices.remember(account.id, factor.id, decision.remember, ctx.get('user-agent'));
     ctx.cookies.set(deviceCookie, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: decision.remember * 1000 });
-    await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${rememberPeriod(decision)}`, ...fields });
+    await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${period}`, rule: decision.rule, method: factor.id, ...auditFields(ctx, interaction, account) });
   }
-  await finishSignIn(ctx, deps, interaction, state, { amr: chosen.factor.amr, phishingResistant: chosen.factor.phishingResistant });
+  const used = { amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant };
+  if (result.notice) return showDoneNext(ctx, deps, interaction.uid, { ...state, done: { ...used, notice: result.notice } });
+  await finishSignIn(ctx, deps, interaction, state, used);
+}
+
+/** Keeps what was proven and sends the browser to the page that says so before continuing. */
+export async function showDoneNext(ctx: Context, deps: InteractionDeps, uid: string, state: SignInState) {
+  await signInStates(deps.store.challenges).save(uid, { ...state, challenge: undefined });
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${uid}/mfa/done`);
+}
+
+/** For out-of-band methods: whether the answer is in, for the page's script. Changes nothing. */
+export async function challengeStatus(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const challenge = signIn.state.challenge;
+  const factor = challenge && deps.mfa.deps.factors.get(challenge.method);
+  let status: 'none' | 'pending' | 'answered' | 'expired' = 'none';
+  if (challenge && factor?.peek) status = isExpired(challenge, deps.mfa.deps.now()) ? 'expired' : await factor.peek(challenge.state);
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = { status };
+}
+
+export async function showDone(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const { done } = signIn.state;
+  if (!done) {
+    ctx.status = 303;
+    return ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa`);
+  }
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', { setUp: done.setUp, notice: done.notice, provisioned: done.provisioned });
+}
+
+export async function continueAfterDone(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  const { done, ...state } = signIn.state;
+  if (!done) throw new HttpError(400, 'There is nothing to continue here. Go back to the application and start again.');
+  await finishSignIn(ctx, deps, signIn.interaction, state, done);
 }
 
 export async function showOptions(ctx: Context, deps: InteractionDeps) {
@@ -98,7 +171,9 @@ export async function showOptions(ctx: Context, deps: InteractionDeps) {
   const usable = await methodsOrRedirect(ctx, deps, signIn);
   if (!usable) return;
   await renderPage(ctx, deps, signIn.interaction, 'mfa-options.njk', {
-    methods: usable.map(({ credential, factor }) => ({ id: credential.id, label: factor.describe(credential), isDefault: credential.isDefault })),
+    methods: usable.map(({ credential, factor }) => ({
+      id: credential.id, label: factor.wording.option ?? factor.describe(credential), isDefault: credential.isDefault,
+    })),
   });
 }
 

@@ -2,11 +2,12 @@
 // actually used. `login` is finished once, with the full amr, so an abandoned second
 // factor leaves no session behind.
 import type { Context } from 'koa';
-import { acrFor, combineAmr } from '../src/mfa/amr.js';
 import type { DirectoryAccount } from '../src/mfa/accountDirectory.js';
+import { loginResult, type UsedFactor } from '../src/mfa/loginResult.js';
 import { deviceCookie } from '../src/mfa/rememberedDevices.js';
 import { type RequestFacts, requestedAcr } from '../src/mfa/service.js';
 import { type SignInState, signInStates } from '../src/mfa/signInState.js';
+import type { AnswerContext } from '../src/mfa/verification.js';
 import type { Decision } from '../src/policy/types.js';
 import type { InteractionDeps } from './deps.js';
 import { finishInteraction, type Interaction } from './interaction.js';
@@ -28,25 +29,28 @@ export function auditFields(ctx: Context, interaction: Interaction, account?: Di
   };
 }
 
+/** Who is answering where, for the pipeline's audit records. */
+export function answerContext(ctx: Context, interaction: Interaction, account: DirectoryAccount, type: string, decision?: Decision): AnswerContext {
+  return { ...auditFields(ctx, interaction, account), accountId: account.id, type, rule: decision?.rule };
+}
+
 /**
  * Finishes `login` with the factors used. Only something proven in this interaction makes a new
  * authentication (and a new auth_time): otherwise the interaction ends with no result and
  * oidc-provider asks again for whatever the request still lacks.
  */
-export async function finishSignIn(ctx: Context, deps: InteractionDeps, interaction: Interaction, state: SignInState, used: { amr: string[]; phishingResistant?: boolean; ts?: number }) {
-  const amr = combineAmr(state.amr, used.amr);
+export async function finishSignIn(ctx: Context, deps: InteractionDeps, interaction: Interaction, state: SignInState, used?: UsedFactor, ts = sessionTime()) {
   await signInStates(deps.store.challenges).clear(interaction.uid);
-  if (state.proven.length === 0 && used.amr.length === 0) return finishInteraction(ctx, deps.provider, {});
-  await finishInteraction(ctx, deps.provider, {
-    login: { accountId: state.accountId, amr, acr: acrFor(amr, used.phishingResistant ?? false, deps.acr), ts: used.ts ?? sessionTime(), remember: true },
-  });
+  const login = loginResult(state, used, deps.acr);
+  if (!login) return finishInteraction(ctx, deps.provider, {});
+  await finishInteraction(ctx, deps.provider, { login: { accountId: state.accountId, ...login, ts, remember: true } });
 }
 
 /** When the policy no longer asks for a second factor (it blocks, or requires none), sends
  * that answer and returns true; a policy reload mid sign-in lands here. */
 export async function settledByPolicy(ctx: Context, deps: InteractionDeps, { interaction, state, decision }: { interaction: Interaction; state: SignInState; decision: Decision }): Promise<boolean> {
   if (decision.require === 'block') await renderBlocked(ctx, deps, interaction);
-  else if (decision.require === 'none') await finishSignIn(ctx, deps, interaction, state, { amr: [] });
+  else if (decision.require === 'none') await finishSignIn(ctx, deps, interaction, state);
   return decision.require !== 'mfa';
 }
 
@@ -56,14 +60,14 @@ export async function completePrimary(ctx: Context, deps: InteractionDeps, inter
   const state: SignInState = { accountId: account.id, amr, proven: amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined };
   await deps.mfa.deps.audit.record({ type: 'policy', result: 'info', rule: decision.rule, reason: `require ${decision.require}${decision.floor ? ` (floor ${decision.floor})` : ''}`, ...auditFields(ctx, interaction, account) });
 
-  if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state, { amr: [] });
+  if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state);
   // Kept for a block too, so that leaving the blocked page is logged as the policy's doing.
   await signInStates(deps.store.challenges).save(interaction.uid, state);
   if (decision.require === 'block') return renderBlocked(ctx, deps, interaction);
   const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }) }, decision);
   if (satisfied === 'remembered-device') {
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: 'remembered device', rule: decision.rule, ...auditFields(ctx, interaction, account) });
-    return finishSignIn(ctx, deps, interaction, state, { amr: [] });
+    return finishSignIn(ctx, deps, interaction, state);
   }
   ctx.status = 303;
   ctx.redirect(`/interaction/${interaction.uid}/mfa`);

@@ -12,6 +12,7 @@ import { createViews } from './http/views.js';
 import type { Logger } from './log.js';
 import { storeDirectory } from './mfa/accountDirectory.js';
 import { publicDir } from './paths.js';
+import { createPhone, type Phone } from './phone/createPhone.js';
 import { createTwofold, type Twofold } from './plugin.js';
 import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
@@ -19,7 +20,7 @@ import { createProvider } from './provider/createProvider.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
-import { mfaRoutes } from '../interactions/mfaRoutes.js';
+import { twofoldRoutes } from '../interactions/mfaRoutes.js';
 import { accountClientMetadata, accountSessions } from '../interactions/settings/accountSession.js';
 import { settingsRoutes } from '../interactions/settings/securityInfo.js';
 
@@ -33,7 +34,7 @@ export interface AppOptions {
   now?: () => number;
 }
 
-export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold } {
+export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const twofold = createTwofold({
@@ -41,6 +42,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     directory: storeDirectory(store.accounts),
     cookieKeys: keys.cookieKeys,
     issuerName: config.displayName,
+    factors: config,
     regulation: regulationRulesFrom(config),
     async confirmPassword(accountId, password) {
       return (await checkPassword(store.accounts, await store.accounts.findById(accountId), password)).ok;
@@ -59,13 +61,16 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
   app.on('error', (error: Error) => log.error('request failed', { error: error.message, stack: error.stack }));
   app.use(staticFiles('/public', publicDir));
-  app.use(mfaRoutes(deps).routes());
+  app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
   app.use(settingsRoutes({
     store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
     sessions: accountSessions(issuer, acr.mfa), now: twofold.mfa.deps.now,
   }).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
+  // Texts and calls: the development phone at /dev/phone (never in production), or Twilio's callbacks.
+  const phone = createPhone({ config, store, encryptionKey: keys.encryptionKey, audit: twofold.audit, views, csrf: deps.csrf, log, now: twofold.mfa.deps.now });
+  app.use(phone.routes);
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
     await securityHeaders(ctx, async () => {
@@ -78,5 +83,5 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     ctx.respond = false;
     await handleProtocol(ctx.req, ctx.res);
   });
-  return { app, provider, twofold };
+  return { app, provider, twofold, phone };
 }

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { interactionPolicy } from 'oidc-provider';
 import { type Audit, createAudit } from './audit/audit.js';
-import { defaultFactors, type FactorRegistry } from './factors/registry.js';
+import { createFactors, type FactorConfig, type FactorRegistry } from './factors/registry.js';
 import { createCsrf } from './http/csrf.js';
 import { createViews, type Views } from './http/views.js';
 import { type Logger, silentLogger } from './log.js';
@@ -17,7 +17,7 @@ import { basePolicy, withMfaPrompt } from './provider/interactionPolicy.js';
 import { createRegulator, defaultRegulationRules, type RegulationRules } from './regulation/regulator.js';
 import type { MfaStore } from './store/types.js';
 import type { InteractionDeps } from '../interactions/deps.js';
-import { mfaRoutes } from '../interactions/mfaRoutes.js';
+import { twofoldRoutes } from '../interactions/mfaRoutes.js';
 import { completePrimary } from '../interactions/signIn.js';
 
 export interface TwofoldOptions {
@@ -30,6 +30,8 @@ export interface TwofoldOptions {
   cookieKeys: string[];
   /** The name authenticator apps show above the code. */
   issuerName?: string;
+  /** Options of the factors (see the README's configuration table); defaults for what is not given. */
+  factors?: Partial<FactorConfig>;
   acr?: AcrLevels;
   regulation?: RegulationRules;
   views?: Views;
@@ -52,10 +54,11 @@ export interface Twofold {
   interactionPolicy(base?: interactionPolicy.Prompt[]): interactionPolicy.Prompt[];
   /** Everything the interaction controllers need, once the provider exists. */
   interactionDeps(provider: Provider): InteractionDeps;
-  /** Koa middleware serving Twofold's pages under /interaction/:uid/mfa. Keep the host's own
-   * interaction pages at oidc-provider's default /interaction/:uid, so the interaction cookie
-   * reaches Twofold's, and send the `mfa` prompt to /interaction/:uid/mfa. */
-  routes(provider: Provider): ReturnType<ReturnType<typeof mfaRoutes>['routes']>;
+  /** Koa middleware serving Twofold's pages under /interaction/:uid/mfa, and the factors' own
+   * endpoints. Keep the host's own interaction pages at oidc-provider's default
+   * /interaction/:uid, so the interaction cookie reaches Twofold's, and send the `mfa` prompt to
+   * /interaction/:uid/mfa. */
+  routes(provider: Provider): ReturnType<ReturnType<typeof twofoldRoutes>['routes']>;
   /** Call instead of finishing `login` once the host has checked the first factor. */
   completeLogin(ctx: Context, provider: Provider, result: { accountId: string; amr: string[] }): Promise<void>;
 }
@@ -66,7 +69,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const acr = options.acr ?? acrLevels('http://schemas.openid.net/pape/policies/2007/06/phishing-resistant');
   const views = options.views ?? createViews();
   const csrf = createCsrf(options.cookieKeys[0]!);
-  const factors = defaultFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', now });
+  const factors = createFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', now }, options.factors);
   const audit = createAudit(options.store.audit, log, now);
   const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);
   const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now });
@@ -84,7 +87,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
     openidClaims: claimsByScope.openid,
     interactionPolicy: (base = basePolicy()) => withMfaPrompt(mfa, base),
     interactionDeps,
-    routes: (provider) => mfaRoutes(interactionDeps(provider)).routes(),
+    routes: (provider) => twofoldRoutes(interactionDeps(provider)).routes(),
     async completeLogin(ctx, provider, { accountId, amr }) {
       const account = await options.directory.find(accountId);
       if (!account) throw new Error(`completeLogin: the directory has no account '${accountId}'`);

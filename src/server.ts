@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed.js';
+import type { Phone } from './phone/createPhone.js';
 import { openPolicyFolder, type PolicySource } from './policy/source.js';
 import { openRuntime, type Runtime, type RuntimeSources } from './runtime.js';
 
@@ -12,6 +13,7 @@ export interface RunningTwofold extends Runtime {
   policies: PolicySource;
   server: Server;
   provider: Provider;
+  phone: Phone;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
   }
   const issuer = config.issuer ?? `http://localhost:${(server.address() as AddressInfo).port}`;
   if (config.demo && !worker) await seedDemo(store, issuer, log);
-  const { app, provider } = createApp({ ...runtime, issuer, policies, now: sources.now });
+  const { app, provider, phone } = createApp({ ...runtime, issuer, policies, now: sources.now });
   server.on('request', app.callback());
   const sweeper = worker ? undefined : sweepEvery(store, log);
 
@@ -53,6 +55,7 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
     policies,
     server,
     provider,
+    phone,
     async close() {
       if (sweeper) clearInterval(sweeper);
       policies.close();

@@ -16,6 +16,9 @@ export interface AccountSession {
   sub: string;
   username: string;
   amr: string[];
+  /** The acr of the sign-in: a re-authentication with the second factor alone keeps the
+   * multi-factor level while its amr names only that factor. */
+  acr?: string;
   authTime: number;
   idToken: string;
 }
@@ -49,7 +52,8 @@ export function accountSessions(issuer: string, acrMfa: string) {
 
     isFresh(session: AccountSession, need: Freshness, now = Math.floor(Date.now() / 1000)): boolean {
       const recent = now - session.authTime <= freshWindow;
-      return recent && session.amr.includes(need === 'mfa' ? 'mfa' : 'pwd');
+      if (need === 'password') return recent && session.amr.includes('pwd');
+      return recent && (session.amr.includes('mfa') || session.acr === acrMfa);
     },
 
     /** Sends the browser to sign in (again), fresh enough for `need`, then back to `returnTo`. */
@@ -66,6 +70,7 @@ export function accountSessions(issuer: string, acrMfa: string) {
         sub: signedIn.claims.sub,
         username: String(signedIn.userinfo.preferred_username ?? signedIn.claims.sub),
         amr: (signedIn.claims.amr as string[] | undefined) ?? [],
+        acr: signedIn.claims.acr as string | undefined,
         authTime: Number(signedIn.claims.auth_time),
         idToken: signedIn.idToken,
       };

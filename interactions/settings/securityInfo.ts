@@ -1,20 +1,24 @@
-// "My security info": the signed-in person's methods and remembered devices. Adding or
-// removing a method needs a second factor from the last 10 minutes (or, for a first method,
-// a password from the last 10 minutes); anything less sends them to verify first.
+// "My security info": the signed-in person's methods, recovery codes and remembered devices.
+// Every change to how they sign in (add, remove, make default, new recovery codes) needs a
+// second factor from the last 10 minutes (or, before the first method, a password from the last
+// 10 minutes); anything less sends them to verify first. Every change is a POST behind CSRF.
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Audit } from '../../src/audit/audit.js';
 import type { FactorRegistry } from '../../src/factors/registry.js';
+import type { Factor, FactorAccount } from '../../src/factors/types.js';
 import type { Csrf } from '../../src/http/csrf.js';
 import { HttpError } from '../../src/http/form.js';
 import { securityHeaders } from '../../src/http/securityHeaders.js';
 import type { Views } from '../../src/http/views.js';
 import type { Logger } from '../../src/log.js';
+import { pendingSetups } from '../../src/mfa/signInState.js';
+import { answer, type AnswerContext } from '../../src/mfa/verification.js';
 import type { Regulator } from '../../src/regulation/regulator.js';
-import type { Store } from '../../src/store/types.js';
+import type { Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
-import { mfaMessages, refusalMessage, refusalReason } from '../messages.js';
-import { type AccountSession, type AccountSessions, accountPaths } from './accountSession.js';
+import { answerMessage } from '../messages.js';
+import { type AccountSession, type AccountSessions, accountClientId, accountPaths } from './accountSession.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -38,13 +42,23 @@ const notices: Record<string, string> = {
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const pendingKey = (sub: string) => `settings:${sub}`;
+const setupKeyFor = (sub: string) => `settings:${sub}`;
+const paths = {
+  add: `${accountPaths.page}/add`,
+  addBegin: `${accountPaths.page}/add/begin`,
+  recovery: `${accountPaths.page}/recovery-codes`,
+};
 
 export function settingsRoutes(deps: SettingsDeps): Router {
   const { store, sessions, factors, audit } = deps;
+  const setups = pendingSetups(store.challenges);
   const router = new Router();
   const guard = formGuard(deps);
   router.use(securityHeaders, pageErrors(deps));
+
+  const person = (ctx: Context) => ctx.state.account as AccountSession;
+  const factorAccount = (ctx: Context): FactorAccount => ({ id: person(ctx).sub, username: person(ctx).username });
+  const ownMethods = (credentials: Credential[]) => credentials.filter((credential) => !factors.get(credential.method)?.standby);
 
   /** The signed-in person, or a trip to sign in first. An account disabled since is signed out. */
   const signedIn = async (ctx: Context, next: Next) => {
@@ -55,25 +69,39 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     ctx.state.account = session;
     return next();
   };
-  /** Changing methods needs a recent second factor, or a recent password before the first method. */
-  const fresh = (returnTo: string) => async (ctx: Context, next: Next) => {
-    const session = ctx.state.account as AccountSession;
-    const need = (await store.credentials.list(session.sub)).length ? 'mfa' : 'password';
-    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, returnTo, need);
+  /** Any change to how the person signs in needs a recent second factor, or a recent password
+   * before the first method. After verifying, they come back to the page and choose again. */
+  const fresh = async (ctx: Context, next: Next) => {
+    const session = person(ctx);
+    const need = ownMethods(await store.credentials.list(session.sub)).length ? 'mfa' : 'password';
+    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, `${accountPaths.page}?notice=verified`, need);
     return next();
   };
-  const fields = (ctx: Context, method?: string) => {
-    const session = ctx.state.account as AccountSession;
-    return { accountId: session.sub, username: session.username, clientId: 'twofold-account', ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined, method };
+  const context = (ctx: Context, type: string): AnswerContext => {
+    const session = person(ctx);
+    return { type, accountId: session.sub, username: session.username, clientId: accountClientId, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
   };
+  const record = (ctx: Context, type: string, method?: string, reason?: string) =>
+    audit.record({ ...context(ctx, type), result: 'ok', method, reason });
   const back = (ctx: Context, notice: string) => {
     ctx.status = 303;
     ctx.redirect(`${accountPaths.page}?notice=${notice}`);
   };
   const ownCredential = async (ctx: Context) => {
-    const credential = (await store.credentials.list((ctx.state.account as AccountSession).sub)).find((c) => c.id === ctx.params.id);
+    const credential = (await store.credentials.list(person(ctx).sub)).find((c) => c.id === ctx.params.id);
     if (!credential) throw new HttpError(404, 'That method is not one of yours, or it was already removed.');
     return credential;
+  };
+  const render = (ctx: Context, template: string, data: Record<string, unknown>) => {
+    ctx.type = 'html';
+    ctx.body = deps.views.render(template, { csrf: deps.csrf.token(ctx), username: person(ctx).username, ...data });
+  };
+  const recoveryFactor = () => factors.all().find((factor) => factor.standby);
+  /** A new set of standby codes, shown once on the page this request answers. */
+  const provisionAndShow = async (ctx: Context, standby: Factor, extra: Record<string, unknown> = {}) => {
+    const { view } = await standby.standby!.provision(factorAccount(ctx));
+    await record(ctx, 'method.provision', standby.id, 'new set: any earlier one no longer works');
+    render(ctx, 'settings-provisioned.njk', { provisioned: { factor: standby.id, view }, ...extra });
   };
 
   router.get(accountPaths.callback, async (ctx) => {
@@ -92,86 +120,98 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   router.post(accountPaths.signOut, guard, (ctx) => sessions.signOut(ctx));
 
   router.get(accountPaths.page, signedIn, async (ctx) => {
-    const session = ctx.state.account as AccountSession;
+    const session = person(ctx);
     const [credentials, devices] = await Promise.all([store.credentials.list(session.sub), store.devices.list(session.sub)]);
-    ctx.type = 'html';
-    ctx.body = deps.views.render('settings.njk', {
-      username: session.username,
-      csrf: deps.csrf.token(ctx),
+    const standby = recoveryFactor();
+    const codes = standby && credentials.find((credential) => credential.method === standby.id);
+    render(ctx, 'settings.njk', {
       notice: notices[String(ctx.query.notice)],
-      methods: credentials.map((credential) => ({
+      methods: ownMethods(credentials).map((credential) => ({
         id: credential.id,
         label: factors.get(credential.method)?.describe(credential) ?? credential.method,
         isDefault: credential.isDefault,
         added: day(credential.createdAt),
         lastUsed: credential.lastUsedAt ? day(credential.lastUsedAt) : undefined,
       })),
-      factors: factors.all().map((factor) => ({ id: factor.id, title: factor.title })),
+      recovery: standby && {
+        id: codes?.id, summary: codes ? standby.standby!.summary(codes) : undefined, issued: codes ? day(codes.createdAt) : undefined,
+        canCreate: ownMethods(credentials).length > 0,
+      },
+      factors: factors.all().filter((factor) => factor.enroll && !factor.standby).map((factor) => ({ id: factor.id, title: factor.title })),
       devices: devices.map((device) => ({ id: device.id, label: device.label, added: day(device.createdAt), until: day(device.expiresAt) })),
     });
   });
 
-  router.post(`${accountPaths.page}/methods/:id/default`, guard, signedIn, async (ctx) => {
+  router.post(`${accountPaths.page}/methods/:id/default`, guard, signedIn, fresh, async (ctx) => {
     const credential = await ownCredential(ctx);
-    await store.credentials.setDefault(credential.accountId, credential.id);
-    await audit.record({ type: 'method.default', result: 'ok', ...fields(ctx, credential.method) });
+    if (!(await store.credentials.setDefault(credential.accountId, credential.id))) throw new HttpError(400, 'That method cannot be your default.');
+    await record(ctx, 'method.default', credential.method);
     back(ctx, 'default');
   });
 
-  router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh(`${accountPaths.page}?notice=verified`), async (ctx) => {
+  router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh, async (ctx) => {
     const credential = await ownCredential(ctx);
     await store.credentials.remove(credential.accountId, credential.id);
-    await audit.record({ type: 'method.remove', result: 'ok', ...fields(ctx, credential.method) });
+    await record(ctx, 'method.remove', credential.method);
     back(ctx, 'removed');
   });
 
-  const addPath = `${accountPaths.page}/add`;
-  const renderAdd = async (ctx: Context, method: string, view: Record<string, unknown>, error?: string) => {
-    const factor = factors.get(method)!;
-    ctx.type = 'html';
-    ctx.body = deps.views.render('settings-add.njk', { ...view, factor: factor.id, methodTitle: factor.title, csrf: deps.csrf.token(ctx), error });
-  };
-  router.get(addPath, signedIn, async (ctx, next) => fresh(ctx.originalUrl)(ctx, next), async (ctx) => {
-    const factor = factors.get(String(ctx.query.method));
-    if (!factor) throw new HttpError(400, 'Choose a method to add.');
-    const session = ctx.state.account as AccountSession;
-    const { view, pending } = await factor.enroll.begin({ id: session.sub, username: session.username });
-    await store.challenges.put(pendingKey(session.sub), session.sub, { method: factor.id, pending, view }, 10 * 60);
-    await renderAdd(ctx, factor.id, view);
+  const renderAdd = (ctx: Context, factor: Factor, view: Record<string, unknown>, error?: string) =>
+    render(ctx, 'settings-add.njk', { ...view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script, error });
+
+  router.post(paths.addBegin, guard, signedIn, fresh, async (ctx) => {
+    const form = ctx.state.form as Record<string, string>;
+    const factor = factors.get(String(form.method));
+    if (!factor?.enroll || factor.standby) throw new HttpError(400, 'Choose a method to add.');
+    const started = await factor.enroll.begin(factorAccount(ctx), form);
+    if ('error' in started) throw new HttpError(400, started.error);
+    await setups.save(setupKeyFor(person(ctx).sub), person(ctx).sub, { method: factor.id, ...started });
+    ctx.status = 303;
+    ctx.redirect(paths.add);
   });
-  router.post(addPath, guard, signedIn, fresh(accountPaths.page), async (ctx) => {
-    const session = ctx.state.account as AccountSession;
-    const saved = await store.challenges.get(pendingKey(session.sub));
-    const factor = saved && factors.get(String(saved.data.method));
-    if (!saved || !factor) throw new HttpError(400, 'That setup has expired. Start again from your security info.');
-    const view = saved.data.view as Record<string, unknown>;
-    const attempt = await deps.regulator.begin('mfa', session.sub, ctx.ip);
-    if (attempt.refusal) {
-      await audit.record({ type: 'method.add', result: 'fail', reason: refusalReason(attempt.refusal), ...fields(ctx, factor.id) });
-      ctx.status = 429;
-      return renderAdd(ctx, factor.id, view, refusalMessage(attempt.refusal, deps.now()));
+  /** Shows the setup under way; starting one takes a POST, so a link elsewhere cannot reset it. */
+  router.get(paths.add, signedIn, async (ctx) => {
+    const setup = await setups.load(setupKeyFor(person(ctx).sub), person(ctx).sub);
+    const factor = setup && factors.get(setup.method);
+    if (!setup || !factor) {
+      ctx.status = 303;
+      return ctx.redirect(accountPaths.page);
     }
-    const claim = async () => (await store.challenges.take(pendingKey(session.sub))) !== undefined;
-    const result = await factor.enroll.finish({ id: session.sub, username: session.username }, saved.data.pending as Record<string, unknown>, ctx.state.form, claim);
-    if (!result.ok) {
-      await attempt.failed();
-      await audit.record({ type: 'method.add', result: 'fail', reason: result.reason, ...fields(ctx, factor.id) });
-      ctx.status = 401;
-      return renderAdd(ctx, factor.id, view, mfaMessages.failed);
+    renderAdd(ctx, factor, setup.view);
+  });
+  router.post(paths.add, guard, signedIn, fresh, async (ctx) => {
+    const session = person(ctx);
+    const setup = await setups.load(setupKeyFor(session.sub), session.sub);
+    const factor = setup && factors.get(setup.method);
+    if (!setup || !factor?.enroll) throw new HttpError(400, 'That setup has expired. Start again from your security info.');
+    const result = await answer(deps, factor, context(ctx, 'method.add'),
+      () => factor.enroll!.finish(factorAccount(ctx), setup.pending, ctx.state.form as Record<string, string>, setups.claimer(setupKeyFor(session.sub))));
+    if (result.outcome !== 'ok') {
+      ctx.status = result.outcome === 'refused' ? 429 : 401;
+      return renderAdd(ctx, factor, setup.view, answerMessage(result, factor, deps.now()));
     }
-    await attempt.succeeded();
-    await audit.record({ type: 'method.add', result: 'ok', ...fields(ctx, factor.id) });
+    // Someone without recovery codes gets them with their method, as during sign-in.
+    const standby = recoveryFactor();
+    const hasCodes = standby && (await store.credentials.list(session.sub)).some((credential) => credential.method === standby.id);
+    if (standby && !hasCodes) return provisionAndShow(ctx, standby, { added: factor.title });
     back(ctx, 'added');
   });
 
+  router.post(paths.recovery, guard, signedIn, fresh, async (ctx) => {
+    const standby = recoveryFactor();
+    if (!standby) throw new HttpError(404, 'Recovery codes are not offered here.');
+    if (!ownMethods(await store.credentials.list(person(ctx).sub)).length) throw new HttpError(400, 'Set up a way to verify it\'s you first: recovery codes stand in for it.');
+    await provisionAndShow(ctx, standby);
+  });
+
   router.post(`${accountPaths.page}/devices/:id/forget`, guard, signedIn, async (ctx) => {
-    if (!(await store.devices.remove((ctx.state.account as AccountSession).sub, ctx.params.id!))) throw new HttpError(404, 'That device is not one of yours, or it was already forgotten.');
-    await audit.record({ type: 'device.forget', result: 'ok', ...fields(ctx) });
+    if (!(await store.devices.remove(person(ctx).sub, ctx.params.id!))) throw new HttpError(404, 'That device is not one of yours, or it was already forgotten.');
+    await record(ctx, 'device.forget');
     back(ctx, 'forgotten');
   });
   router.post(`${accountPaths.page}/devices/forget-all`, guard, signedIn, async (ctx) => {
-    await store.devices.removeAll((ctx.state.account as AccountSession).sub);
-    await audit.record({ type: 'device.forget', result: 'ok', reason: 'all devices', ...fields(ctx) });
+    await store.devices.removeAll(person(ctx).sub);
+    await record(ctx, 'device.forget', undefined, 'all devices');
     back(ctx, 'forgot-all');
   });
   return router;

@@ -7,12 +7,13 @@ import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { auditCommand, auditUsage } from './auditCommand.js';
 import { clientCommand, clientUsage } from './clientCommands.js';
+import { fraudCommand, fraudUsage, unblockCommand } from './fraudCommands.js';
 import { type CliIo, UsageError } from './io.js';
 import { keysCommand, keysUsage } from './keysCommand.js';
 import { policyCommand, policyUsage } from './policyCommands.js';
 import { userCommand, userUsage } from './userCommands.js';
 
-const allUsage = [...userUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage];
+const allUsage = [...userUsage, ...fraudUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage];
 export const usage = (group?: string) => [
   'usage:',
   ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
@@ -32,7 +33,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (group === 'policy') return await policyCommand({ runtime: open, config: () => loadConfig({ env: io.env }) }, rest, io);
-    const commands = { user: userCommand, client: clientCommand, audit: auditCommand };
+    if (group === 'user' && rest[0] === 'unblock') return await unblockCommand((await open()).store, rest.slice(1), io).then(() => 0);
+    const commands = { user: userCommand, client: clientCommand, audit: auditCommand, fraud: fraudCommand };
     if (!(group in commands)) throw new UsageError(`unknown command '${group}'`);
     await commands[group as keyof typeof commands]((await open()).store, rest, io);
     return 0;

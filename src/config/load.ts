@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { resolvePhoneConfig } from '../phone/config.js';
 import { type Config, type OptionName, type OptionSpec, optionSpecs } from './schema.js';
 
 export class ConfigError extends Error {
@@ -85,6 +86,7 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
   const production = config.nodeEnv === 'production';
   config.demo ??= !production;
   config.workers ??= production ? availableParallelism() : 1;
+  problems.push(...resolvePhoneConfig(config, invalid));
 
   if (production) {
     if (!config.issuer && !invalid.has('issuer')) {

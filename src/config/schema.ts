@@ -2,7 +2,9 @@
 // its default, and the rule its value must follow.
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
+import { type FactorConfig, factorOptions } from '../factors/registry.js';
 import { type LogLevel, logLevels } from '../log.js';
+import { isRegion, knownCallingCodes } from '../phone/phoneNumber.js';
 
 export interface OptionSpec<T> {
   /** Environment variable that sets the option. */
@@ -188,6 +190,87 @@ export const optionSpecs = {
     schema: z.string().min(1),
     default: 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant',
   }),
+  phone: option({
+    env: 'TWOFOLD_PHONE',
+    description: "Where texts and calls go: 'development' (the development phone at /dev/phone: nothing leaves the machine), 'twilio', or 'off'. Default: development, except in production where it is off until set.",
+    expects: "one of 'development', 'twilio', 'off'",
+    schema: z.enum(['development', 'twilio', 'off']),
+  }),
+  phoneCountry: option({
+    env: 'TWOFOLD_PHONE_COUNTRY',
+    description: 'The country or region (ISO 3166 code) preselected when someone enters a phone number, and assumed for a number typed without +.',
+    expects: "a two-letter region code such as 'US' or 'GB'",
+    schema: z.string().trim().toUpperCase().refine(isRegion),
+    default: 'US',
+  }),
+  phoneCallingCodes: option({
+    env: 'TWOFOLD_PHONE_CALLING_CODES',
+    description: 'Country calling codes Twofold may text and call, comma-separated (toll fraud aims at expensive destinations). Default: the calling code of TWOFOLD_PHONE_COUNTRY.',
+    expects: "comma-separated country calling codes such as '1,44'",
+    schema: list.pipe(z.array(z.string().transform((code) => code.replace(/^\+/, '')).refine((code) => knownCallingCodes.has(code))).min(1)),
+  }),
+  phoneLimitPerNumber: option({
+    env: 'TWOFOLD_PHONE_LIMIT_PER_NUMBER',
+    description: 'Texts and calls to one phone number in an hour, across all accounts.',
+    expects: 'an integer from 1 to 1000',
+    schema: z.coerce.number().int().min(1).max(1000),
+    default: 5,
+  }),
+  phoneLimitPerAccount: option({
+    env: 'TWOFOLD_PHONE_LIMIT_PER_ACCOUNT',
+    description: 'Texts and calls for one account in an hour, to any of its numbers.',
+    expects: 'an integer from 1 to 1000',
+    schema: z.coerce.number().int().min(1).max(1000),
+    default: 10,
+  }),
+  phoneLimitGlobal: option({
+    env: 'TWOFOLD_PHONE_LIMIT_GLOBAL',
+    description: 'Texts and calls Twofold sends in an hour altogether: the ceiling on what toll fraud can cost.',
+    expects: 'an integer of at least 1',
+    schema: z.coerce.number().int().min(1),
+    default: 1000,
+  }),
+  phoneCallbackUrl: option({
+    env: 'TWOFOLD_PHONE_CALLBACK_URL',
+    description: "Public base URL the telephony service calls back (Twilio posts the keys pressed and each call's status under /phone/twilio/ below it); https in production. Default: the issuer.",
+    expects: 'an absolute http(s) URL without query or fragment',
+    schema: z.url({ protocol: /^https?$/ }).refine((value) => URL.canParse(value) && !new URL(value).search && !new URL(value).hash).transform((value) => value.replace(/\/+$/, '')),
+  }),
+  twilioAccountSid: option({
+    env: 'TWOFOLD_TWILIO_ACCOUNT_SID',
+    description: 'With TWOFOLD_PHONE=twilio: the account SID (AC followed by 32 hex digits).',
+    expects: 'AC followed by 32 hexadecimal digits',
+    schema: z.string().trim().regex(/^AC[0-9a-f]{32}$/),
+  }),
+  twilioAuthToken: option({
+    env: 'TWOFOLD_TWILIO_AUTH_TOKEN',
+    description: "With TWOFOLD_PHONE=twilio: the account's auth token; it authenticates API requests and checks the signature of every callback.",
+    expects: '32 hexadecimal digits',
+    schema: z.string().trim().regex(/^[0-9a-f]{32}$/),
+    secret: true,
+  }),
+  twilioFrom: option({
+    env: 'TWOFOLD_TWILIO_FROM',
+    description: 'With TWOFOLD_PHONE=twilio: the Twilio number texts and calls come from, in E.164 form.',
+    expects: "a number in E.164 form such as '+12125550100'",
+    schema: z.string().trim().regex(/^\+[1-9]\d{6,14}$/),
+  }),
+  twilioApiUrl: option({
+    env: 'TWOFOLD_TWILIO_API_URL',
+    description: "Twilio's REST API base URL (a regional edge such as https://api.dublin.ie1.twilio.com, or a test double).",
+    expects: 'an absolute http(s) URL',
+    schema: z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, '')),
+    default: 'https://api.twilio.com',
+  }),
+  fraudBlock: option({
+    env: 'TWOFOLD_FRAUD_BLOCK',
+    description: "What a fraud report (0# on a call) does to the account's second factor: 'until-unblocked' (blocked until an administrator runs `twofold user unblock`), a duration such as '24h' (blocked that long), or 'off' (the report is recorded, nothing is blocked).",
+    expects: "'until-unblocked', 'off', or a duration such as '24h'",
+    schema: z.union([z.literal('until-unblocked'), z.literal('off'), duration.refine((seconds) => seconds > 0)]),
+    default: 'until-unblocked',
+  }),
+  // Each factor's own options (src/factors/<id>/), validated with the rest.
+  ...factorOptions,
   workers: option({
     env: 'TWOFOLD_WORKERS',
     description: 'Server processes sharing the port and the store, so every core signs people in. Default: one per core in production, 1 otherwise.',
@@ -198,7 +281,7 @@ export const optionSpecs = {
 
 export type OptionName = keyof typeof optionSpecs;
 
-export interface Config {
+export interface Config extends FactorConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
@@ -222,5 +305,20 @@ export interface Config {
   networkFailureLimit: number;
   networkFailureWindow: number;
   acrPhishingResistant: string;
+  /** Resolved at load: development outside production, off in production. */
+  phone: 'development' | 'twilio' | 'off';
+  phoneCountry: string;
+  /** Resolved at load: the calling code of `phoneCountry` unless set. */
+  phoneCallingCodes: string[];
+  phoneLimitPerNumber: number;
+  phoneLimitPerAccount: number;
+  phoneLimitGlobal: number;
+  phoneCallbackUrl?: string;
+  twilioAccountSid?: string;
+  twilioAuthToken?: string;
+  twilioFrom?: string;
+  twilioApiUrl: string;
+  /** Seconds, or 'until-unblocked', or 'off'. */
+  fraudBlock: 'until-unblocked' | 'off' | number;
   workers: number;
 }

@@ -1,5 +1,8 @@
-// The one shape every second-factor method has. Interactions find factors through the
-// registry by id and never import a factor directly.
+// The one shape every second-factor method has, whatever its protocol: a code the person
+// already has (TOTP), one sent to them (a text), an answer given elsewhere (a push, a call),
+// a browser ceremony (WebAuthn), or a standby kept for emergencies (recovery codes).
+// Interactions find factors through the registry by id and never import a factor directly.
+import type Router from '@koa/router';
 import type { MethodId } from '../policy/types.js';
 import type { Credential } from '../store/types.js';
 
@@ -8,20 +11,70 @@ export interface FactorAccount {
   username: string;
 }
 
+/**
+ * How the sign-in page waits for the answer:
+ * - `code`: the person types what they have or were sent;
+ * - `out-of-band`: the answer arrives elsewhere (an app, a phone call); the page asks the status
+ *   route until it is in, and a "Continue" button does the same without JavaScript;
+ * - `browser`: the page's script runs a ceremony with the browser (WebAuthn).
+ */
+export type Waiting = 'code' | 'out-of-band' | 'browser';
+
 /** A setup in progress: what its page shows, and what must be kept (encrypted) until it is proven. */
 export interface EnrollmentStart {
   view: Record<string, unknown>;
   pending: Record<string, unknown>;
 }
 
-/** Why a verification failed. The person always sees one generic message; the log gets this. */
-export type VerifyFailure = 'malformed' | 'wrong_code' | 'replayed' | 'no_credential';
+/** A challenge just started: what the page shows, what to keep until the answer comes, and for how long. */
+export interface ChallengeStart {
+  view: Record<string, unknown>;
+  state: Record<string, unknown>;
+  /** Seconds the challenge may be answered. */
+  expiresIn: number;
+}
 
-export type VerifyResult = { ok: true; credential: Credential } | { ok: false; reason: VerifyFailure };
+/** Why an answer failed. The person always sees one generic message; the audit log gets this. */
+export type VerifyFailure = 'malformed' | 'wrong_code' | 'replayed' | 'no_credential' | 'too_many_tries';
+
+/** Something to tell the person once they are through ("3 recovery codes left"). */
+export interface FactorNotice {
+  text: string;
+  /** A suggestion that comes with it, such as making new recovery codes. */
+  suggestion?: 'renew-recovery-codes';
+}
+
+export type VerifyResult =
+  | { outcome: 'ok'; credential: Credential; /** When the answer earned more than the factor's usual amr. */ amr?: string[]; notice?: FactorNotice }
+  | { outcome: 'pending' }
+  | { outcome: 'denied'; /** The person said it was not them. */ fraud?: boolean }
+  | { outcome: 'expired' }
+  | { outcome: 'failed'; reason: VerifyFailure };
+
+export interface VerifyInput {
+  account: FactorAccount;
+  /** The person's credentials of this method, the one they chose first. */
+  credentials: Credential[];
+  form: Record<string, string>;
+  /** What `challenge` asked to keep, when the factor has a challenge step. */
+  state?: Record<string, unknown>;
+}
+
+/** Wording of a method's pages; each factor has its own (a passkey has no "code"). */
+export interface FactorWording {
+  /** The verify button: "Verify", "Continue". */
+  submit: string;
+  /** The one message a failed answer gets. */
+  failed: string;
+  /** The resend button, for factors that can start a challenge again: "Send a new code". */
+  resend?: string;
+  /** How "Use a different verification option" lists it, when not by its description. */
+  option?: string;
+}
 
 export interface Factor {
   id: MethodId;
-  /** RFC 8176 method references this factor adds to `amr`. */
+  /** RFC 8176 method references this factor adds to `amr`, unless a result says otherwise. */
   amr: string[];
   /** Bound to the site, so a look-alike site cannot relay it (passkeys, security keys). */
   phishingResistant: boolean;
@@ -29,15 +82,38 @@ export interface Factor {
   title: string;
   /** One line on how it works, for the setup choice. */
   description: string;
-  enroll: {
-    begin(account: FactorAccount): Promise<EnrollmentStart>;
+  waiting: Waiting;
+  wording: FactorWording;
+  /**
+   * A fallback kept for emergencies (recovery codes): never the default, not a method of its own
+   * when deciding whether someone has set one up, and provisioned without a proof.
+   */
+  standby?: {
+    /** Creates (or replaces) the person's set and returns what is shown once. */
+    provision(account: FactorAccount): Promise<{ view: Record<string, unknown> }>;
+    /** What the security-info page says about the set: "7 of 10 codes left". */
+    summary(credential: Credential): string;
+  };
+  /** Setting the method up: absent for standby factors. */
+  enroll?: {
+    /** `input` is what the person gave when choosing the method (a phone number): a bad one gets
+     * a message naming what is wrong. */
+    begin(account: FactorAccount, input: Record<string, string>): Promise<EnrollmentStart | { error: string }>;
     /** Proves the new method with one verification and saves it. `claim` is called once the proof
      * holds and before saving: it takes the pending setup, so racing submissions save it once. */
     finish(account: FactorAccount, pending: Record<string, unknown>, form: Record<string, string>, claim: () => Promise<boolean>): Promise<VerifyResult>;
   };
-  /** Sends a text, places a call or pushes a notification; nothing for a code the person already has. */
-  challenge(account: FactorAccount, credential: Credential): Promise<{ view: Record<string, unknown> }>;
-  verify(account: FactorAccount, credentials: Credential[], form: Record<string, string>): Promise<VerifyResult>;
+  /** Sends a text, places a call or pushes a notification. Absent for a code the person already
+   * has: then nothing is started or kept, and the page costs nothing to show again. */
+  challenge?(account: FactorAccount, credential: Credential): Promise<ChallengeStart>;
+  /** For `out-of-band` factors: whether the answer is in, without using it up. */
+  peek?(state: Record<string, unknown>): Promise<'pending' | 'answered'>;
+  verify(input: VerifyInput): Promise<VerifyResult>;
   /** A label safe to show, with any number masked: "Authenticator app (Work phone)". */
   describe(credential: Credential): string;
+  /** Endpoints the factor answers outside the sign-in pages (a device approving a push, a
+   * telephony callback), authenticated by their own means. */
+  routes?(): Router;
+  /** Its browser script, served from public/factors/<id>/. */
+  script?: string;
 }

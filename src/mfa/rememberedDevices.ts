@@ -17,6 +17,18 @@ export function deviceLabel(userAgent: string | undefined): string {
   return system ? `${browser} on ${system}` : browser;
 }
 
+/** Whether "don't ask again on this device" may be offered and honoured for a decision: never where
+ * the application asked for an acr or phishing resistance is required, since a cookie is neither. */
+export const mayRemember = (decision: Pick<Decision, 'remember' | 'strength' | 'floor'>) =>
+  decision.remember > 0 && decision.strength === 'any' && !decision.floor;
+
+/** "7 days", "1 day", "12 hours": how long "don't ask again" lasts, or undefined where it is not offered. */
+export function rememberPeriod(decision: Pick<Decision, 'remember' | 'strength' | 'floor'>): string | undefined {
+  if (!mayRemember(decision)) return undefined;
+  const [count, unit] = decision.remember % 86400 === 0 ? [decision.remember / 86400, 'day'] : [Math.max(1, Math.round(decision.remember / 3600)), 'hour'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
 export function rememberedDevices(devices: DeviceStore, credentials: CredentialStore, now: () => number) {
   return {
     /** Creates the record and returns the token to put in the cookie. */
@@ -32,8 +44,8 @@ export function rememberedDevices(devices: DeviceStore, credentials: CredentialS
 
     /** The device this token stands for, if it still lets this account skip the second factor.
      * A cookie resists no phishing, so it never stands in where the decision asks for that. */
-    async recognise(token: string | undefined, accountId: string, decision: Pick<Decision, 'remember' | 'methods' | 'strength'>): Promise<RememberedDevice | undefined> {
-      if (!token || decision.remember <= 0 || decision.strength !== 'any') return undefined;
+    async recognise(token: string | undefined, accountId: string, decision: Pick<Decision, 'remember' | 'methods' | 'strength' | 'floor'>): Promise<RememberedDevice | undefined> {
+      if (!token || !mayRemember(decision)) return undefined;
       const device = await devices.findByTokenHash(hash(token));
       if (!device || device.accountId !== accountId) return undefined;
       if (!(decision.methods as readonly string[]).includes(device.method)) return undefined;

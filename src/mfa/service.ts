@@ -64,19 +64,33 @@ export function createMfaService(deps: MfaDeps) {
       return decide({ account, client: { id: request.clientId }, request: { ip: request.ip, acr: request.acr }, acrLevels: levels }, deps.policies.current(), { explain: false });
     },
 
-    /** The implemented factors the decision allows (strength already applied to its methods). */
+    /** The implemented factors the decision allows; under `strength: phishing-resistant`, only
+     * those the registry knows to resist phishing. */
     allowedFactors(decision: Decision): Factor[] {
-      return factors.allowed(decision.methods);
+      const all = factors.allowed(decision.methods);
+      return decision.strength === 'any' ? all : all.filter((factor) => factor.phishingResistant);
     },
 
-    /** The person's credentials that can meet the decision, the default first. */
+    /** Factors a person can set up as a method of their own (standbys come with the first one). */
+    enrollableFactors(decision: Decision): Factor[] {
+      return service.allowedFactors(decision).filter((factor) => factor.enroll && !factor.standby);
+    },
+
+    /** The person's credentials that can meet the decision: the default first, standbys last. */
     async usableMethods(accountId: string, decision: Decision): Promise<UsableMethod[]> {
       const allowed = new Map(service.allowedFactors(decision).map((factor) => [factor.id as string, factor]));
       const credentials = await store.credentials.list(accountId);
+      const rank = (method: UsableMethod) => (method.credential.isDefault ? 0 : method.factor.standby ? 2 : 1);
       return credentials
         .filter((credential) => allowed.has(credential.method))
-        .sort((a, b) => Number(b.isDefault) - Number(a.isDefault))
-        .map((credential) => ({ credential, factor: allowed.get(credential.method)! }));
+        .map((credential) => ({ credential, factor: allowed.get(credential.method)! }))
+        .sort((a, b) => rank(a) - rank(b));
+    },
+
+    /** Whether the person has a method of their own for this decision; recovery codes alone do not
+     * count, so someone left with only those sets up a method again. */
+    hasOwnMethod(usable: UsableMethod[]): boolean {
+      return usable.some((method) => !method.factor.standby);
     },
 
     /** Whether the session meets the decision without asking the person anything, and why. */
@@ -85,13 +99,16 @@ export function createMfaService(deps: MfaDeps) {
       if (decision.require === 'block') return false;
       const countable = new Set(service.allowedFactors(decision).flatMap((factor) => factor.amr));
       const strongEnough = decision.strength === 'any' || session.acr === acr.phishingResistant;
-      if (session.amr.includes('mfa') && session.amr.some((value) => countable.has(value)) && strongEnough) return 'second-factor';
+      // A re-authentication with the second factor alone keeps the session's multi-factor acr
+      // while its amr names only that factor (see loginResult.ts).
+      const multiFactor = session.amr.includes('mfa') || session.acr === acr.mfa || session.acr === acr.phishingResistant;
+      if (multiFactor && session.amr.some((value) => countable.has(value)) && strongEnough) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
       if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';
       if (decision.enrollment === 'optional' && session.loginTs !== undefined
         && (await store.enrollmentSkips.matches(session.accountId, session.loginTs))
-        && (await service.usableMethods(session.accountId, decision)).length === 0) {
+        && !service.hasOwnMethod(await service.usableMethods(session.accountId, decision))) {
         return 'enrollment-skipped';
       }
       return false;

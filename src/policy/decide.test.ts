@@ -30,10 +30,10 @@ test.each([
   ['no rule matches: the defaults', {}, { rule: 'defaults', require: 'mfa', methods: all, remember: 1209600 }],
   ['users: a blocked user, compared without case', { user: 'mallory' }, { rule: 'blocked user', require: 'block' }],
   ['network: IPv4 inside the office block', { ip: '203.0.113.42' }, { rule: 'office network', require: 'none', methods: all, remember: 1209600 }],
-  ['clients: payroll asks for phishing resistance and inherits require', { client: 'payroll' }, { rule: 'payroll needs a passkey', require: 'mfa', strength: 'phishing-resistant', methods: ['webauthn'], remember: 0 }],
+  ['clients: payroll asks for phishing resistance and inherits require', { client: 'payroll' }, { rule: 'payroll needs a passkey', require: 'mfa', strength: 'phishing-resistant', methods: ['push', 'totp', 'webauthn', 'sms', 'voice', 'oath'], remember: 0 }],
   ['groups: contractors are limited to push and passkeys, compared without case', { groups: ['contractors'] }, { rule: 'contractors', methods: ['push', 'webauthn'], remember: 1209600 }],
   ['order: a contractor in the office gets the earlier office rule', { groups: ['contractors'], ip: '203.0.113.9' }, { rule: 'office network', require: 'none' }],
-  ['order: a contractor at payroll gets the earlier payroll rule', { groups: ['contractors'], client: 'payroll' }, { rule: 'payroll needs a passkey', methods: ['webauthn'] }],
+  ['order: a contractor at payroll gets the earlier payroll rule', { groups: ['contractors'], client: 'payroll' }, { rule: 'payroll needs a passkey', strength: 'phishing-resistant' }],
   ['all conditions of a rule must hold: intern at another app', { groups: ['interns'], client: 'crm' }, { rule: 'defaults', enrollment: 'required' }],
   ['all conditions of a rule must hold: intern at the wiki', { groups: ['interns'], client: 'wiki' }, { rule: 'interns may skip enrolment', enrollment: 'optional' }],
   ['acr condition with network: the kiosk app on the lab network', { acr: ['urn:example:kiosk'], ip: '10.20.3.4' }, { rule: 'kiosk app on the lab network', require: 'none', enrollment: 'optional' }],
@@ -45,7 +45,7 @@ test.each([
 describe('the relying party acr request is a floor', () => {
   test.each([
     ['mfa forces a second factor where the rule says none', { ip: '203.0.113.42', acr: [levels.mfa] }, { rule: 'office network', require: 'mfa', floor: 'mfa' }],
-    ['phishing-resistant limits the methods and raises none', { ip: '203.0.113.42', acr: [levels.phishingResistant] }, { require: 'mfa', strength: 'phishing-resistant', methods: ['webauthn'], floor: 'phishing-resistant' }],
+    ['phishing-resistant asks for that strength (the factors say which methods have it) and raises none', { ip: '203.0.113.42', acr: [levels.phishingResistant] }, { require: 'mfa', strength: 'phishing-resistant', floor: 'phishing-resistant' }],
     ['the lowest requested level counts: mfa or phishing-resistant', { acr: [levels.phishingResistant, levels.mfa] }, { strength: 'any', floor: 'mfa' }],
     ['single factor among the requested values: no floor', { ip: '203.0.113.42', acr: [levels.sfa, levels.mfa] }, { require: 'none', floor: undefined }],
     ['unknown values are ignored', { ip: '203.0.113.42', acr: ['urn:unknown'] }, { require: 'none', floor: undefined }],

@@ -3,7 +3,7 @@
 // party's acr request is a floor no rule can lower.
 import { cidrContainsAddress, parseAddress } from './cidr.js';
 import {
-  type Conditions, type Decision, type DecisionContext, type Floor, type Outcome, phishingResistantMethods,
+  type Conditions, type Decision, type DecisionContext, type Floor, type Outcome,
   type PolicySet, type Rule, type TraceEntry,
 } from './types.js';
 
@@ -103,10 +103,9 @@ export function decide(context: DecisionContext, policy: PolicySet, { explain = 
   const chosen: Outcome = { ...policy.defaults, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) };
   const notes: string[] = [];
   const floor = floorOf(context);
+  // Which of the methods resist phishing is the factors' knowledge, not the policy's: under
+  // `strength: phishing-resistant` the caller offers only those (see src/mfa/service.ts).
   const outcome = applyFloor(chosen, floor, notes);
-  if (outcome.strength === 'phishing-resistant') {
-    outcome.methods = outcome.methods.filter((method) => phishingResistantMethods.includes(method));
-  }
   if (explain && notes.length) trace.push({ rule: 'relying party request', matched: true, reasons: notes });
 
   return { ...outcome, rule: matchedRule?.name ?? 'defaults', ...(floor && outcome.require !== 'block' ? { floor } : {}), trace };

@@ -4,9 +4,6 @@ import type { Cidr } from './cidr.js';
 export const methodIds = ['push', 'totp', 'webauthn', 'sms', 'voice', 'oath', 'recovery'] as const;
 export type MethodId = (typeof methodIds)[number];
 
-/** Methods that resist phishing: the credential is bound to the site it was made for. */
-export const phishingResistantMethods: readonly MethodId[] = ['webauthn'];
-
 export type Requirement = 'none' | 'mfa' | 'block';
 export type Strength = 'any' | 'phishing-resistant';
 export type Enrollment = 'required' | 'optional';

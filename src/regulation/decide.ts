@@ -38,3 +38,23 @@ export function startAttempt(state: RegulationState, now: number, rules: Lockout
 export function afterSuccess(): RegulationState {
   return { ...freshRegulationState };
 }
+
+export interface SendRules {
+  /** Seconds between two sends to one account ("Send a new code" right after a send waits). */
+  minIntervalSeconds: number;
+  /** Sends to one account within the window. */
+  perWindow: number;
+  windowSeconds: number;
+}
+
+/** Whether another text, call or push may go to the account now, given when earlier ones went
+ * (oldest first); when not, the time it may. The first challenge of a sign-in waits for no
+ * interval, only for the window's allowance: the interval is there to slow "send again". */
+export function decideSend(sentAt: number[], now: number, rules: SendRules, { resend }: { resend: boolean }): { allowed: true } | { allowed: false; retryAt: number } {
+  const inWindow = sentAt.filter((at) => at > now - rules.windowSeconds * 1000);
+  const last = inWindow.at(-1);
+  const waits: number[] = [];
+  if (resend && last !== undefined && last + rules.minIntervalSeconds * 1000 > now) waits.push(last + rules.minIntervalSeconds * 1000);
+  if (inWindow.length >= rules.perWindow) waits.push(inWindow[inWindow.length - rules.perWindow]! + rules.windowSeconds * 1000);
+  return waits.length ? { allowed: false, retryAt: Math.max(...waits) } : { allowed: true };
+}

@@ -1,7 +1,7 @@
 // Every factor's attempts go through here: per-account lockouts and per-network limits,
 // recorded in the store so all nodes agree.
 import type { AttemptStore } from '../store/types.js';
-import { afterSuccess, type LockoutRules, startAttempt } from './decide.js';
+import { afterSuccess, decideSend, gate, type LockoutRules, type SendRules, startAttempt } from './decide.js';
 import { networkOf } from './network.js';
 
 export type AttemptKind = 'password' | 'mfa';
@@ -12,6 +12,8 @@ export interface RegulationRules {
   /** Failed attempts from one network within the window before it is refused. */
   networkFailures: number;
   networkWindowSeconds: number;
+  /** Texts, calls and pushes sent to one account. */
+  sends: SendRules;
 }
 
 export const defaultRegulationRules: RegulationRules = {
@@ -21,6 +23,7 @@ export const defaultRegulationRules: RegulationRules = {
   password: { threshold: 10, lockSeconds: 15 * 60, permanentAfter: null, maxLockSeconds: 86400 },
   networkFailures: 100,
   networkWindowSeconds: 15 * 60,
+  sends: { minIntervalSeconds: 30, perWindow: 5, windowSeconds: 15 * 60 },
 };
 
 /** The rules a deployment configured; the password lock never becomes permanent. */
@@ -31,10 +34,11 @@ export function regulationRulesFrom(config: { lockoutThreshold: number; lockoutD
     password: { ...defaultRegulationRules.password, ...lock },
     networkFailures: config.networkFailureLimit,
     networkWindowSeconds: config.networkFailureWindow,
+    sends: defaultRegulationRules.sends,
   };
 }
 
-export type Refusal = { refused: 'locked'; until: number | null } | { refused: 'network' };
+export type Refusal = { refused: 'locked'; until: number | null } | { refused: 'network' } | { refused: 'sends'; until: number };
 
 export interface Attempt {
   /** Undefined when the attempt may go ahead; then call `succeeded` or `failed`. */
@@ -44,7 +48,13 @@ export interface Attempt {
 }
 
 export interface Regulator {
+  /** Starts a guess (a code, a password): counted now, before it is checked. */
   begin(kind: AttemptKind, accountId: string, ip: string): Promise<Attempt>;
+  /** Whether the account may answer at all now, without counting a guess: for answers given
+   * elsewhere (a push, a call), which cannot be guessed from the browser. */
+  check(kind: AttemptKind, accountId: string): Promise<Refusal | undefined>;
+  /** Takes one send (a text, a call, a push) from the account's allowance, or says when the next may go. */
+  send(accountId: string, ip: string, options: { resend: boolean }): Promise<Refusal | undefined>;
   unlock(kind: AttemptKind, accountId: string): Promise<void>;
   status(kind: AttemptKind, accountId: string): ReturnType<AttemptStore['get']>;
 }
@@ -78,6 +88,20 @@ export function createRegulator(store: AttemptStore, rules: RegulationRules, now
           await record(false);
         },
       };
+    },
+    async check(kind, accountId) {
+      const state = await store.get(subject(kind, accountId));
+      const open = gate(state, now());
+      return open.allowed ? undefined : { refused: 'locked', until: open.until };
+    },
+    async send(accountId, ip, { resend }) {
+      const key = `send:${accountId}`;
+      const at = now();
+      // Counted in the attempts table: every node sees the same sends.
+      const decision = decideSend(await store.attemptTimes(key, at - rules.sends.windowSeconds * 1000), at, rules.sends, { resend });
+      if (!decision.allowed) return { refused: 'sends', until: decision.retryAt };
+      await store.recordAttempt({ subject: key, network: networkOf(ip), ok: true, at });
+      return undefined;
     },
     unlock: (kind, accountId) => store.reset(subject(kind, accountId)),
     status: (kind, accountId) => store.get(subject(kind, accountId)),

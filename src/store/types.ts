@@ -227,6 +227,96 @@ export interface AuditStore {
   tail(options: { accountId?: string; limit: number }): Promise<AuditEvent[]>;
 }
 
+export type CallStatus = 'ringing' | 'answered' | 'no-answer' | 'failed';
+export type CallMode = 'confirm' | 'pin';
+
+/** A call placed to a phone, and what became of it. Callbacks from the telephony service may
+ * reach any node, so the outcome lives here, not in one process's memory. */
+export interface PhoneCall {
+  id: string;
+  /** Which telephony adapter placed it (`development`, `twilio`). */
+  adapter: string;
+  /** The adapter's own id for the call (a Twilio call SID); unique per adapter. */
+  externalId: string | null;
+  /** E.164; stored encrypted. */
+  to: string;
+  /** Digits dialled once the call connects (an office extension); stored encrypted. */
+  extension: string | null;
+  mode: CallMode;
+  /** What the call says. */
+  script: string;
+  status: CallStatus;
+  /** The keys pressed, `#` included (`#`, `0#`, `1234#`); stored encrypted (it may be a PIN). */
+  keys: string | null;
+  /** Why it failed, for administrators. */
+  detail: string | null;
+  createdAt: number;
+  settledAt: number | null;
+}
+
+/** A text message kept in the development phone's outbox. */
+export interface PhoneText {
+  id: string;
+  adapter: string;
+  /** E.164; stored encrypted. */
+  to: string;
+  /** Stored encrypted: it carries a code. */
+  body: string;
+  createdAt: number;
+}
+
+export interface PhoneStore {
+  /** `at` comes from the caller's clock, the one that later decides whether the call rang out. */
+  addCall(call: { adapter: string; to: string; extension?: string | null; mode: CallMode; script: string; at: number }): Promise<PhoneCall>;
+  /** Records the adapter's id once the service accepted the call. */
+  setExternalId(id: string, externalId: string): Promise<void>;
+  getCall(id: string): Promise<PhoneCall | undefined>;
+  findByExternalId(adapter: string, externalId: string): Promise<PhoneCall | undefined>;
+  /** ATOMIC. Moves a ringing call to its outcome: true only for the first caller (a gather and a
+   * status callback may race; the first one wins). */
+  settleCall(id: string, outcome: { status: Exclude<CallStatus, 'ringing'>; keys?: string | null; detail?: string | null }, at: number): Promise<boolean>;
+  /** The newest calls first. */
+  listCalls(limit: number): Promise<PhoneCall[]>;
+  addText(text: { adapter: string; to: string; body: string; at: number }): Promise<PhoneText>;
+  /** The newest texts first. */
+  listTexts(limit: number): Promise<PhoneText[]>;
+}
+
+/** Someone said a sign-in they were asked to approve was not theirs (0# on a call, the app's button). */
+export interface FraudReport {
+  id: string;
+  at: number;
+  accountId: string;
+  username: string | null;
+  clientId: string | null;
+  /** The address the reported sign-in came from. */
+  ip: string | null;
+  userAgent: string | null;
+  /** The method the report came through (`voice`, `push`, ...). */
+  method: string;
+}
+
+/** An account whose second factor is blocked after a fraud report. */
+export interface FraudBlock {
+  accountId: string;
+  since: number;
+  /** Null: until an administrator unblocks. */
+  until: number | null;
+  reportId: string | null;
+}
+
+export interface FraudStore {
+  addReport(report: Omit<FraudReport, 'id'>): Promise<FraudReport>;
+  /** The newest reports first, for everyone or one account. */
+  listReports(options: { accountId?: string; limit: number }): Promise<FraudReport[]>;
+  /** Blocks the account's second factor, or extends its block: an open-ended block stays open-ended. */
+  block(block: FraudBlock): Promise<void>;
+  /** The account's block in force at a time, if any. */
+  blockOf(accountId: string, at: number): Promise<FraudBlock | undefined>;
+  /** Lifts the block; false when there was none. */
+  unblock(accountId: string): Promise<boolean>;
+}
+
 /** The part of the store the plugin uses: everything about second factors, nothing about the
  * host's accounts, clients or protocol state. */
 export interface MfaStore {
@@ -236,6 +326,8 @@ export interface MfaStore {
   devices: DeviceStore;
   enrollmentSkips: EnrollmentSkipStore;
   audit: AuditStore;
+  phone: PhoneStore;
+  fraud: FraudStore;
   /** Deletes expired records; safe to call at any time. */
   sweep(): Promise<void>;
   close(): Promise<void>;
@@ -261,4 +353,6 @@ export const sealContext = {
   clientSecret: (clientId: string) => `client.secret:${clientId}`,
   credentialSecret: (credentialId: string, accountId: string) => `credential.secret:${credentialId}:${accountId}`,
   challenge: (uid: string, accountId: string) => `challenge:${uid}:${accountId}`,
+  phoneCall: (id: string) => `phone.call:${id}`,
+  phoneText: (id: string) => `phone.text:${id}`,
 };

@@ -1,6 +1,7 @@
 // A person's journey in Chromium: the first sign-in sets up an authenticator app (the key
-// copied off the page), later sign-ins ask for a code, "Use a different verification option",
-// "Don't ask again on this device", and forgetting the device from security info.
+// copied off the page) and ends on "Save your recovery codes", later sign-ins ask for a code,
+// "Use a different verification option", "Don't ask again on this device", forgetting the
+// device from security info, and signing in with a recovery code.
 import type { Browser, Page } from 'playwright-core';
 import { acrMfa, acrSfa } from '../../src/provider/acr.js';
 import { demoCredentials } from '../../src/demo/seed.js';
@@ -11,7 +12,7 @@ import { policies, startTestServer, type TestServer } from '../helpers/server.js
 let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer({ demo: true }, { policy: policies.mfaForAll }), launchBrowser()]);
+  [server, browser] = await Promise.all([startTestServer({ demo: true }, { policy: policies.mfaWithRecovery }), launchBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -52,6 +53,13 @@ test('enrol on first sign-in, sign in with a code, choose another option, be rem
   await page.getByLabel('Name for this app (optional)').fill('Phone');
   await page.getByLabel('Verification code').fill(await appCode(server, secret));
   await page.getByRole('button', { name: 'Verify and continue' }).click();
+  expect(await heading(page)).toBe('Save your recovery codes');
+  await expectAccessible(page);
+  expect(await page.getByRole('status').first().textContent()).toContain('Your authenticator app is set up.');
+  const recoveryCodes = await page.locator('#recovery-codes code').allTextContents();
+  expect(recoveryCodes).toHaveLength(10);
+  expect(await page.getByRole('link', { name: 'Download the codes as a text file' }).getAttribute('download')).toBe('recovery-codes.txt');
+  await page.getByRole('button', { name: /I've saved them, continue/ }).click();
   await page.waitForURL(`${server.issuer}/demo`);
   expect(await claim(page, 'amr')).toBe('pwd otp mfa');
   expect(await claim(page, 'acr')).toBe(acrMfa);
@@ -89,9 +97,20 @@ test('enrol on first sign-in, sign in with a code, choose another option, be rem
   await page.getByRole('button', { name: 'Forget Chrome on Linux' }).click();
   expect(await page.getByRole('status').textContent()).toBe('That device will be asked for a second factor again.');
 
-  // Asked for the code again.
+  // Asked for the code again; the phone is out of reach, so a recovery code it is.
   await signOut(page);
   await signInWithPassword(page);
   expect(await heading(page)).toBe('Verify your identity');
+  await page.getByRole('link', { name: 'Use a different verification option' }).click();
+  await page.getByRole('button', { name: 'Use a recovery code' }).click();
+  expect(await heading(page)).toBe('Verify your identity');
+  await expectAccessible(page);
+  await page.getByLabel('Recovery code').fill(recoveryCodes[3]!.toUpperCase());
+  await page.getByRole('button', { name: 'Verify' }).click();
+  expect(await page.getByRole('status').textContent()).toBe('You used a recovery code. You have 9 left.');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: /^Continue/ }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('pwd otp mfa');
   await page.close();
 });

@@ -15,14 +15,18 @@ export function appCode(server: TestServer, secret: string, steps = 0): Promise<
   return totpCode(secret, Math.floor(server.clock.now() / 1000) + steps * 30);
 }
 
-/** From "More information required": set up the app, prove it, and follow on. */
+/** From "More information required": set up the app, prove it, read "You're all set" (and any
+ * recovery codes), and follow on. */
 export async function enrollApp(agent: UserAgent, intro: Page, server: TestServer, stopAt: string, label = '') {
   const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, {}, stopAt);
   const secret = setupKey(setup.html);
-  const done = await agent.submit(setup, /\/mfa\/enroll\/finish$/, { code: await appCode(server, secret), label }, stopAt);
+  const confirmation = await agent.submit(setup, /\/mfa\/enroll\/finish$/, { code: await appCode(server, secret), label }, stopAt);
+  if (!/\/mfa\/done$/.test(confirmation.url)) throw new Error(`setup did not end on its confirmation page:\n${confirmation.html.slice(0, 1500)}`);
+  const recoveryCodes = [...confirmation.html.matchAll(/<li><code>([0-9a-z-]{19})<\/code><\/li>/g)].map((match) => match[1]!);
+  const done = await agent.submit(confirmation, /\/mfa\/done$/, {}, stopAt);
   // The code just used is spent; the app's next one is what a person would type next.
   server.clock.advance(30_000);
-  return { secret, setup, done };
+  return { secret, setup, confirmation, recoveryCodes, done };
 }
 
 export async function enterCode(agent: UserAgent, page: Page, code: string, stopAt: string, extra: Record<string, string> = {}) {

@@ -29,6 +29,8 @@ export const policies = {
   passwordOnly: policyWith('require: none'),
   /** Everyone needs a second factor and must set one up; devices may be remembered for a week. */
   mfaForAll: policyWith('require: mfa\nmethods: [totp]\nremember: 7d\nenrollment: required'),
+  /** The same, with recovery codes among the methods (as the shipped policy has them). */
+  mfaWithRecovery: policyWith('require: mfa\nmethods: [totp, recovery]\nremember: 7d\nenrollment: required'),
 };
 
 export async function startTestServer(

@@ -46,7 +46,9 @@ test('the host signs people in with its own password page, then Twofold enrols a
   const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, {}, host.redirectUri);
   const secret = setupKey(setup.html);
   const now = Math.floor(Date.now() / 1000);
-  const back = await agent.submit(setup, /\/mfa\/enroll\/finish$/, { code: await totpCode(secret, now) }, host.redirectUri);
+  const confirmation = await agent.submit(setup, /\/mfa\/enroll\/finish$/, { code: await totpCode(secret, now) }, host.redirectUri);
+  expect(confirmation.html).toContain('Your authenticator app is set up.');
+  const back = await agent.submit(confirmation, /\/mfa\/done$/, {}, host.redirectUri);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location!), first.checks);
   expect(tokens.claims()).toMatchObject({ sub: 'ada', amr: ['pwd', 'otp', 'mfa'], acr: acrMfa });
 

@@ -60,14 +60,19 @@ test('with a fresh second factor, a person adds an app, makes it the default and
   await openSecurityInfo(agent, username, secret);
   server.clock.advance(30_000);
 
-  const setup = await agent.follow('/account/security/add?method=totp');
+  const start = await agent.follow('/account/security');
+  const setup = await agent.submit(start, '/account/security/add/begin', { method: 'totp' });
   expect(setup.html).toContain('<h1>Add an authenticator app</h1>');
   const tablet = setupKey(setup.html);
   const wrong = await agent.submit(setup, '/account/security/add', { code: '000000', label: 'Tablet' });
   expect(wrong.status).toBe(401);
-  let page = await agent.submit(setup, '/account/security/add', { code: await appCode(server, tablet), label: 'Tablet' });
-  expect(noticeText(page.html)).toBe('Your new method is set up.');
+  // Someone without recovery codes gets a set with the new method, shown once.
+  const codes = await agent.submit(setup, '/account/security/add', { code: await appCode(server, tablet), label: 'Tablet' });
+  expect(codes.html).toContain('<h1>Save your recovery codes</h1>');
+  expect([...codes.html.matchAll(/<li><code>[0-9a-z-]{19}<\/code><\/li>/g)]).toHaveLength(10);
+  let page = await agent.follow('/account/security');
   expect(methodLabels(page)).toEqual(['Authenticator app (Phone) (default)', 'Authenticator app (Tablet)']);
+  expect(page.html).toContain('10 of 10 codes left');
 
   const tabletId = (await server.store.credentials.list(id)).find((c) => c.label === 'Tablet')!.id;
   page = await agent.submit(page, `/account/security/methods/${tabletId}/default`);
@@ -78,7 +83,7 @@ test('with a fresh second factor, a person adds an app, makes it the default and
   expect(page.html).toContain('The method was removed.');
   expect(methodLabels(page)).toEqual(['Authenticator app (Tablet) (default)']);
   const changes = (await server.store.audit.tail({ accountId: id, limit: 20 })).filter((e) => e.type.startsWith('method.')).map((e) => `${e.type} ${e.result}`);
-  expect(changes).toEqual(['method.add fail', 'method.add ok', 'method.default ok', 'method.remove ok']);
+  expect(changes).toEqual(['method.add fail', 'method.add ok', 'method.provision ok', 'method.default ok', 'method.remove ok']);
 });
 
 test('removing a method on a password-only session asks for the second factor first', async () => {
@@ -103,10 +108,11 @@ test('a first method needs only a fresh password', async () => {
   const agent = new UserAgent(server.issuer);
   const page = await openSecurityInfo(agent, username);
   expect(page.html).toContain("You haven't set up a way to verify it's you yet.");
-  const setup = await agent.follow('/account/security/add?method=totp');
-  const added = await agent.submit(setup, '/account/security/add', { code: await appCode(server, setupKey(setup.html)) });
-  expect(methodLabels(added)).toEqual(['Authenticator app (default)']);
-  expect(await server.store.credentials.list(id)).toHaveLength(1);
+  const setup = await agent.submit(page, '/account/security/add/begin', { method: 'totp' });
+  const codes = await agent.submit(setup, '/account/security/add', { code: await appCode(server, setupKey(setup.html)) });
+  expect(codes.html).toContain('Your authenticator app is set up.');
+  expect(methodLabels(await agent.follow('/account/security'))).toEqual(['Authenticator app (default)']);
+  expect((await server.store.credentials.list(id)).map((c) => c.method)).toEqual(['totp', 'recovery']);
 });
 
 test('remembered devices are listed and can be forgotten', async () => {

@@ -312,6 +312,82 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
     });
 
+    describe('phone', () => {
+      it('records a call, keeps number, extension and keys encrypted, and finds it by the adapter\'s id', async () => {
+        const call = await store.phone.addCall({ adapter: 'twilio', to: '+12125550142', extension: '8765', mode: 'pin', script: 'This is Acme.', at: clock });
+        expect(call).toMatchObject({ adapter: 'twilio', externalId: null, to: '+12125550142', extension: '8765', mode: 'pin', script: 'This is Acme.', status: 'ringing', keys: null, detail: null, createdAt: clock, settledAt: null });
+        await store.phone.setExternalId(call.id, 'CA0123456789abcdef0123456789abcdef');
+        expect(await store.phone.findByExternalId('twilio', 'CA0123456789abcdef0123456789abcdef')).toMatchObject({ id: call.id });
+        expect(await store.phone.findByExternalId('development', 'CA0123456789abcdef0123456789abcdef')).toBeUndefined();
+        expect(await store.phone.settleCall(call.id, { status: 'answered', keys: '97531#' }, clock + 5)).toBe(true);
+        expect(await store.phone.getCall(call.id)).toMatchObject({ status: 'answered', keys: '97531#', settledAt: clock + 5 });
+        expect(await subject.rawContains('2125550142')).toBe(false);
+        expect(await subject.rawContains('97531')).toBe(false);
+        expect(await store.phone.getCall('no-such-call')).toBeUndefined();
+      });
+
+      it('settles a call once, even when callbacks race', async () => {
+        const call = await store.phone.addCall({ adapter: 'development', to: '+447700900123', mode: 'confirm', script: 's', at: clock });
+        const outcomes = [{ status: 'answered', keys: '#' }, { status: 'no-answer' }, { status: 'failed', detail: 'busy' }, { status: 'answered', keys: '0#' }] as const;
+        const results = await Promise.all(outcomes.map((outcome) => store.phone.settleCall(call.id, outcome, clock)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const settled = await store.phone.getCall(call.id);
+        const winner = outcomes[results.indexOf(true)]!;
+        expect(settled).toMatchObject({ status: winner.status, keys: 'keys' in winner ? winner.keys : null });
+        expect(await store.phone.settleCall(call.id, { status: 'answered', keys: '#' }, clock)).toBe(false);
+      });
+
+      it('lists calls and texts newest first, keeps texts encrypted, and sweeps them after a day', async () => {
+        await store.phone.addCall({ adapter: 'development', to: '+15555550100', mode: 'confirm', script: 'first', at: clock });
+        await store.phone.addText({ adapter: 'development', to: '+15555550100', body: 'Your code is 314159', at: clock });
+        clock += 1000;
+        await store.phone.addCall({ adapter: 'development', to: '+15555550101', mode: 'confirm', script: 'second', at: clock });
+        const text = await store.phone.addText({ adapter: 'development', to: '+15555550101', body: 'Your code is 271828', at: clock });
+        expect(text).toMatchObject({ to: '+15555550101', body: 'Your code is 271828', createdAt: clock });
+        expect((await store.phone.listCalls(10)).map((c) => c.script)).toEqual(['second', 'first']);
+        expect((await store.phone.listCalls(1)).map((c) => c.script)).toEqual(['second']);
+        expect((await store.phone.listTexts(10)).map((t) => [t.to, t.body])).toEqual([['+15555550101', 'Your code is 271828'], ['+15555550100', 'Your code is 314159']]);
+        expect(await subject.rawContains('314159')).toBe(false);
+        expect(await subject.rawContains('5555550101')).toBe(false);
+        clock += 86_400_000;
+        await store.sweep();
+        expect(await store.phone.listCalls(10)).toEqual([]);
+        expect(await store.phone.listTexts(10)).toEqual([]);
+      });
+    });
+
+    describe('fraud reports', () => {
+      const report = { accountId: 'a1', username: 'alice', clientId: 'wiki', ip: '198.51.100.7', userAgent: 'test', method: 'voice' };
+
+      it('records reports and lists the newest first, for everyone or one account', async () => {
+        const first = await store.fraud.addReport({ ...report, at: clock });
+        await store.fraud.addReport({ ...report, at: clock + 1, accountId: 'a2', username: 'bob', method: 'push' });
+        await store.fraud.addReport({ ...report, at: clock + 2 });
+        expect(first).toEqual({ id: expect.any(String), ...report, at: clock });
+        expect((await store.fraud.listReports({ limit: 10 })).map((r) => [r.username, r.at])).toEqual([['alice', clock + 2], ['bob', clock + 1], ['alice', clock]]);
+        expect((await store.fraud.listReports({ accountId: 'a1', limit: 10 })).map((r) => r.at)).toEqual([clock + 2, clock]);
+        expect(await store.fraud.listReports({ limit: 1 })).toHaveLength(1);
+        expect(await store.fraud.listReports({ accountId: 'nobody', limit: 10 })).toEqual([]);
+      });
+
+      it('blocks until unblocked, or until a time; a later report never shortens a block', async () => {
+        expect(await store.fraud.blockOf('a1', clock)).toBeUndefined();
+        await store.fraud.block({ accountId: 'a1', since: clock, until: null, reportId: 'r1' });
+        await store.fraud.block({ accountId: 'a1', since: clock + 1, until: clock + 60_000, reportId: 'r2' });
+        expect(await store.fraud.blockOf('a1', clock + 10_000_000)).toMatchObject({ accountId: 'a1', until: null, reportId: 'r2' });
+        expect(await store.fraud.unblock('a1')).toBe(true);
+        expect(await store.fraud.unblock('a1')).toBe(false);
+        expect(await store.fraud.blockOf('a1', clock)).toBeUndefined();
+
+        await store.fraud.block({ accountId: 'a2', since: clock, until: clock + 60_000, reportId: 'r3' });
+        await store.fraud.block({ accountId: 'a2', since: clock + 1, until: clock + 30_000, reportId: 'r4' });
+        expect(await store.fraud.blockOf('a2', clock + 59_999)).toMatchObject({ since: clock, until: clock + 60_000 });
+        expect(await store.fraud.blockOf('a2', clock + 60_000)).toBeUndefined();
+        await store.fraud.block({ accountId: 'a2', since: clock + 70_000, until: clock + 80_000, reportId: 'r5' });
+        expect(await store.fraud.blockOf('a2', clock + 75_000)).toEqual({ accountId: 'a2', since: clock + 70_000, until: clock + 80_000, reportId: 'r5' });
+      });
+    });
+
     describe('oidc-provider adapter', () => {
       it('upserts and finds a payload, and replaces it on a second upsert', async () => {
         const sessions = store.oidc('Session');

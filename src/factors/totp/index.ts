@@ -3,16 +3,9 @@
 // same code cannot sign in twice, even from two racing requests.
 import { generateSecret, generateURI } from 'otplib';
 import QRCode from 'qrcode';
-import type { CredentialStore } from '../../store/types.js';
+import { defineFactor, type FactorDeps } from '../definition.js';
 import { matchTotp, normalizeCode } from '../otpCodes.js';
 import type { Factor, FactorAccount } from '../types.js';
-
-export interface TotpDeps {
-  credentials: CredentialStore;
-  /** The name authenticator apps show above the code. */
-  issuerName: string;
-  now: () => number;
-}
 
 const seedBytes = 20;
 const title = 'Authenticator app';
@@ -20,7 +13,7 @@ const title = 'Authenticator app';
 /** The seed in groups of four, easier to type into an app by hand. */
 const grouped = (secret: string) => secret.match(/.{1,4}/g)!.join(' ');
 
-export function totpFactor({ credentials, issuerName, now }: TotpDeps): Factor {
+export function totpFactor({ credentials, issuerName, now }: FactorDeps): Factor {
   const seconds = () => Math.floor(now() / 1000);
   return {
     id: 'totp',
@@ -28,6 +21,8 @@ export function totpFactor({ credentials, issuerName, now }: TotpDeps): Factor {
     phishingResistant: false,
     title,
     description: 'Enter a 6-digit code from an app such as Google Authenticator, Microsoft Authenticator or 1Password.',
+    waiting: 'code',
+    wording: { submit: 'Verify', failed: "That code didn't work. Check the code and try again." },
     enroll: {
       async begin(account: FactorAccount) {
         const secret = generateSecret({ length: seedBytes });
@@ -37,34 +32,33 @@ export function totpFactor({ credentials, issuerName, now }: TotpDeps): Factor {
       },
       async finish(account, pending, form, claim) {
         const secret = typeof pending.secret === 'string' ? pending.secret : undefined;
-        if (!secret) return { ok: false, reason: 'no_credential' };
+        if (!secret) return { outcome: 'failed', reason: 'no_credential' };
         const code = normalizeCode(form.code);
-        if (!/^\d{6}$/.test(code)) return { ok: false, reason: 'malformed' };
+        if (!/^\d{6}$/.test(code)) return { outcome: 'failed', reason: 'malformed' };
         const step = await matchTotp(secret, code, seconds());
-        if (step === undefined) return { ok: false, reason: 'wrong_code' };
-        if (!(await claim())) return { ok: false, reason: 'replayed' };
+        if (step === undefined) return { outcome: 'failed', reason: 'wrong_code' };
+        if (!(await claim())) return { outcome: 'failed', reason: 'replayed' };
         const label = form.label?.trim().slice(0, 64) || null;
-        const credential = await credentials.add({ accountId: account.id, method: 'totp', label, secret, usedStep: step });
-        return { ok: true, credential };
+        const credential = await credentials.add({ accountId: account.id, method: 'totp', label, secret, usedStep: step, data: { digits: 6, period: 30, algorithm: 'sha1' } });
+        return { outcome: 'ok', credential };
       },
     },
-    async challenge() {
-      return { view: {} };
-    },
-    async verify(_account, candidates, form) {
+    async verify({ credentials: candidates, form }) {
       const code = normalizeCode(form.code);
-      if (!/^\d{6}$/.test(code)) return { ok: false, reason: 'malformed' };
+      if (!/^\d{6}$/.test(code)) return { outcome: 'failed', reason: 'malformed' };
       const mine = candidates.filter((credential) => credential.method === 'totp' && credential.secret);
-      if (!mine.length) return { ok: false, reason: 'no_credential' };
+      if (!mine.length) return { outcome: 'failed', reason: 'no_credential' };
       for (const credential of mine) {
         const step = await matchTotp(credential.secret!, code, seconds());
         if (step === undefined) continue;
-        return (await credentials.claimStep(credential.id, step, now())) ? { ok: true, credential } : { ok: false, reason: 'replayed' };
+        return (await credentials.claimStep(credential.id, step, now())) ? { outcome: 'ok', credential } : { outcome: 'failed', reason: 'replayed' };
       }
-      return { ok: false, reason: 'wrong_code' };
+      return { outcome: 'failed', reason: 'wrong_code' };
     },
     describe(credential) {
       return credential.label ? `${title} (${credential.label})` : title;
     },
   };
 }
+
+export const totpDefinition = defineFactor({ id: 'totp', options: {}, create: (deps) => totpFactor(deps) });

@@ -9,7 +9,9 @@ import { sqliteClients } from './clients.js';
 import { sqliteCredentials } from './credentials.js';
 import { sqliteDevices, sqliteEnrollmentSkips } from './devices.js';
 import { openDatabase } from './database.js';
+import { sqliteFraud } from './fraud.js';
 import { sqliteOidcAdapters } from './oidcAdapter.js';
+import { sqlitePhone } from './phone.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -29,6 +31,9 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     db.prepare('DELETE FROM remembered_devices WHERE expires_at <= @now'),
     // Attempts only feed the per-network window; a day is far longer than any window.
     db.prepare('DELETE FROM attempts WHERE at <= @now - 86400000'),
+    // A call is settled or given up within minutes; the outbox is for looking at today's texts.
+    db.prepare('DELETE FROM phone_calls WHERE created_at <= @now - 86400000'),
+    db.prepare('DELETE FROM phone_texts WHERE created_at <= @now - 86400000'),
     // Usernames that do not exist are regulated too (see interactions/login.ts); without this,
     // spraying made-up names would add rows for ever. Real accounts keep their count.
     db.prepare("DELETE FROM regulation WHERE subject LIKE 'password:unknown:%' AND permanent = 0 AND updated_at <= @now - 86400000 AND (locked_until IS NULL OR locked_until <= @now)"),
@@ -43,6 +48,8 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     devices: sqliteDevices(db, now),
     enrollmentSkips: sqliteEnrollmentSkips(db),
     audit: sqliteAudit(db),
+    phone: sqlitePhone(db, box),
+    fraud: sqliteFraud(db),
     oidc: sqliteOidcAdapters(db, now),
     async sweep() {
       const at = now();

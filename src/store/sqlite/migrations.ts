@@ -136,4 +136,52 @@ export const migrations: Migration[] = [
       CREATE INDEX attempts_subject ON attempts (subject, at);
     `,
   },
+  {
+    version: 6,
+    name: 'telephony: calls placed and the development outbox; fraud reports and blocks',
+    sql: `
+      CREATE TABLE phone_calls (
+        id TEXT PRIMARY KEY,
+        adapter TEXT NOT NULL,
+        external_id TEXT,
+        to_sealed TEXT NOT NULL,
+        extension_sealed TEXT,
+        mode TEXT NOT NULL,
+        script TEXT NOT NULL,
+        status TEXT NOT NULL,
+        keys_sealed TEXT,
+        detail TEXT,
+        created_at INTEGER NOT NULL,
+        settled_at INTEGER
+      );
+      CREATE UNIQUE INDEX phone_calls_external ON phone_calls (adapter, external_id) WHERE external_id IS NOT NULL;
+      CREATE INDEX phone_calls_created ON phone_calls (created_at);
+      CREATE TABLE phone_texts (
+        id TEXT PRIMARY KEY,
+        adapter TEXT NOT NULL,
+        to_sealed TEXT NOT NULL,
+        body_sealed TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX phone_texts_created ON phone_texts (created_at);
+      CREATE TABLE fraud_reports (
+        id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        account_id TEXT NOT NULL,
+        username TEXT,
+        client_id TEXT,
+        ip TEXT,
+        user_agent TEXT,
+        method TEXT NOT NULL
+      );
+      CREATE INDEX fraud_reports_account ON fraud_reports (account_id, at);
+      CREATE INDEX fraud_reports_at ON fraud_reports (at);
+      CREATE TABLE fraud_blocks (
+        account_id TEXT PRIMARY KEY,
+        since INTEGER NOT NULL,
+        until INTEGER,
+        report_id TEXT
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

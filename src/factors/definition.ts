@@ -1,0 +1,31 @@
+// How a method joins Twofold: its id, its configuration options (validated at start with the
+// rest of the configuration) and how to build it from the shared dependencies.
+import type { OptionSpec } from '../config/schema.js';
+import type { MethodId } from '../policy/types.js';
+import type { CredentialStore } from '../store/types.js';
+import type { Factor } from './types.js';
+
+/** What every factor may use; each takes what it needs. */
+export interface FactorDeps {
+  credentials: CredentialStore;
+  /** The organisation's name, shown in authenticator apps, texts and calls. */
+  issuerName: string;
+  now: () => number;
+}
+
+export type OptionSpecs = Record<string, OptionSpec<any>>;
+export type OptionValues<O extends OptionSpecs> = { [K in keyof O]: O[K] extends OptionSpec<infer T> ? T : never };
+
+export interface FactorDefinition<O extends OptionSpecs = OptionSpecs> {
+  id: MethodId;
+  /** Configuration options, named `<factor><Option>` so they cannot clash with others. */
+  options: O;
+  create(deps: FactorDeps, config: OptionValues<O>): Factor;
+}
+
+export const defineFactor = <O extends OptionSpecs>(definition: FactorDefinition<O>) => definition;
+
+/** The defaults of a set of options, for callers (tests, plugin hosts) that set none. */
+export function optionDefaults<O extends OptionSpecs>(options: O): OptionValues<O> {
+  return Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, spec.default])) as OptionValues<O>;
+}

@@ -1,0 +1,74 @@
+// The one pipeline every second-factor answer goes through, whichever page it came from:
+// regulate, verify, count the success or failure, audit, answer. Pages only translate HTTP to a
+// call and the result to a page, so every method gets lockouts, the audit trail and race safety
+// by construction.
+import type { Audit, AuditInput } from '../audit/audit.js';
+import type { Factor, VerifyResult } from '../factors/types.js';
+import type { Refusal, Regulator } from '../regulation/regulator.js';
+
+/** What the audit log says about who answered where; `type` names the step (`mfa.verify`,
+ * `mfa.enroll`, `method.add`). */
+export type AnswerContext = Omit<AuditInput, 'result' | 'reason' | 'method'> & { accountId: string; ip: string };
+
+export type Answer = VerifyResult | { outcome: 'refused'; refusal: Refusal };
+
+export interface PipelineDeps {
+  regulator: Regulator;
+  audit: Audit;
+}
+
+/** What the audit log records for a refused attempt. */
+export const refusalReason = (refusal: Refusal) =>
+  refusal.refused === 'network' ? 'network limit' : refusal.refused === 'sends' ? 'send limit' : 'locked';
+
+function failureReason(result: Exclude<VerifyResult, { outcome: 'ok' | 'pending' }>): string {
+  if (result.outcome === 'failed') return result.reason;
+  if (result.outcome === 'denied') return result.fraud ? 'denied and reported as fraud' : 'denied';
+  return 'expired';
+}
+
+/**
+ * Runs one answer to `factor` through regulation and audit. A typed answer (a code) is counted
+ * before it is checked, so parallel guesses cannot overshoot the lockout; an answer given
+ * elsewhere (`out-of-band`) cannot be guessed from here, so looking for it counts nothing until
+ * it is in, but a locked account is refused all the same.
+ */
+export async function answer(deps: PipelineDeps, factor: Factor, context: AnswerContext, verify: () => Promise<VerifyResult>): Promise<Answer> {
+  const { regulator, audit } = deps;
+  const record = (result: 'ok' | 'fail', reason?: string) => audit.record({ ...context, method: factor.id, result, reason });
+
+  if (factor.waiting === 'out-of-band') {
+    const refusal = await regulator.check('mfa', context.accountId);
+    if (refusal) {
+      await record('fail', refusalReason(refusal));
+      return { outcome: 'refused', refusal };
+    }
+    const result = await verify();
+    if (result.outcome === 'pending') return result;
+    const attempt = await regulator.begin('mfa', context.accountId, context.ip);
+    if (result.outcome === 'ok') {
+      await attempt.succeeded();
+      await record('ok', result.notice?.text);
+    } else {
+      await attempt.failed();
+      await record('fail', failureReason(result));
+    }
+    return result;
+  }
+
+  const attempt = await regulator.begin('mfa', context.accountId, context.ip);
+  if (attempt.refusal) {
+    await record('fail', refusalReason(attempt.refusal));
+    return { outcome: 'refused', refusal: attempt.refusal };
+  }
+  const result = await verify();
+  if (result.outcome === 'ok') {
+    await attempt.succeeded();
+    await record('ok', result.notice?.text);
+  } else {
+    // A typed answer is never "pending": whatever it was, it was a guess that did not work.
+    await attempt.failed();
+    await record('fail', result.outcome === 'pending' ? 'no answer yet' : failureReason(result));
+  }
+  return result;
+}

@@ -1,0 +1,21 @@
+// The lifecycle of a method answered elsewhere, on the simulated device of simulatedApproval.ts.
+import { describeFactorContract } from './contract.js';
+import { simulatedApprovalFactor } from './simulatedApproval.js';
+
+describeFactorContract('simulated out-of-band', { enrolls: true, challenges: true, outOfBand: true }, (store, clock) => {
+  const factor = simulatedApprovalFactor({ credentials: store.credentials, challenges: store.challenges, now: clock.now });
+  return {
+    factor,
+    async setUp(account) {
+      const result = await factor.enroll!.finish(account, {}, { code: 'ok' }, async () => true);
+      if (result.outcome !== 'ok') throw new Error('setup failed');
+      return result.credential;
+    },
+    proveSetup: async () => ({ code: 'ok' }),
+    proveSignIn: async () => ({}),
+    wrongAnswer: { code: 'no' },
+    async answerElsewhere(state, decision) {
+      if (!(await factor.answer(String(state.requestId), decision))) throw new Error('no such request');
+    },
+  };
+});
