@@ -17,7 +17,12 @@ export interface RunningTwofold extends Runtime {
   close(): Promise<void>;
 }
 
-export async function startTwofold(sources: RuntimeSources = {}): Promise<RunningTwofold> {
+export interface StartOptions {
+  /** One of several server processes (TWOFOLD_WORKERS): the primary seeds the demo and sweeps the store, not this one. */
+  worker?: boolean;
+}
+
+export async function startTwofold(sources: RuntimeSources = {}, { worker = false }: StartOptions = {}): Promise<RunningTwofold> {
   const runtime = await openRuntime(sources);
   const { config, store, log } = runtime;
   let policies: PolicySource;
@@ -39,11 +44,10 @@ export async function startTwofold(sources: RuntimeSources = {}): Promise<Runnin
     throw error;
   }
   const issuer = config.issuer ?? `http://localhost:${(server.address() as AddressInfo).port}`;
-  if (config.demo) await seedDemo(store, issuer, log);
+  if (config.demo && !worker) await seedDemo(store, issuer, log);
   const { app, provider, phone } = createApp({ ...runtime, issuer, policies, now: sources.now });
   server.on('request', app.callback());
-  const sweeper = setInterval(() => store.sweep().catch((error) => log.warn('sweep failed', { error: String(error) })), 10 * 60 * 1000);
-  sweeper.unref();
+  const sweeper = worker ? undefined : sweepEvery(store, log);
 
   return {
     ...runtime,
@@ -53,11 +57,18 @@ export async function startTwofold(sources: RuntimeSources = {}): Promise<Runnin
     provider,
     phone,
     async close() {
-      clearInterval(sweeper);
+      if (sweeper) clearInterval(sweeper);
       policies.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await store.close();
     },
   };
+}
+
+/** Deletes expired records every ten minutes, in one process only. */
+export function sweepEvery(store: RunningTwofold['store'], log: RunningTwofold['log']): NodeJS.Timeout {
+  const sweeper = setInterval(() => store.sweep().catch((error) => log.warn('sweep failed', { error: String(error) })), 10 * 60 * 1000);
+  sweeper.unref();
+  return sweeper;
 }

@@ -6,8 +6,7 @@ import { openSqliteStore } from '../store/sqlite/index.js';
 import { checkPassword } from './checkPassword.js';
 import { createAccount } from './createAccount.js';
 import { normalizeUsername } from './validate.js';
-import { hashPassword, passwordHashOptions } from './password.js';
-import argon2 from 'argon2';
+import { hashPassword, passwordNeedsRehash, verifyPassword } from './password.js';
 
 const store = await openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)) });
 afterAll(() => store.close());
@@ -21,16 +20,44 @@ test('the right password signs in whatever the case of the username', async () =
   expect(await check('dana', 'a long enough passwor')).toMatchObject({ ok: false, reason: 'wrong_password' });
 });
 
+/** Hashes written by the `argon2` package, which Twofold used before @node-rs/argon2 (it orders the parameters m, p, t). */
+const earlierLibrary = {
+  current: '$argon2id$v=19$m=19456,p=1,t=2$cLAt6SvPSSt6gY97HIsOlg$q4s2XrvzzW5fN6GP0WfUQq33h66aU0Q4JTqC11jzdbg',
+  weaker: '$argon2id$v=19$m=8192,p=1,t=2$Kgpr+XJwHTRGpLoLzBCFWQ$LOb9KW4q4p+18uDqa16BO9tfFpRFsORJyKAxJGVOMmw',
+  /** Of 'Ångström password' after NFKC normalisation. */
+  normalized: '$argon2id$v=19$m=19456,p=1,t=2$ddZFGtdXVpdaSN/qQcZMpw$XhtnI+i6O2Hs7RYK2+2LYRVKquX6x4I3W6JH14tVjSc',
+};
+
 test('passwords are stored as argon2id hashes at the OWASP cost', async () => {
   const { id } = await createAccount(store.accounts, { username: 'erin', password: 'a long enough password' });
-  expect(await store.accounts.passwordHash(id)).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  const stored = await store.accounts.passwordHash(id);
+  expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+  expect(passwordNeedsRehash(stored!)).toBe(false);
+});
+
+test('a hash made by the earlier library signs in and is kept as it is', async () => {
+  const { id } = await createAccount(store.accounts, { username: 'hana', password: 'another long password' });
+  await store.accounts.setPasswordHash(id, earlierLibrary.current);
+  expect(await check('hana', 'a long enough passwor')).toMatchObject({ ok: false, reason: 'wrong_password' });
+  expect((await check('hana', 'a long enough password')).ok).toBe(true);
+  // Same algorithm and parameters: nothing to rehash, whatever order the parameters are written in.
+  expect(await store.accounts.passwordHash(id)).toBe(earlierLibrary.current);
+  expect(await verifyPassword(earlierLibrary.normalized, 'A\u030Angstro\u0308m password')).toBe(true);
 });
 
 test('a hash made with weaker parameters is replaced on the next sign-in', async () => {
   const { id } = await createAccount(store.accounts, { username: 'frank', password: 'a long enough password' });
-  await store.accounts.setPasswordHash(id, await argon2.hash('a long enough password', { ...passwordHashOptions, memoryCost: 8192 }));
+  await store.accounts.setPasswordHash(id, earlierLibrary.weaker);
   expect((await check('frank', 'a long enough password')).ok).toBe(true);
-  expect(await store.accounts.passwordHash(id)).toMatch(/m=19456,p=1,t=2/);
+  const rehashed = await store.accounts.passwordHash(id);
+  expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  expect((await check('frank', 'a long enough password')).ok).toBe(true);
+});
+
+test('something that is not an argon2 hash never matches and is due for a rehash', async () => {
+  expect(await verifyPassword('not a hash', 'a long enough password')).toBe(false);
+  expect(passwordNeedsRehash('not a hash')).toBe(true);
+  expect(passwordNeedsRehash(earlierLibrary.weaker)).toBe(true);
 });
 
 test('an unknown user costs the same time as a wrong password', async () => {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from '../../test/helpers/tempDir.js';
 import { silentLogger } from '../log.js';
@@ -101,4 +102,13 @@ describe('key material', () => {
     expect(loadKeyMaterial(config, silentLogger).problems).toEqual([`TWOFOLD_SIGNING_KEYS_FILE '${file}' needs an RSA key: RS256 is the default ID token algorithm`]);
     expect(existsSync(devKeysFile(dataDir))).toBe(false);
   });
+});
+
+test('TWOFOLD_WORKERS defaults to one process per core in production and one otherwise, and refuses what is not a count', () => {
+  expect(loadConfig({ env: {} }).workers).toBe(1);
+  const production = { NODE_ENV: 'production', TWOFOLD_ISSUER: 'https://id.example.com' };
+  expect(resolveConfig({ env: production }).config.workers).toBe(availableParallelism());
+  expect(resolveConfig({ env: { ...production, TWOFOLD_WORKERS: '3' } }).config.workers).toBe(3);
+  expect(resolveConfig({ env: { TWOFOLD_WORKERS: '0' } }).problems).toEqual(["TWOFOLD_WORKERS (option 'workers') must be a whole number from 1 to 64 but is '0'"]);
+  expect(resolveConfig({ env: { TWOFOLD_WORKERS: 'all' } }).problems).toEqual(["TWOFOLD_WORKERS (option 'workers') must be a whole number from 1 to 64 but is 'all'"]);
 });

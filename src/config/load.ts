@@ -1,6 +1,7 @@
 // Reads options from overrides, the environment and an optional YAML file (TWOFOLD_CONFIG),
 // in that order of precedence, and reports every problem at once.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { resolvePhoneConfig } from '../phone/config.js';
 import { type Config, type OptionName, type OptionSpec, optionSpecs } from './schema.js';
@@ -84,6 +85,7 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
   const config = values as unknown as Config;
   const production = config.nodeEnv === 'production';
   config.demo ??= !production;
+  config.workers ??= production ? availableParallelism() : 1;
   problems.push(...resolvePhoneConfig(config, invalid));
 
   if (production) {

@@ -271,6 +271,12 @@ export const optionSpecs = {
   }),
   // Each factor's own options (src/factors/<id>/), validated with the rest.
   ...factorOptions,
+  workers: option({
+    env: 'TWOFOLD_WORKERS',
+    description: 'Server processes sharing the port and the store, so every core signs people in. Default: one per core in production, 1 otherwise.',
+    expects: 'a whole number from 1 to 64',
+    schema: z.coerce.number().int().min(1).max(64),
+  }),
 } as const;
 
 export type OptionName = keyof typeof optionSpecs;
@@ -314,4 +320,5 @@ export interface Config extends FactorConfig {
   twilioApiUrl: string;
   /** Seconds, or 'until-unblocked', or 'off'. */
   fraudBlock: 'until-unblocked' | 'off' | number;
+  workers: number;
 }

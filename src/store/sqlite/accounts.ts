@@ -42,6 +42,20 @@ export function sqliteAccounts(db: Db, box: SecretBox, now: () => number): Accou
   const insert = db.prepare(`INSERT INTO accounts (id, username, display_name, email, email_verified, phone_sealed, phone_verified, password_hash, created_at, updated_at)
     VALUES (@id, @username, @displayName, @email, @emailVerified, @phoneSealed, @phoneVerified, @passwordHash, @now, @now)`);
   const insertGroup = db.prepare('INSERT OR IGNORE INTO account_groups (account_id, name) VALUES (?, ?)');
+  const selectHash = db.prepare('SELECT password_hash FROM accounts WHERE id = ?');
+  const updateHash = db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?');
+  const updateDisabled = db.prepare('UPDATE accounts SET disabled = ?, updated_at = ? WHERE id = ?');
+  const exists = db.prepare('SELECT 1 FROM accounts WHERE id = ?');
+  const deleteGroups = db.prepare('DELETE FROM account_groups WHERE account_id = ?');
+  const touch = db.prepare('UPDATE accounts SET updated_at = ? WHERE id = ?');
+  const deleteAccount = db.prepare('DELETE FROM accounts WHERE id = ?');
+  const setGroups = db.transaction((id: string, groups: string[]) => {
+    if (!exists.get(id)) return false;
+    deleteGroups.run(id);
+    for (const group of groups) insertGroup.run(id, group);
+    touch.run(now(), id);
+    return true;
+  });
   const create = db.transaction((account: Omit<NewAccount, 'phone'> & { id: string; phoneSealed: string | null }) => {
     if (byUsername.get(account.username)) throw new StoreConflictError(`account '${account.username}'`);
     insert.run({
@@ -66,26 +80,20 @@ export function sqliteAccounts(db: Db, box: SecretBox, now: () => number): Accou
       return toAccount(byUsername.get(username) as AccountRow | undefined);
     },
     async passwordHash(id) {
-      const row = db.prepare('SELECT password_hash FROM accounts WHERE id = ?').get(id) as { password_hash: string | null } | undefined;
+      const row = selectHash.get(id) as { password_hash: string | null } | undefined;
       return row?.password_hash ?? undefined;
     },
     async setPasswordHash(id, hash) {
-      db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now(), id);
+      updateHash.run(hash, now(), id);
     },
     async setDisabled(id, disabled) {
-      return db.prepare('UPDATE accounts SET disabled = ?, updated_at = ? WHERE id = ?').run(disabled ? 1 : 0, now(), id).changes === 1;
+      return updateDisabled.run(disabled ? 1 : 0, now(), id).changes === 1;
     },
     async setGroups(id, groups) {
-      return db.transaction(() => {
-        if (!db.prepare('SELECT 1 FROM accounts WHERE id = ?').get(id)) return false;
-        db.prepare('DELETE FROM account_groups WHERE account_id = ?').run(id);
-        for (const group of groups) insertGroup.run(id, group);
-        db.prepare('UPDATE accounts SET updated_at = ? WHERE id = ?').run(now(), id);
-        return true;
-      })();
+      return setGroups(id, groups);
     },
     async remove(id) {
-      return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes === 1;
+      return deleteAccount.run(id).changes === 1;
     },
     async updateProfile(id, change) {
       const sets: string[] = [];

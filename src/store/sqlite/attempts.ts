@@ -24,6 +24,9 @@ export function sqliteAttempts(db: Db, now: () => number): AttemptStore {
     return next;
   });
   const selectTimes = db.prepare('SELECT at FROM attempts WHERE subject = ? AND at > ? ORDER BY at');
+  const deleteState = db.prepare('DELETE FROM regulation WHERE subject = ?');
+  const insertAttempt = db.prepare('INSERT INTO attempts (subject, network, ok, at) VALUES (?, ?, ?, ?)');
+  const countNetworkFailures = db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE network = ? AND ok = 0 AND at > ?');
   return {
     async get(subject) {
       return read(subject);
@@ -32,16 +35,16 @@ export function sqliteAttempts(db: Db, now: () => number): AttemptStore {
       return update.immediate(subject, change);
     },
     async reset(subject) {
-      db.prepare('DELETE FROM regulation WHERE subject = ?').run(subject);
+      deleteState.run(subject);
     },
     async recordAttempt({ subject, network, ok, at }) {
-      db.prepare('INSERT INTO attempts (subject, network, ok, at) VALUES (?, ?, ?, ?)').run(subject, network, ok ? 1 : 0, at);
+      insertAttempt.run(subject, network, ok ? 1 : 0, at);
     },
     async attemptTimes(subject, since) {
       return (selectTimes.all(subject, since) as { at: number }[]).map((row) => row.at);
     },
     async failuresFromNetwork(network, since) {
-      return (db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE network = ? AND ok = 0 AND at > ?').get(network, since) as { n: number }).n;
+      return (countNetworkFailures.get(network, since) as { n: number }).n;
     },
   };
 }

@@ -20,6 +20,8 @@ interface AuditRow {
 
 export function sqliteAudit(db: Db): AuditStore {
   const insert = db.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+  const tailOfAccount = db.prepare('SELECT * FROM audit WHERE account_id = ? ORDER BY id DESC LIMIT ?');
+  const tailOfAll = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?');
   return {
     async append(event) {
       insert.run({
@@ -30,8 +32,8 @@ export function sqliteAudit(db: Db): AuditStore {
     },
     async tail({ accountId, limit }) {
       const rows = (accountId
-        ? db.prepare('SELECT * FROM audit WHERE account_id = ? ORDER BY id DESC LIMIT ?').all(accountId, limit)
-        : db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)) as AuditRow[];
+        ? tailOfAccount.all(accountId, limit)
+        : tailOfAll.all(limit)) as AuditRow[];
       return rows.reverse().map((row) => ({
         at: row.at, type: row.type, result: row.result, accountId: row.account_id, username: row.username, clientId: row.client_id,
         ip: row.ip, userAgent: row.user_agent, rule: row.rule, method: row.method, reason: row.reason, actor: row.actor,

@@ -68,25 +68,29 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
   const replace = db.prepare(`UPDATE clients SET ${columns.filter((c) => c !== 'client_id' && c !== 'created_at').map((c) => `${c} = @${c}`).join(', ')}
     WHERE client_id = @client_id`);
 
+  const all = db.prepare('SELECT * FROM clients ORDER BY client_id');
+  const deleteClient = db.prepare('DELETE FROM clients WHERE client_id = ?');
+  const create = db.transaction((row: ClientRow) => {
+    if (byId.get(row.client_id)) throw new StoreConflictError(`client '${row.client_id}'`);
+    insert.run(row);
+  });
+
   return {
     async create(client) {
       const row = toRow(client);
-      db.transaction(() => {
-        if (byId.get(client.clientId)) throw new StoreConflictError(`client '${client.clientId}'`);
-        insert.run(row);
-      })();
+      create(row);
     },
     async find(clientId) {
       return toClient(byId.get(clientId) as ClientRow | undefined);
     },
     async list() {
-      return (db.prepare('SELECT * FROM clients ORDER BY client_id').all() as ClientRow[]).map((row) => toClient(row)!);
+      return (all.all() as ClientRow[]).map((row) => toClient(row)!);
     },
     async update(client) {
       return replace.run(toRow(client)).changes === 1;
     },
     async remove(clientId) {
-      return db.prepare('DELETE FROM clients WHERE client_id = ?').run(clientId).changes === 1;
+      return deleteClient.run(clientId).changes === 1;
     },
   };
 }

@@ -27,40 +27,48 @@ const toDevice = (row: DeviceRow): RememberedDevice => ({
 });
 
 export function sqliteDevices(db: Db, now: () => number): DeviceStore {
+  const insert = db.prepare(`INSERT INTO remembered_devices (id, account_id, token_hash, method, label, created_at, expires_at, methods_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const byTokenHash = db.prepare('SELECT * FROM remembered_devices WHERE token_hash = ? AND expires_at > ?');
+  const ofAccount = db.prepare('SELECT * FROM remembered_devices WHERE account_id = ? AND expires_at > ? ORDER BY created_at');
+  const touch = db.prepare('UPDATE remembered_devices SET last_used_at = ? WHERE id = ?');
+  const removeOne = db.prepare('DELETE FROM remembered_devices WHERE id = ? AND account_id = ?');
+  const removeAll = db.prepare('DELETE FROM remembered_devices WHERE account_id = ?');
   return {
     async add(device) {
       const id = randomUUID();
-      db.prepare(`INSERT INTO remembered_devices (id, account_id, token_hash, method, label, created_at, expires_at, methods_version)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(id, device.accountId, device.tokenHash, device.method, device.label, device.createdAt, device.expiresAt, device.methodsVersion);
+      insert.run(id, device.accountId, device.tokenHash, device.method, device.label, device.createdAt, device.expiresAt, device.methodsVersion);
       return { ...device, id, lastUsedAt: null };
     },
     async findByTokenHash(tokenHash) {
-      const row = db.prepare('SELECT * FROM remembered_devices WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now()) as DeviceRow | undefined;
+      const row = byTokenHash.get(tokenHash, now()) as DeviceRow | undefined;
       return row && toDevice(row);
     },
     async list(accountId) {
-      return (db.prepare('SELECT * FROM remembered_devices WHERE account_id = ? AND expires_at > ? ORDER BY created_at').all(accountId, now()) as DeviceRow[]).map(toDevice);
+      return (ofAccount.all(accountId, now()) as DeviceRow[]).map(toDevice);
     },
     async touch(id, at) {
-      db.prepare('UPDATE remembered_devices SET last_used_at = ? WHERE id = ?').run(at, id);
+      touch.run(at, id);
     },
     async remove(accountId, id) {
-      return db.prepare('DELETE FROM remembered_devices WHERE id = ? AND account_id = ?').run(id, accountId).changes === 1;
+      return removeOne.run(id, accountId).changes === 1;
     },
     async removeAll(accountId) {
-      return db.prepare('DELETE FROM remembered_devices WHERE account_id = ?').run(accountId).changes;
+      return removeAll.run(accountId).changes;
     },
   };
 }
 
 export function sqliteEnrollmentSkips(db: Db): EnrollmentSkipStore {
+  const upsert = db.prepare(`INSERT INTO enrollment_skips (account_id, login_ts) VALUES (?, ?)
+    ON CONFLICT (account_id) DO UPDATE SET login_ts = excluded.login_ts`);
+  const select = db.prepare('SELECT login_ts FROM enrollment_skips WHERE account_id = ?');
   return {
     async record(accountId, loginTs) {
-      db.prepare(`INSERT INTO enrollment_skips (account_id, login_ts) VALUES (?, ?)
-        ON CONFLICT (account_id) DO UPDATE SET login_ts = excluded.login_ts`).run(accountId, loginTs);
+      upsert.run(accountId, loginTs);
     },
     async matches(accountId, loginTs) {
-      return (db.prepare('SELECT login_ts FROM enrollment_skips WHERE account_id = ?').get(accountId) as { login_ts: number } | undefined)?.login_ts === loginTs;
+      return (select.get(accountId) as { login_ts: number } | undefined)?.login_ts === loginTs;
     },
   };
 }
