@@ -1,17 +1,15 @@
 // Configuration, keys and store: what both the server and the CLI stand on.
-import { join, resolve } from 'node:path';
 import { loadKeyMaterial, type KeyMaterial } from './config/keys.js';
 import { ConfigError, type ConfigSources, resolveConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createSecretBox } from './crypto/secretBox.js';
 import { createLogger, type Logger } from './log.js';
-import { openSqliteStore } from './store/sqlite/index.js';
-import type { Store } from './store/types.js';
+import { databaseFile, type OpenedStore, openStore } from './store/openStore.js';
 
 export interface Runtime {
   config: Config;
   keys: KeyMaterial;
-  store: Store;
+  store: OpenedStore;
   log: Logger;
 }
 
@@ -21,7 +19,7 @@ export type RuntimeSources = ConfigSources & {
   now?: () => number;
 };
 
-export const databaseFile = (config: Config) => join(resolve(config.dataDir), 'twofold.db');
+export { databaseFile };
 
 export async function openRuntime(sources: RuntimeSources = {}): Promise<Runtime> {
   const { config, problems } = resolveConfig(sources);
@@ -29,6 +27,6 @@ export async function openRuntime(sources: RuntimeSources = {}): Promise<Runtime
   // With other problems in development, generating keys would only add noise: report first.
   const keyResult = problems.length && config.nodeEnv !== 'production' ? { problems: [] } : loadKeyMaterial(config, log);
   if (problems.length || keyResult.problems.length || !keyResult.keys) throw new ConfigError([...problems, ...keyResult.problems]);
-  const store = await openSqliteStore({ file: databaseFile(config), box: createSecretBox(keyResult.keys.encryptionKey) });
+  const store = await openStore(config, createSecretBox(keyResult.keys.encryptionKey));
   return { config, keys: keyResult.keys, store, log };
 }

@@ -3,17 +3,19 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { openRuntime, type Runtime } from '../runtime.js';
+import { MongoNotMigratedError } from '../store/mongo/index.js';
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { auditCommand, auditUsage } from './auditCommand.js';
 import { clientCommand, clientUsage } from './clientCommands.js';
+import { dbCommand, dbUsage } from './dbCommands.js';
 import { fraudCommand, fraudUsage, unblockCommand } from './fraudCommands.js';
 import { type CliIo, UsageError } from './io.js';
 import { keysCommand, keysUsage } from './keysCommand.js';
 import { policyCommand, policyUsage } from './policyCommands.js';
 import { userCommand, userUsage } from './userCommands.js';
 
-const allUsage = [...userUsage, ...fraudUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage];
+const allUsage = [...userUsage, ...fraudUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage, ...dbUsage];
 export const usage = (group?: string) => [
   'usage:',
   ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
@@ -32,6 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await keysCommand(rest, io);
       return 0;
     }
+    if (group === 'db') return await dbCommand(open, rest, io);
     if (group === 'policy') return await policyCommand({ runtime: open, config: () => loadConfig({ env: io.env }) }, rest, io);
     if (group === 'user' && rest[0] === 'unblock') return await unblockCommand((await open()).store, rest.slice(1), io).then(() => 0);
     const commands = { user: userCommand, client: clientCommand, audit: auditCommand, fraud: fraudCommand };
@@ -48,7 +51,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       error.problems.forEach((problem) => io.err(`error: ${problem}`));
       return 1;
     }
-    if (error instanceof StoreConflictError) {
+    if (error instanceof StoreConflictError || error instanceof MongoNotMigratedError) {
       io.err(`error: ${error.message}`);
       return 1;
     }

@@ -95,6 +95,9 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
       problems.push(`TWOFOLD_ISSUER must be an https URL in production but is '${config.issuer}' (set TWOFOLD_ALLOW_INSECURE_ISSUER=true only on a closed test network)`);
     }
     if (config.demo) problems.push('TWOFOLD_DEMO must be false in production: the demo account has a published password');
+  }
+  // Keys generated per data folder would differ per node: with a shared store they are shared configuration.
+  if (production || config.mongodbUri) {
     const required: [OptionName, string][] = [
       ['cookieKeys', 'two or more random strings, e.g. `twofold keys generate`'],
       ['signingKeysFile', 'a JWKS file, e.g. from `twofold keys generate`'],
@@ -102,7 +105,7 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
     ];
     for (const [name, hint] of required) {
       if (values[name] === undefined && !invalid.has(name)) {
-        problems.push(`${optionSpecs[name].env} (option '${name}') must be set in production: ${hint}`);
+        problems.push(`${optionSpecs[name].env} (option '${name}') must be set ${production ? 'in production' : 'with MONGODB_URI (every node needs the same keys)'}: ${hint}`);
       }
     }
   }

@@ -101,6 +101,13 @@ export const optionSpecs = {
     schema: z.string().min(1),
     default: './data',
   }),
+  mongodbUri: option({
+    env: 'MONGODB_URI',
+    description: 'Keep everything in MongoDB (a replica set) instead of the SQLite file, so several Twofold nodes share one store. Run `twofold db migrate` first. The signing keys, cookie keys and encryption key must then be set: every node needs the same ones.',
+    expects: "a connection string such as 'mongodb://db1,db2,db3/twofold?replicaSet=rs0'",
+    schema: z.string().trim().regex(/^mongodb(\+srv)?:\/\/\S+$/),
+    secret: true,
+  }),
   policies: option({
     env: 'TWOFOLD_POLICIES',
     description: 'Folder of policy files (*.yaml), watched for changes.',
@@ -292,6 +299,8 @@ export interface Config extends FactorConfig {
   proxyHops: number;
   displayName: string;
   dataDir: string;
+  /** Set: the MongoDB store; unset: the SQLite file in dataDir. */
+  mongodbUri?: string;
   policies: string;
   cookieKeys?: string[];
   signingKeysFile?: string;

@@ -13,6 +13,8 @@ import { openDatabase } from './database.js';
 import { sqliteFraud } from './fraud.js';
 import { sqliteOidcAdapters } from './oidcAdapter.js';
 import { sqlitePhone } from './phone.js';
+import { sqliteTransfer } from '../transfer/sqliteTransfer.js';
+import type { StoreTransfer } from '../transfer/types.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -20,7 +22,7 @@ export interface SqliteStoreOptions {
   now?: () => number;
 }
 
-export type SqliteStore = Store & { file: string };
+export type SqliteStore = Store & { file: string; transfer(): StoreTransfer };
 
 /** Opens (creating and migrating as needed) the SQLite file. Asynchronous like every adapter's
  * opening, though SQLite itself needs no wait. */
@@ -41,6 +43,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
   ];
   return {
     file,
+    transfer: () => sqliteTransfer(db),
     accounts: sqliteAccounts(db, box, now),
     clients: sqliteClients(db, box),
     credentials: sqliteCredentials(db, box, now),

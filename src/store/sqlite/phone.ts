@@ -28,7 +28,8 @@ interface TextRow {
 }
 
 // Each sealed column gets its own context under the row's, so one cannot stand in for another.
-const context = (row: string, column: string) => `${row}:${column}`;
+export const columnContext = (row: string, column: string) => `${row}:${column}`;
+const context = columnContext;
 
 export function sqlitePhone(db: Db, box: SecretBox): PhoneStore {
   const toCall = (row: CallRow): PhoneCall => {

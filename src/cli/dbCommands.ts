@@ -1,0 +1,86 @@
+// `twofold db migrate | export <file> | import <file>`: the store's schema and moving all of its
+// data between stores (SQLite to MongoDB and back).
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { loadConfig } from '../config/load.js';
+import { openMongoConnection } from '../store/mongo/connection.js';
+import { migrateMongo } from '../store/mongo/migrate.js';
+import { describeStore } from '../store/openStore.js';
+import { exportLines, ImportRefusedError, readExport } from '../store/transfer/exportFile.js';
+import { transferTables } from '../store/transfer/types.js';
+import { createSecretBox } from '../crypto/secretBox.js';
+import type { Runtime } from '../runtime.js';
+import { parseCommand } from './args.js';
+import { type CliIo, UsageError } from './io.js';
+
+export const dbUsage = ['twofold db migrate', 'twofold db export <file>', 'twofold db import <file>'];
+
+export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]: string[], io: CliIo): Promise<number> {
+  if (sub === 'migrate') {
+    parseCommand('db migrate', argv, {}, []);
+    const config = loadConfig({ env: io.env });
+    if (!config.mongodbUri) {
+      // SQLite brings its file up to date whenever Twofold opens it.
+      const { store } = await runtime();
+      io.out(`${describeStore(config)}: up to date (SQLite migrates whenever Twofold opens it)`);
+      void store;
+      return 0;
+    }
+    const connection = await openMongoConnection(config.mongodbUri);
+    try {
+      const { collections, indexes } = await migrateMongo(connection);
+      io.out(`MongoDB: ${collections} collections and ${indexes} indexes in place`);
+    } finally {
+      await connection.close();
+    }
+    return 0;
+  }
+  if (sub === 'export') {
+    const { args: [file] } = parseCommand('db export', argv, {}, ['file']);
+    const { store, keys, config } = await runtime();
+    // The file holds password and code hashes and sealed secrets: only its owner may read it;
+    // an existing file is never overwritten.
+    const out = createWriteStream(file!, { flags: 'wx', mode: 0o600 });
+    try {
+      await once(out, 'open');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      io.err(`error: db export: cannot write '${file}'${code === 'EEXIST' ? ': it exists already (it is never overwritten)' : `: ${code}`}`);
+      return 1;
+    }
+    let rows = -2;
+    for await (const line of exportLines(store.transfer(), createSecretBox(keys.encryptionKey))) {
+      rows += 1;
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    io.out(`exported ${rows} records from ${describeStore(config)} to ${file}`);
+    return 0;
+  }
+  if (sub === 'import') {
+    const { args: [file] } = parseCommand('db import', argv, {}, ['file']);
+    const { store, keys, config } = await runtime();
+    const transfer = store.transfer();
+    try {
+      const tables = await readExport(file!, createSecretBox(keys.encryptionKey), transfer.rowsVersion);
+      if (!(await transfer.isEmpty())) throw new ImportRefusedError([`${describeStore(config)} already holds data: import only into an empty store`]);
+      await transfer.load(tables);
+      const counts = transferTables.map((table) => [table, tables.get(table)!.length] as const).filter(([, n]) => n > 0);
+      io.out(`imported ${counts.reduce((sum, [, n]) => sum + n, 0)} records into ${describeStore(config)}: ${counts.map(([t, n]) => `${t} ${n}`).join(', ')}`);
+      return 0;
+    } catch (error) {
+      if (error instanceof ImportRefusedError) {
+        error.problems.forEach((problem) => io.err(`error: ${problem}`));
+        io.err('nothing was imported');
+        return 1;
+      }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        io.err(`error: db import: no file '${file}'`);
+        return 1;
+      }
+      throw error;
+    }
+  }
+  throw new UsageError(sub ? `db: unknown command '${sub}'` : 'db: which command?');
+}

@@ -1,0 +1,40 @@
+// The audit log. Newest first by time, then by ObjectId (which orders inserts within a process).
+import type { AuditEvent, AuditStore } from '../types.js';
+import type { Models } from './models.js';
+
+export interface AuditDoc {
+  at: number;
+  type: string;
+  result: AuditEvent['result'];
+  account_id: string | null;
+  username: string | null;
+  client_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  rule: string | null;
+  method: string | null;
+  reason: string | null;
+  actor: string | null;
+}
+
+export const toAuditDoc = (event: AuditEvent): AuditDoc => ({
+  at: event.at, type: event.type, result: event.result, account_id: event.accountId ?? null, username: event.username ?? null,
+  client_id: event.clientId ?? null, ip: event.ip ?? null, user_agent: event.userAgent ?? null, rule: event.rule ?? null,
+  method: event.method ?? null, reason: event.reason ?? null, actor: event.actor ?? null,
+});
+
+export function mongoAudit(models: Models): AuditStore {
+  const { audit } = models;
+  return {
+    async append(event) {
+      await audit.create(toAuditDoc(event));
+    },
+    async tail({ accountId, limit }) {
+      const docs = await audit.find(accountId ? { account_id: accountId } : {}).sort({ at: -1, _id: -1 }).limit(limit).lean<AuditDoc[]>();
+      return docs.reverse().map((doc) => ({
+        at: doc.at, type: doc.type, result: doc.result, accountId: doc.account_id ?? null, username: doc.username ?? null, clientId: doc.client_id ?? null,
+        ip: doc.ip ?? null, userAgent: doc.user_agent ?? null, rule: doc.rule ?? null, method: doc.method ?? null, reason: doc.reason ?? null, actor: doc.actor ?? null,
+      }));
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// MongoDB's side of `twofold db export`/`import`: documents to SQLite-shaped rows and back.
+// The field names are the same (see mongo/models.ts); what differs is types (booleans, arrays,
+// dates) and a few things MongoDB keeps elsewhere (groups inside the account, the default
+// credential and methods version per account).
+import { usernameKey } from '../mongo/accounts.js';
+import { attemptLifetime } from '../mongo/attempts.js';
+import type { MongoConnection } from '../mongo/connection.js';
+import { bindModels, type ModelName, type Models } from '../mongo/models.js';
+import { accountOf } from '../mongo/oidcAdapter.js';
+import { phoneLifetime } from '../mongo/phone.js';
+import { migrations } from '../sqlite/migrations.js';
+import type { Cell, Row, StoreTransfer, TransferTable } from './types.js';
+
+type Doc = Record<string, unknown>;
+
+interface Mapping {
+  collection: ModelName;
+  /** The column that is the document's _id (none: MongoDB makes one). */
+  key?: string;
+  bools?: string[];
+  /** Columns holding JSON text in SQLite and a value in MongoDB. */
+  json?: string[];
+  /** A millisecond column that is a Date field (`expires_at` → `expiresAt`). */
+  expires?: boolean;
+  /** Document fields that have no column. */
+  docOnly?: string[];
+  /** Fields MongoDB derives from the row. */
+  derive?(row: Row): Doc;
+}
+
+const mappings: Partial<Record<TransferTable, Mapping>> = {
+  accounts: { collection: 'accounts', key: 'id', bools: ['disabled', 'email_verified', 'phone_verified'], docOnly: ['username_key', 'groups'], derive: (row) => ({ username_key: usernameKey(String(row.username)), groups: [] }) },
+  clients: { collection: 'clients', key: 'client_id', bools: ['public', 'first_party', 'backchannel_logout_session_required'], json: ['redirect_uris', 'post_logout_redirect_uris', 'jwks', 'grant_types'] },
+  credentials: { collection: 'credentials', key: 'id', bools: ['defaultable'], docOnly: [] },
+  challenges: { collection: 'challenges', key: 'uid', expires: true },
+  regulation: { collection: 'regulation', key: 'subject', bools: ['permanent'], docOnly: ['revision'], derive: () => ({ revision: 0 }) },
+  attempts: { collection: 'attempts', bools: ['ok'], docOnly: ['expiresAt'], derive: (row) => ({ expiresAt: new Date(Number(row.at) + attemptLifetime) }) },
+  remembered_devices: { collection: 'rememberedDevices', key: 'id', expires: true },
+  enrollment_skips: { collection: 'enrollmentSkips', key: 'account_id' },
+  audit: { collection: 'audit' },
+  phone_calls: { collection: 'phoneCalls', key: 'id', docOnly: ['expiresAt'], derive: (row) => ({ expiresAt: new Date(Number(row.created_at) + phoneLifetime) }) },
+  phone_texts: { collection: 'phoneTexts', key: 'id', docOnly: ['expiresAt'], derive: (row) => ({ expiresAt: new Date(Number(row.created_at) + phoneLifetime) }) },
+  fraud_reports: { collection: 'fraudReports', key: 'id' },
+  fraud_blocks: { collection: 'fraudBlocks', key: 'account_id' },
+  oidc_payloads: {
+    collection: 'oidcPayloads', expires: true, docOnly: ['account_id'],
+    derive: (row) => ({ account_id: accountOf(String(row.model), JSON.parse(String(row.payload)) as Record<string, unknown>) }),
+  },
+};
+
+function toRow(mapping: Mapping, doc: Doc): Row {
+  const row: Row = {};
+  for (const [field, value] of Object.entries(doc)) {
+    if (field === '_id') {
+      if (mapping.key) row[mapping.key] = value as string;
+    } else if (field === 'expiresAt') {
+      if (mapping.expires) row.expires_at = value instanceof Date ? value.getTime() : null;
+    } else if (mapping.docOnly?.includes(field)) {
+      continue;
+    } else if (mapping.bools?.includes(field)) row[field] = value ? 1 : 0;
+    else if (mapping.json?.includes(field)) row[field] = value === null || value === undefined ? null : JSON.stringify(value);
+    else row[field] = (value ?? null) as Cell;
+  }
+  return row;
+}
+
+function toDoc(mapping: Mapping, row: Row): Doc {
+  const doc: Doc = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (column === mapping.key) doc._id = value;
+    else if (column === 'expires_at' && mapping.expires) doc.expiresAt = value === null ? null : new Date(Number(value));
+    else if (mapping.bools?.includes(column)) doc[column] = value === 1;
+    else if (mapping.json?.includes(column)) doc[column] = value === null ? null : JSON.parse(String(value));
+    else doc[column] = value;
+  }
+  return { ...doc, ...mapping.derive?.(row) };
+}
+
+export function mongoTransfer(connection: MongoConnection): StoreTransfer {
+  const models: Models = bindModels(connection);
+  return {
+    rowsVersion: migrations.at(-1)!.version,
+    async *rows(table) {
+      if (table === 'account_groups') {
+        for await (const account of models.accounts.find({}, { groups: 1 }).lean().cursor()) {
+          for (const name of (account.groups as string[]) ?? []) yield { account_id: account._id as string, name };
+        }
+        return;
+      }
+      if (table === 'methods_versions') {
+        for await (const doc of models.credentialAccounts.find().lean().cursor()) yield { account_id: doc._id as string, version: doc.version as number };
+        return;
+      }
+      if (table === 'credentials') {
+        const defaults = new Set((await models.credentialAccounts.find({}, { default_id: 1 }).lean()).map((doc) => doc.default_id as string | null));
+        for await (const doc of models.credentials.find().sort({ created_at: 1, _id: 1 }).lean().cursor()) {
+          yield { ...toRow(mappings.credentials!, doc as Doc), is_default: defaults.has(doc._id as string) ? 1 : 0 };
+        }
+        return;
+      }
+      if (table === 'audit') {
+        // SQLite numbers the audit log itself; order is what carries over.
+        for await (const doc of models.audit.find().sort({ at: 1, _id: 1 }).lean().cursor()) yield toRow(mappings.audit!, doc as Doc);
+        return;
+      }
+      const mapping = mappings[table]!;
+      for await (const doc of models[mapping.collection].find().lean().cursor()) yield toRow(mapping, doc as Doc);
+    },
+    async isEmpty() {
+      const counts = await Promise.all((Object.keys(models) as ModelName[]).filter((name) => name !== 'meta').map((name) => models[name].estimatedDocumentCount()));
+      return counts.every((count) => count === 0);
+    },
+    async load(tables) {
+      // No multi-collection transaction: `twofold db import` checked the whole file before
+      // calling this, and refuses a store that is not empty, so a failure here is retried by
+      // dropping the database and importing again.
+      for (const [table, rows] of tables) {
+        if (!rows.length) continue;
+        if (table === 'account_groups') {
+          for (const row of rows) await models.accounts.updateOne({ _id: row.account_id }, { $addToSet: { groups: row.name } });
+        } else if (table === 'methods_versions') {
+          for (const row of rows) await models.credentialAccounts.updateOne({ _id: row.account_id }, { $set: { version: row.version } }, { upsert: true });
+        } else if (table === 'credentials') {
+          await models.credentials.insertMany(rows.map(({ is_default: isDefault, ...row }) => { void isDefault; return toDoc(mappings.credentials!, row); }));
+          for (const row of rows.filter((r) => r.is_default === 1)) {
+            await models.credentialAccounts.updateOne({ _id: row.account_id }, { $set: { default_id: row.id }, $setOnInsert: { version: 0 } }, { upsert: true });
+          }
+        } else if (table === 'audit') {
+          await models.audit.insertMany(rows.map(({ id, ...row }) => { void id; return toDoc(mappings.audit!, row); }));
+        } else {
+          const mapping = mappings[table]!;
+          await models[mapping.collection].insertMany(rows.map((row) => toDoc(mapping, row)));
+        }
+      }
+    },
+  };
+}
