@@ -1,8 +1,10 @@
 // The lifecycle of a method answered elsewhere, on the simulated device of simulatedApproval.ts.
+import { describeOnMongo, openMongoTestStore } from '../helpers/mongo.js';
 import { describeFactorContract } from './contract.js';
 import { simulatedApprovalFactor } from './simulatedApproval.js';
 
-describeFactorContract('simulated out-of-band', { enrolls: true, challenges: true, outOfBand: true }, (store, clock) => {
+const kind = { enrolls: true, challenges: true, outOfBand: true };
+const underTest: Parameters<typeof describeFactorContract>[2] = (store, clock) => {
   const factor = simulatedApprovalFactor({ credentials: store.credentials, challenges: store.challenges, now: clock.now });
   return {
     factor,
@@ -18,4 +20,7 @@ describeFactorContract('simulated out-of-band', { enrolls: true, challenges: tru
       if (!(await factor.answer(String(state.requestId), decision))) throw new Error('no such request');
     },
   };
-});
+};
+
+describeFactorContract('simulated out-of-band', kind, underTest);
+describeOnMongo('simulated out-of-band factor contract on mongodb', () => describeFactorContract('simulated out-of-band on mongodb', kind, underTest, (now) => openMongoTestStore(now)));

@@ -1,12 +1,14 @@
 import { normalizeRecoveryCode } from '../../src/factors/recovery/codes.js';
 import { recoveryFactor, renewBelow } from '../../src/factors/recovery/index.js';
 import type { Credential } from '../../src/store/types.js';
+import { describeOnMongo, openMongoTestStore } from '../helpers/mongo.js';
 import { describeFactorContract } from './contract.js';
 
 /** The codes each provisioned set showed, as the person saved them. */
 const saved = new Map<string, string[]>();
 
-describeFactorContract('recovery', { enrolls: false, challenges: false, outOfBand: false }, (store, clock) => {
+const kind = { enrolls: false, challenges: false, outOfBand: false };
+const underTest: Parameters<typeof describeFactorContract>[2] = (store, clock) => {
   const factor = recoveryFactor({ credentials: store.credentials, issuerName: 'Twofold Test', now: clock.now }, 10);
   return {
     factor,
@@ -19,7 +21,10 @@ describeFactorContract('recovery', { enrolls: false, challenges: false, outOfBan
     proveSignIn: async (credential: Credential) => ({ code: saved.get(credential.id)![0]! }),
     wrongAnswer: { code: 'aaaa-bbbb-cccc-dddd' },
   };
-});
+};
+
+describeFactorContract('recovery', kind, underTest);
+describeOnMongo('recovery factor contract on mongodb', () => describeFactorContract('recovery on mongodb', kind, underTest, (now) => openMongoTestStore(now)));
 
 describe('recovery codes', () => {
   const setUp = async () => {

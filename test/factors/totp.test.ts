@@ -1,8 +1,10 @@
 import { totpCode } from '../../src/factors/otpCodes.js';
 import { totpFactor } from '../../src/factors/totp/index.js';
+import { describeOnMongo, openMongoTestStore } from '../helpers/mongo.js';
 import { describeFactorContract } from './contract.js';
 
-describeFactorContract('totp', { enrolls: true, challenges: false, outOfBand: false }, (store, clock) => {
+const kind = { enrolls: true, challenges: false, outOfBand: false };
+const underTest: Parameters<typeof describeFactorContract>[2] = (store, clock) => {
   const factor = totpFactor({ credentials: store.credentials, issuerName: 'Twofold Test', now: clock.now });
   const code = (secret: string) => totpCode(secret, clock.now() / 1000);
   return {
@@ -18,7 +20,10 @@ describeFactorContract('totp', { enrolls: true, challenges: false, outOfBand: fa
     proveSignIn: async (credential) => ({ code: await code(credential.secret!) }),
     wrongAnswer: { code: '000000' },
   };
-});
+};
+
+describeFactorContract('totp', kind, underTest);
+describeOnMongo('totp factor contract on mongodb', () => describeFactorContract('totp on mongodb', kind, underTest, (now) => openMongoTestStore(now)));
 
 describe('totp setup', () => {
   test('offers the standard otpauth URI with issuer and account, the seed as text, and a QR code', async () => {
