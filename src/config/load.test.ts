@@ -112,3 +112,19 @@ test('TWOFOLD_WORKERS defaults to one process per core in production and one oth
   expect(resolveConfig({ env: { TWOFOLD_WORKERS: '0' } }).problems).toEqual(["TWOFOLD_WORKERS (option 'workers') must be a whole number from 1 to 64 but is '0'"]);
   expect(resolveConfig({ env: { TWOFOLD_WORKERS: 'all' } }).problems).toEqual(["TWOFOLD_WORKERS (option 'workers') must be a whole number from 1 to 64 but is 'all'"]);
 });
+
+test('MONGODB_URI selects the shared store, refuses what is not a connection string without echoing it, and needs shared keys', () => {
+  expect(resolveConfig({ env: { MONGODB_URI: 'postgres://user:secret@db/twofold' } }).problems).toEqual([
+    "MONGODB_URI (option 'mongodbUri') must be a connection string such as 'mongodb://db1,db2,db3/twofold?replicaSet=rs0' but is (hidden)",
+  ]);
+  const uri = 'mongodb://db1,db2,db3/twofold?replicaSet=rs0';
+  // Keys generated per data folder would differ per node: they must be given, even in development.
+  expect(resolveConfig({ env: { MONGODB_URI: uri } }).problems).toEqual([
+    "TWOFOLD_COOKIE_KEYS (option 'cookieKeys') must be set with MONGODB_URI (every node needs the same keys): two or more random strings, e.g. `twofold keys generate`",
+    "TWOFOLD_SIGNING_KEYS_FILE (option 'signingKeysFile') must be set with MONGODB_URI (every node needs the same keys): a JWKS file, e.g. from `twofold keys generate`",
+    "TWOFOLD_ENCRYPTION_KEY (option 'encryptionKey') must be set with MONGODB_URI (every node needs the same keys): 32 random bytes in base64, e.g. from `twofold keys generate`",
+  ]);
+  const keys = { TWOFOLD_COOKIE_KEYS: 'c'.repeat(32), TWOFOLD_SIGNING_KEYS_FILE: '/etc/twofold/keys.json', TWOFOLD_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+  expect(resolveConfig({ env: { MONGODB_URI: `mongodb+srv://cluster.example.com/twofold`, ...keys } })).toMatchObject({ problems: [], config: { mongodbUri: 'mongodb+srv://cluster.example.com/twofold' } });
+  expect(resolveConfig({ env: {} }).config.mongodbUri).toBeUndefined();
+});

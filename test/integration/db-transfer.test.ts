@@ -154,3 +154,16 @@ describe('db import refuses', () => {
     expect(await isEmpty(target)).toBe(true);
   });
 });
+
+test('db migrate on SQLite says the file is brought up to date whenever it is opened; a wrong db command line is a usage error', async () => {
+  const dataDir = tempDir();
+  const migrate = await twofold(dataDir, ['db', 'migrate']);
+  expect(migrate).toMatchObject({ code: 0, out: [expect.stringMatching(/twofold\.db: up to date \(SQLite migrates whenever Twofold opens it\)$/)] });
+  for (const argv of [['db'], ['db', 'export'], ['db', 'import', 'a', 'b'], ['db', 'drop']]) {
+    const result = await twofold(dataDir, argv);
+    expect([argv.join(' '), result.code]).toEqual([argv.join(' '), 2]);
+    expect(result.err[0]).toMatch(/^error: db/);
+  }
+  const missing = await twofold(dataDir, ['db', 'import', join(dataDir, 'no-such-file.jsonl')]);
+  expect(missing).toMatchObject({ code: 1, err: [expect.stringContaining('no file')] });
+});
