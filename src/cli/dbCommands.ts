@@ -65,7 +65,14 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
     try {
       const tables = await readExport(file!, createSecretBox(keys.encryptionKey), transfer.rowsVersion);
       if (!(await transfer.isEmpty())) throw new ImportRefusedError([`${describeStore(config)} already holds data: import only into an empty store`]);
-      await transfer.load(tables);
+      try {
+        await transfer.load(tables);
+      } catch (error) {
+        // The file was well formed but the store refused a record (a duplicate id, say).
+        io.err(`error: ${describeStore(config)} refused a record: ${(error as Error).message}`);
+        io.err(transfer.atomicLoad ? 'nothing was imported' : 'the import stopped part way: drop the database, run `twofold db migrate`, and import again');
+        return 1;
+      }
       const counts = transferTables.map((table) => [table, tables.get(table)!.length] as const).filter(([, n]) => n > 0);
       io.out(`imported ${counts.reduce((sum, [, n]) => sum + n, 0)} records into ${describeStore(config)}: ${counts.map(([t, n]) => `${t} ${n}`).join(', ')}`);
       return 0;

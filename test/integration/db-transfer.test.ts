@@ -153,6 +153,30 @@ describe('db import refuses', () => {
     expect(forgedResult.err[0]).toBe(`error: ${forged}:${accountLine + 1}: accounts has no column 'password_hash) VALUES (1); --'`);
     expect(await isEmpty(target)).toBe(true);
   });
+
+  test('a file the store cannot take (the same account twice) in one transaction: nothing is written', async () => {
+    const lines = readFileSync(exportFile, 'utf8').trimEnd().split('\n');
+    const target = tempDir();
+    copyFileSync(devKeysFile(source), devKeysFile(target));
+    const accountLine = lines.findIndex((line) => line.startsWith('{"table":"accounts"'));
+    const end = JSON.parse(lines.at(-1)!) as { counts: Record<string, number> };
+    end.counts.accounts! += 1;
+    const twice = [...lines.slice(0, accountLine + 1), lines[accountLine]!, ...lines.slice(accountLine + 1, -1), JSON.stringify(end)];
+    const file = join(target, 'twice.jsonl');
+    writeFileSync(file, `${twice.join('\n')}\n`);
+    const result = await twofold(target, ['db', 'import', file]);
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual([expect.stringMatching(/twofold\.db refused a record: UNIQUE constraint failed: accounts\.(id|username)$/), 'nothing was imported']);
+    expect(await isEmpty(target)).toBe(true);
+
+    const row = JSON.parse(lines[accountLine]!) as { row: Record<string, unknown> };
+    delete row.row.username;
+    const lacking = join(target, 'lacking.jsonl');
+    writeFileSync(lacking, `${[...lines.slice(0, accountLine), JSON.stringify(row), ...lines.slice(accountLine + 1)].join('\n')}\n`);
+    const lackingResult = await twofold(target, ['db', 'import', lacking]);
+    expect(lackingResult.err[0]).toBe(`error: ${lacking}:${accountLine + 1}: accounts row lacks 'username'`);
+    expect(await isEmpty(target)).toBe(true);
+  });
 });
 
 test('db migrate on SQLite says the file is brought up to date whenever it is opened; a wrong db command line is a usage error', async () => {

@@ -142,7 +142,7 @@ const codeNow = (username: string) => totpCode(seeds.get(username)!.secret, Date
 
 /** Exchanges the code at one node's token endpoint. */
 function exchangeAt(node: Node, callback: string, checks: { pkceCodeVerifier: string; expectedState: string; expectedNonce: string }) {
-  const metadata = config.serverMetadata();
+  const metadata = JSON.parse(JSON.stringify(config.serverMetadata())) as oidc.ServerMetadata;
   const atNode = new oidc.Configuration({ ...metadata, token_endpoint: via(node, metadata.token_endpoint!) }, client.clientId, undefined, oidc.ClientSecretBasic(client.secret));
   oidc.allowInsecureRequests(atNode);
   return oidc.authorizationCodeGrant(atNode, new URL(callback), checks);

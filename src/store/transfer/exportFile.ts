@@ -95,8 +95,11 @@ export async function readExport(file: string, box: SecretBox, rowsVersion: numb
       continue;
     }
     const unknown = Object.keys(row).filter((column) => !transferColumns[table].includes(column));
+    // Every column is written by both adapters; only the audit log's row number is the store's own.
+    const missing = transferColumns[table].filter((column) => !(column in row) && !(table === 'audit' && column === 'id'));
     const badValue = Object.entries(row).find(([, cell]) => !isCell(cell));
     if (unknown.length) problem(number, `${table} has no column ${unknown.map((c) => `'${c}'`).join(', ')}`);
+    else if (missing.length) problem(number, `${table} row lacks ${missing.map((c) => `'${c}'`).join(', ')}`);
     else if (badValue) problem(number, `${table}.${badValue[0]} must be text, a number or null`);
     else tables.get(table)!.push(row as Row);
   }

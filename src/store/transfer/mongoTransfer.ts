@@ -9,7 +9,7 @@ import { bindModels, type ModelName, type Models } from '../mongo/models.js';
 import { accountOf } from '../mongo/oidcAdapter.js';
 import { phoneLifetime } from '../mongo/phone.js';
 import { migrations } from '../sqlite/migrations.js';
-import type { Cell, Row, StoreTransfer, TransferTable } from './types.js';
+import { type Cell, type Row, type StoreTransfer, type TransferTable, transferColumns } from './types.js';
 
 type Doc = Record<string, unknown>;
 
@@ -22,44 +22,39 @@ interface Mapping {
   json?: string[];
   /** A millisecond column that is a Date field (`expires_at` → `expiresAt`). */
   expires?: boolean;
-  /** Document fields that have no column. */
-  docOnly?: string[];
   /** Fields MongoDB derives from the row. */
   derive?(row: Row): Doc;
 }
 
 const mappings: Partial<Record<TransferTable, Mapping>> = {
-  accounts: { collection: 'accounts', key: 'id', bools: ['disabled', 'email_verified', 'phone_verified'], docOnly: ['username_key', 'groups'], derive: (row) => ({ username_key: usernameKey(String(row.username)), groups: [] }) },
+  accounts: { collection: 'accounts', key: 'id', bools: ['disabled', 'email_verified', 'phone_verified'], derive: (row) => ({ username_key: usernameKey(String(row.username)), groups: [] }) },
   clients: { collection: 'clients', key: 'client_id', bools: ['public', 'first_party', 'backchannel_logout_session_required'], json: ['redirect_uris', 'post_logout_redirect_uris', 'jwks', 'grant_types'] },
-  credentials: { collection: 'credentials', key: 'id', bools: ['defaultable'], docOnly: [] },
+  credentials: { collection: 'credentials', key: 'id', bools: ['defaultable'] },
   challenges: { collection: 'challenges', key: 'uid', expires: true },
-  regulation: { collection: 'regulation', key: 'subject', bools: ['permanent'], docOnly: ['revision'], derive: () => ({ revision: 0 }) },
-  attempts: { collection: 'attempts', bools: ['ok'], docOnly: ['expiresAt'], derive: (row) => ({ expiresAt: new Date(Number(row.at) + attemptLifetime) }) },
+  regulation: { collection: 'regulation', key: 'subject', bools: ['permanent'], derive: () => ({ revision: 0 }) },
+  attempts: { collection: 'attempts', bools: ['ok'], derive: (row) => ({ expiresAt: new Date(Number(row.at) + attemptLifetime) }) },
   remembered_devices: { collection: 'rememberedDevices', key: 'id', expires: true },
   enrollment_skips: { collection: 'enrollmentSkips', key: 'account_id' },
   audit: { collection: 'audit' },
-  phone_calls: { collection: 'phoneCalls', key: 'id', docOnly: ['expiresAt'], derive: (row) => ({ expiresAt: new Date(Number(row.created_at) + phoneLifetime) }) },
-  phone_texts: { collection: 'phoneTexts', key: 'id', docOnly: ['expiresAt'], derive: (row) => ({ expiresAt: new Date(Number(row.created_at) + phoneLifetime) }) },
+  phone_calls: { collection: 'phoneCalls', key: 'id', derive: (row) => ({ expiresAt: new Date(Number(row.created_at) + phoneLifetime) }) },
+  phone_texts: { collection: 'phoneTexts', key: 'id', derive: (row) => ({ expiresAt: new Date(Number(row.created_at) + phoneLifetime) }) },
   fraud_reports: { collection: 'fraudReports', key: 'id' },
   fraud_blocks: { collection: 'fraudBlocks', key: 'account_id' },
   oidc_payloads: {
-    collection: 'oidcPayloads', expires: true, docOnly: ['account_id'],
+    collection: 'oidcPayloads', expires: true,
     derive: (row) => ({ account_id: accountOf(String(row.model), JSON.parse(String(row.payload)) as Record<string, unknown>) }),
   },
 };
 
-function toRow(mapping: Mapping, doc: Doc): Row {
+/** Every column of the table, null where the document has no such field (a field added later). */
+function toRow(table: TransferTable, mapping: Mapping, doc: Doc): Row {
   const row: Row = {};
-  for (const [field, value] of Object.entries(doc)) {
-    if (field === '_id') {
-      if (mapping.key) row[mapping.key] = value as string;
-    } else if (field === 'expiresAt') {
-      if (mapping.expires) row.expires_at = value instanceof Date ? value.getTime() : null;
-    } else if (mapping.docOnly?.includes(field)) {
-      continue;
-    } else if (mapping.bools?.includes(field)) row[field] = value ? 1 : 0;
-    else if (mapping.json?.includes(field)) row[field] = value === null || value === undefined ? null : JSON.stringify(value);
-    else row[field] = (value ?? null) as Cell;
+  for (const column of transferColumns[table]) {
+    if (column === mapping.key) row[column] = doc._id as string;
+    else if (column === 'expires_at' && mapping.expires) row[column] = doc.expiresAt instanceof Date ? doc.expiresAt.getTime() : null;
+    else if (mapping.bools?.includes(column)) row[column] = doc[column] ? 1 : 0;
+    else if (mapping.json?.includes(column)) row[column] = doc[column] === null || doc[column] === undefined ? null : JSON.stringify(doc[column]);
+    else row[column] = (doc[column] ?? null) as Cell;
   }
   return row;
 }
@@ -94,22 +89,27 @@ export function mongoTransfer(connection: MongoConnection): StoreTransfer {
       if (table === 'credentials') {
         const defaults = new Set((await models.credentialAccounts.find({}, { default_id: 1 }).lean()).map((doc) => doc.default_id as string | null));
         for await (const doc of models.credentials.find().sort({ created_at: 1, _id: 1 }).lean().cursor()) {
-          yield { ...toRow(mappings.credentials!, doc as Doc), is_default: defaults.has(doc._id as string) ? 1 : 0 };
+          yield { ...toRow('credentials', mappings.credentials!, doc as Doc), is_default: defaults.has(doc._id as string) ? 1 : 0 };
         }
         return;
       }
       if (table === 'audit') {
         // SQLite numbers the audit log itself; order is what carries over.
-        for await (const doc of models.audit.find().sort({ at: 1, _id: 1 }).lean().cursor()) yield toRow(mappings.audit!, doc as Doc);
+        for await (const doc of models.audit.find().sort({ at: 1, _id: 1 }).lean().cursor()) {
+          const { id, ...row } = toRow('audit', mappings.audit!, doc as Doc);
+          void id;
+          yield row;
+        }
         return;
       }
       const mapping = mappings[table]!;
-      for await (const doc of models[mapping.collection].find().lean().cursor()) yield toRow(mapping, doc as Doc);
+      for await (const doc of models[mapping.collection].find().lean().cursor()) yield toRow(table, mapping, doc as Doc);
     },
     async isEmpty() {
       const counts = await Promise.all((Object.keys(models) as ModelName[]).filter((name) => name !== 'meta').map((name) => models[name].estimatedDocumentCount()));
       return counts.every((count) => count === 0);
     },
+    atomicLoad: false,
     async load(tables) {
       // No multi-collection transaction: `twofold db import` checked the whole file before
       // calling this, and refuses a store that is not empty, so a failure here is retried by

@@ -13,21 +13,20 @@ export function sqliteTransfer(db: Db): StoreTransfer {
     async isEmpty() {
       return transferTables.every((table) => !db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get());
     },
+    atomicLoad: true,
     async load(tables) {
+      const statements = new Map<string, ReturnType<Db['prepare']>>();
       db.transaction(() => {
         for (const table of transferTables) {
-          const rows = tables.get(table) ?? [];
-          // Column names come from the fixed list, never from the file being imported.
-          const known = transferColumns[table];
-          for (const row of rows) {
-            const names = known.filter((name) => name in row);
-            db.prepare(`INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`).run(
-              Object.fromEntries(names.map((name) => [name, row[name]])),
-            );
+          for (const row of tables.get(table) ?? []) {
+            // Column names come from the fixed list, never from the file being imported.
+            const names = transferColumns[table].filter((name) => name in row);
+            const sql = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`;
+            if (!statements.has(sql)) statements.set(sql, db.prepare(sql));
+            statements.get(sql)!.run(Object.fromEntries(names.map((name) => [name, row[name]])));
           }
         }
       })();
     },
   };
 }
-

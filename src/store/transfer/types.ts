@@ -42,6 +42,8 @@ export interface StoreTransfer {
   rows(table: TransferTable): AsyncIterable<Row>;
   /** Whether the store holds no account, client, credential or protocol record. */
   isEmpty(): Promise<boolean>;
-  /** Writes everything at once; on SQLite in one transaction, so a failure leaves it empty. */
+  /** Whether a failed `load` leaves the store as it was (SQLite: one transaction). */
+  atomicLoad: boolean;
+  /** Writes everything; throws when the store refuses a record (a duplicate, a missing value). */
   load(tables: Map<TransferTable, Row[]>): Promise<void>;
 }
