@@ -43,11 +43,18 @@ describeOnMongo('mongodb store contract', () => {
     it('never reads a request value as a query operator', async () => {
       const store = await openMongoTestStore();
       try {
-        await store.accounts.create({ username: 'alice', passwordHash: 'h' });
-        // What a JSON body could smuggle in where a string is expected.
+        await store.clients.create({
+          clientId: 'web', name: null, public: true, firstParty: false, redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: [], secret: null,
+          authMethod: 'none', jwksUri: null, jwks: null, grantTypes: ['authorization_code'], pkce: 'required', idTokenAlg: 'RS256',
+          backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, createdAt: 1,
+        });
+        await store.devices.add({ accountId: 'a1', tokenHash: 'hash-1', method: 'totp', label: 'x', createdAt: Date.now(), expiresAt: Date.now() + 60_000, methodsVersion: 0 });
+        // What a JSON body could smuggle in where a string is expected: without sanitizeFilter
+        // each of these would match the record above.
         const injected = { $ne: 'nobody' } as unknown as string;
-        await expect(store.accounts.findByUsername(injected).catch(() => undefined)).resolves.toBeUndefined();
-        await expect(store.challenges.get(injected).catch(() => undefined)).resolves.toBeUndefined();
+        await expect(store.clients.find(injected).catch(() => undefined)).resolves.toBeUndefined();
+        await expect(store.devices.findByTokenHash(injected).catch(() => undefined)).resolves.toBeUndefined();
+        expect(await store.devices.findByTokenHash('hash-1')).toBeDefined();
       } finally {
         await store.close();
       }

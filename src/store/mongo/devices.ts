@@ -1,7 +1,7 @@
 // Remembered devices (expiring through TTL, and ignored once past their time) and enrollment skips.
-import { randomUUID } from 'node:crypto';
 import type { DeviceStore, EnrollmentSkipStore, RememberedDevice } from '../types.js';
 import { ours } from './connection.js';
+import { orderedId } from './ids.js';
 import type { Models } from './models.js';
 
 export interface DeviceDoc {
@@ -33,7 +33,7 @@ export function mongoDevices(models: Models, now: () => number): DeviceStore {
   const unexpired = () => ours({ $gt: new Date(now()) });
   return {
     async add(device) {
-      const id = randomUUID();
+      const id = orderedId();
       await devices.create({
         _id: id, account_id: device.accountId, token_hash: device.tokenHash, method: device.method, label: device.label,
         created_at: device.createdAt, expiresAt: new Date(device.expiresAt), methods_version: device.methodsVersion, last_used_at: null,

@@ -1,7 +1,7 @@
 // Fraud reports and the second-factor blocks they cause.
-import { randomUUID } from 'node:crypto';
 import type { FraudBlock, FraudReport, FraudStore } from '../types.js';
 import { ours } from './connection.js';
+import { orderedId } from './ids.js';
 import type { Models } from './models.js';
 
 export interface ReportDoc {
@@ -31,7 +31,7 @@ export function mongoFraud(models: Models): FraudStore {
   const { fraudReports: reports, fraudBlocks: blocks } = models;
   return {
     async addReport(report) {
-      const id = randomUUID();
+      const id = orderedId();
       await reports.create({
         _id: id, at: report.at, account_id: report.accountId, username: report.username, client_id: report.clientId, ip: report.ip,
         user_agent: report.userAgent, method: report.method,

@@ -1,11 +1,11 @@
 // Calls placed and the development phone's outbox: numbers, keys pressed and texts sealed with
 // the same contexts as SQLite, so sealed values move between the stores unchanged.
-import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../../crypto/secretBox.js';
 import { type PhoneCall, type PhoneStore, type PhoneText, sealContext, StoreConflictError } from '../types.js';
 import { columnContext } from '../sqlite/phone.js';
 import { ours } from './connection.js';
 import { isDuplicateKey } from './errors.js';
+import { orderedId } from './ids.js';
 import type { Models } from './models.js';
 
 export interface CallDoc {
@@ -55,7 +55,7 @@ export function mongoPhone(models: Models, box: SecretBox, now: () => number): P
 
   return {
     async addCall({ adapter, to, extension = null, mode, script, at }) {
-      const id = randomUUID();
+      const id = orderedId();
       const seal = (value: string, column: string) => box.seal(value, columnContext(sealContext.phoneCall(id), column));
       const doc: CallDoc = {
         _id: id, adapter, external_id: null, to_sealed: seal(to, 'to'), extension_sealed: extension ? seal(extension, 'extension') : null, mode, script,
@@ -90,7 +90,7 @@ export function mongoPhone(models: Models, box: SecretBox, now: () => number): P
       return (await calls.find(live()).sort({ created_at: -1, _id: -1 }).limit(limit).lean<CallDoc[]>()).map(toCall);
     },
     async addText({ adapter, to, body, at: createdAt }) {
-      const id = randomUUID();
+      const id = orderedId();
       const context = sealContext.phoneText(id);
       await texts.create({
         _id: id, adapter, to_sealed: box.seal(to, columnContext(context, 'to')), body_sealed: box.seal(body, columnContext(context, 'body')),
