@@ -351,6 +351,15 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         await store.audit.append({ at: clock + 6, type: 'user.reset-mfa', result: 'ok', accountId: 'a1', actor: 'cli:root' });
         expect((await store.audit.tail({ limit: 1 }))[0]).toMatchObject({ type: 'user.reset-mfa', actor: 'cli:root' });
       });
+
+      it('keeps events in the order they were appended, whatever times they carry', async () => {
+        // A fraud report or an imported event may carry a time from another clock.
+        await store.audit.append({ at: clock, type: 'user.add', result: 'ok', accountId: 'a1' });
+        await store.audit.append({ at: clock - 86_400_000, type: 'fraud.report', result: 'fail', accountId: 'a1' });
+        await store.audit.append({ at: clock - 1, type: 'password', result: 'ok', accountId: 'a1' });
+        expect((await store.audit.tail({ accountId: 'a1', limit: 10 })).map((e) => e.type)).toEqual(['user.add', 'fraud.report', 'password']);
+        expect((await store.audit.tail({ limit: 2 })).map((e) => e.type)).toEqual(['fraud.report', 'password']);
+      });
     });
 
     describe('phone', () => {

@@ -1,4 +1,4 @@
-// The audit log. Newest first by time, then by ObjectId (which orders inserts within a process).
+// The audit log, in the order events were appended (their times may come from other clocks).
 import type { AuditEvent, AuditStore } from '../types.js';
 import type { Models } from './models.js';
 
@@ -30,7 +30,9 @@ export function mongoAudit(models: Models): AuditStore {
       await audit.create(toAuditDoc(event));
     },
     async tail({ accountId, limit }) {
-      const docs = await audit.find(accountId ? { account_id: accountId } : {}).sort({ at: -1, _id: -1 }).limit(limit).lean<AuditDoc[]>();
+      // ObjectIds grow with insertion (seconds, then a per-process counter), as SQLite's row
+      // numbers do; events two nodes append within the same second may interleave either way.
+      const docs = await audit.find(accountId ? { account_id: accountId } : {}).sort({ _id: -1 }).limit(limit).lean<AuditDoc[]>();
       return docs.reverse().map((doc) => ({
         at: doc.at, type: doc.type, result: doc.result, accountId: doc.account_id ?? null, username: doc.username ?? null, clientId: doc.client_id ?? null,
         ip: doc.ip ?? null, userAgent: doc.user_agent ?? null, rule: doc.rule ?? null, method: doc.method ?? null, reason: doc.reason ?? null, actor: doc.actor ?? null,

@@ -118,7 +118,7 @@ export const schemas = {
     method: String,
     reason: String,
     actor: String,
-  }, [[{ account_id: 1, at: -1, _id: -1 }], [{ at: -1, _id: -1 }]]),
+  }, [[{ account_id: 1, _id: -1 }]]),
   phoneCalls: define('phone_calls', {
     _id: String,
     adapter: String,

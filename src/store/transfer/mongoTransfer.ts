@@ -95,7 +95,7 @@ export function mongoTransfer(connection: MongoConnection): StoreTransfer {
       }
       if (table === 'audit') {
         // SQLite numbers the audit log itself; order is what carries over.
-        for await (const doc of models.audit.find().sort({ at: 1, _id: 1 }).lean().cursor()) {
+        for await (const doc of models.audit.find().sort({ _id: 1 }).lean().cursor()) {
           const { id, ...row } = toRow('audit', mappings.audit!, doc as Doc);
           void id;
           yield row;
