@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { openRuntime, type Runtime } from '../runtime.js';
+import { MongoUnreachableError } from '../store/mongo/connection.js';
 import { MongoNotMigratedError } from '../store/mongo/index.js';
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
@@ -51,7 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       error.problems.forEach((problem) => io.err(`error: ${problem}`));
       return 1;
     }
-    if (error instanceof StoreConflictError || error instanceof MongoNotMigratedError) {
+    if (error instanceof StoreConflictError || error instanceof MongoNotMigratedError || error instanceof MongoUnreachableError) {
       io.err(`error: ${error.message}`);
       return 1;
     }

@@ -191,3 +191,19 @@ test('db migrate on SQLite says the file is brought up to date whenever it is op
   const missing = await twofold(dataDir, ['db', 'import', join(dataDir, 'no-such-file.jsonl')]);
   expect(missing).toMatchObject({ code: 1, err: [expect.stringContaining('no file')] });
 });
+
+test('with MONGODB_URI on an address where no MongoDB answers, db migrate and every other command say so, without the password', async () => {
+  const dataDir = tempDir();
+  const keys = {
+    MONGODB_URI: 'mongodb://twofold:hunter2-secret@127.0.0.1:9/twofold?serverSelectionTimeoutMS=300',
+    TWOFOLD_COOKIE_KEYS: 'c'.repeat(32), TWOFOLD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    TWOFOLD_SIGNING_KEYS_FILE: join(dataDir, 'signing-keys.json'),
+  };
+  expect((await twofold(dataDir, ['keys', 'generate', '--jwks-out', keys.TWOFOLD_SIGNING_KEYS_FILE])).code).toBe(0);
+  for (const argv of [['db', 'migrate'], ['user', 'list'], ['db', 'export', join(dataDir, 'out.jsonl')]]) {
+    const result = await twofold(dataDir, argv, '', keys);
+    expect([argv.join(' '), result.code]).toEqual([argv.join(' '), 1]);
+    expect(result.err[0]).toMatch(/^error: cannot reach MongoDB at mongodb:\/\/127\.0\.0\.1:9\/twofold: /);
+    expect(result.err.join('\n')).not.toContain('hunter2');
+  }
+});

@@ -22,6 +22,19 @@ export async function openMongoConnection(uri: string, dbName?: string): Promise
     // Fail at once when the replica set is unreachable instead of queueing requests in memory.
     bufferCommands: false,
   });
-  await connection.asPromise();
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    await connection.close().catch(() => {});
+    throw new MongoUnreachableError(uri, error as Error);
+  }
   return connection;
+}
+
+/** The replica set could not be reached; the message names the hosts, never the credentials. */
+export class MongoUnreachableError extends Error {
+  constructor(uri: string, cause: Error) {
+    super(`cannot reach MongoDB at ${uri.replace(/^(mongodb(\+srv)?:\/\/)[^@/]*@/, '$1').replace(/[?#].*$/, '')}: ${cause.message}`, { cause });
+    this.name = 'MongoUnreachableError';
+  }
 }
