@@ -10,8 +10,15 @@ import { exportLines, ImportRefusedError, readExport } from '../store/transfer/e
 import { transferTables } from '../store/transfer/types.js';
 import { createSecretBox } from '../crypto/secretBox.js';
 import type { Runtime } from '../runtime.js';
+import { createAudit } from '../audit/audit.js';
+import { silentLogger } from '../log.js';
+import type { Store } from '../store/types.js';
+import { cliActor } from './actor.js';
 import { parseCommand } from './args.js';
 import { type CliIo, UsageError } from './io.js';
+
+/** Like every change made from the command line, in the audit log with the operating-system user. */
+const audited = (store: Store, type: string, reason: string) => createAudit(store.audit, silentLogger).record({ type, result: 'info', actor: cliActor(), reason });
 
 export const dbUsage = ['twofold db migrate', 'twofold db export <file>', 'twofold db import <file>'];
 
@@ -21,9 +28,8 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
     const config = loadConfig({ env: io.env });
     if (!config.mongodbUri) {
       // SQLite brings its file up to date whenever Twofold opens it.
-      const { store } = await runtime();
+      await runtime();
       io.out(`${describeStore(config)}: up to date (SQLite migrates whenever Twofold opens it)`);
-      void store;
       return 0;
     }
     const connection = await openMongoConnection(config.mongodbUri);
@@ -55,6 +61,8 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
     }
     out.end();
     await once(out, 'finish');
+    // Reading every hash and sealed secret out of the store is worth a line in its log.
+    await audited(store, 'db.export', `${rows} records to ${file}`);
     io.out(`exported ${rows} records from ${describeStore(config)} to ${file}`);
     return 0;
   }
@@ -74,7 +82,9 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
         return 1;
       }
       const counts = transferTables.map((table) => [table, tables.get(table)!.length] as const).filter(([, n]) => n > 0);
-      io.out(`imported ${counts.reduce((sum, [, n]) => sum + n, 0)} records into ${describeStore(config)}: ${counts.map(([t, n]) => `${t} ${n}`).join(', ')}`);
+      const total = counts.reduce((sum, [, n]) => sum + n, 0);
+      await audited(store, 'db.import', `${total} records from ${file}`);
+      io.out(`imported ${total} records into ${describeStore(config)}: ${counts.map(([t, n]) => `${t} ${n}`).join(', ')}`);
       return 0;
     } catch (error) {
       if (error instanceof ImportRefusedError) {

@@ -50,6 +50,9 @@ test('db export writes every record, secrets still sealed, to a file only its ow
   expect(text).toContain('"table":"credentials"');
   const { statSync } = await import('node:fs');
   expect(statSync(exportFile).mode & 0o777).toBe(0o600);
+  await withStore(source, async (store) => {
+    expect((await store.audit.tail({ limit: 1 }))[0]).toMatchObject({ type: 'db.export', actor: expect.stringMatching(/^cli:/), reason: expect.stringContaining(exportFile) });
+  });
   const again = await twofold(source, ['db', 'export', exportFile]);
   expect(again.code).toBe(1);
   expect(again.err.join('\n')).toContain('it exists already');
@@ -77,7 +80,10 @@ describe('db import', () => {
     const account = await server.store.accounts.findByUsername('alice');
     expect(account).toMatchObject({ id: before.id, phone: '+15555550123', groups: ['staff'] });
     expect(await server.store.clients.find(rp.clientId)).toMatchObject({ secret: rp.client.secret, redirectUris: [rp.redirectUri] });
-    expect((await server.store.audit.tail({ limit: 1000 })).length).toBe(auditBefore);
+    // Everything audited before, then the import itself, with who ran it.
+    const audit = await server.store.audit.tail({ limit: 1000 });
+    expect(audit.length).toBe(auditBefore + 1);
+    expect(audit.at(-1)).toMatchObject({ type: 'db.import', result: 'info', actor: expect.stringMatching(/^cli:/), reason: expect.stringMatching(/^\d+ records from /) });
   });
 
   test('a new browser signs in with the authenticator app set up before the move', async () => {

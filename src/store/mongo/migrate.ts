@@ -1,7 +1,7 @@
 // `twofold db migrate` for MongoDB: creates the collections and their indexes (unique, TTL,
 // partial), and records the version the store checks when it opens.
 import type { MongoConnection } from './connection.js';
-import { bindModels, type ModelName } from './models.js';
+import { bindModels } from './models.js';
 
 /** Bump when a collection or index is added or changed; the store refuses an older database. */
 export const mongoSchemaVersion = 1;
@@ -16,7 +16,7 @@ export interface MongoMigrateOptions {
 export async function migrateMongo(connection: MongoConnection, { ttl = true, now = Date.now }: MongoMigrateOptions = {}): Promise<{ collections: number; indexes: number }> {
   const models = bindModels(connection);
   let indexes = 0;
-  for (const [name, model] of Object.entries(models) as [ModelName, (typeof models)[ModelName]][]) {
+  for (const model of Object.values(models)) {
     // createCollection is a no-op for a collection that exists; createIndex for an identical
     // index too, so migrate can run again (and from several nodes) safely.
     await model.createCollection();
@@ -25,7 +25,6 @@ export async function migrateMongo(connection: MongoConnection, { ttl = true, no
       await model.collection.createIndex(fields as Record<string, 1 | -1>, options as object);
       indexes += 1;
     }
-    void name;
   }
   await models.meta.updateOne({ _id: 'schema' }, { $set: { version: mongoSchemaVersion, applied_at: now() } }, { upsert: true });
   return { collections: Object.keys(models).length, indexes };
