@@ -3,8 +3,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { loadConfig } from '../config/load.js';
-import { openMongoConnection } from '../store/mongo/connection.js';
-import { migrateMongo } from '../store/mongo/migrate.js';
 import { describeStore } from '../store/openStore.js';
 import { exportLines, ImportRefusedError, readExport } from '../store/transfer/exportFile.js';
 import { transferTables } from '../store/transfer/types.js';
@@ -32,6 +30,7 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
       io.out(`${describeStore(config)}: up to date (SQLite migrates whenever Twofold opens it)`);
       return 0;
     }
+    const [{ openMongoConnection }, { migrateMongo }] = await Promise.all([import('../store/mongo/connection.js'), import('../store/mongo/migrate.js')]);
     const connection = await openMongoConnection(config.mongodbUri);
     try {
       const { collections, indexes } = await migrateMongo(connection);

@@ -3,8 +3,7 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { openRuntime, type Runtime } from '../runtime.js';
-import { MongoUnreachableError } from '../store/mongo/connection.js';
-import { MongoNotMigratedError } from '../store/mongo/index.js';
+import { MongoNotMigratedError, MongoUnreachableError } from '../store/mongo/errors.js';
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { auditCommand, auditUsage } from './auditCommand.js';

@@ -1,5 +1,6 @@
 // Opens the mongoose connection with the settings every MongoDB decision below relies on.
 import mongoose from 'mongoose';
+import { MongoUnreachableError } from './errors.js';
 
 export type MongoConnection = mongoose.Connection;
 
@@ -31,10 +32,3 @@ export async function openMongoConnection(uri: string, dbName?: string): Promise
   return connection;
 }
 
-/** The replica set could not be reached; the message names the hosts, never the credentials. */
-export class MongoUnreachableError extends Error {
-  constructor(uri: string, cause: Error) {
-    super(`cannot reach MongoDB at ${uri.replace(/^(mongodb(\+srv)?:\/\/)[^@/]*@/, '$1').replace(/[?#].*$/, '')}: ${cause.message}`, { cause });
-    this.name = 'MongoUnreachableError';
-  }
-}

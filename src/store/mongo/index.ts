@@ -9,6 +9,7 @@ import { mongoClients } from './clients.js';
 import { type MongoConnection, openMongoConnection, ours } from './connection.js';
 import { mongoCredentials } from './credentials.js';
 import { mongoDevices, mongoEnrollmentSkips } from './devices.js';
+import { MongoNotMigratedError } from './errors.js';
 import { mongoFraud } from './fraud.js';
 import { mongoSchemaVersion, mongoVersion } from './migrate.js';
 import { bindModels } from './models.js';
@@ -25,15 +26,6 @@ export interface MongoStoreOptions {
 
 export type MongoStore = Store & { connection: MongoConnection; transfer(): StoreTransfer };
 
-export class MongoNotMigratedError extends Error {
-  constructor(found: number) {
-    super(found > mongoSchemaVersion
-      ? `the MongoDB database is at version ${found}, newer than this Twofold knows (${mongoSchemaVersion}); upgrade Twofold`
-      : `the MongoDB database is at version ${found}, this Twofold needs ${mongoSchemaVersion}: run \`twofold db migrate\` first (it creates the collections and indexes)`);
-    this.name = 'MongoNotMigratedError';
-  }
-}
-
 /** Connects and checks that `twofold db migrate` brought the database to this version: the
  * unique and TTL indexes the adapter's guarantees rest on are never created lazily. */
 export async function openMongoStore({ uri, box, now = Date.now }: MongoStoreOptions, { requireMigrated = true } = {}): Promise<MongoStore> {
@@ -42,7 +34,7 @@ export async function openMongoStore({ uri, box, now = Date.now }: MongoStoreOpt
     const version = await mongoVersion(connection);
     if (version !== mongoSchemaVersion) {
       await connection.close();
-      throw new MongoNotMigratedError(version);
+      throw new MongoNotMigratedError(version, mongoSchemaVersion);
     }
   }
   return mongoStoreOn(connection, box, now);
@@ -92,3 +84,5 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
     },
   };
 }
+
+export { MongoNotMigratedError };
