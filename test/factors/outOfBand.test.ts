@@ -1,5 +1,6 @@
 // The lifecycle of a method answered elsewhere, on the simulated device of simulatedApproval.ts.
 import { describeOnMongo, openMongoTestStore } from '../helpers/mongo.js';
+import { openStandInMongoStore } from '../helpers/mongoStandIn.js';
 import { describeFactorContract } from './contract.js';
 import { simulatedApprovalFactor } from './simulatedApproval.js';
 
@@ -24,3 +25,4 @@ const underTest: Parameters<typeof describeFactorContract>[2] = (store, clock) =
 
 describeFactorContract('simulated out-of-band', kind, underTest);
 describeOnMongo('simulated out-of-band factor contract on mongodb', () => describeFactorContract('simulated out-of-band on mongodb', kind, underTest, (now) => openMongoTestStore(now)));
+describeFactorContract('simulated out-of-band on the mongodb adapter (driver stand-in)', kind, underTest, (now) => openStandInMongoStore(now));

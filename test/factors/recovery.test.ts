@@ -2,6 +2,7 @@ import { normalizeRecoveryCode } from '../../src/factors/recovery/codes.js';
 import { recoveryFactor, renewBelow } from '../../src/factors/recovery/index.js';
 import type { Credential } from '../../src/store/types.js';
 import { describeOnMongo, openMongoTestStore } from '../helpers/mongo.js';
+import { openStandInMongoStore } from '../helpers/mongoStandIn.js';
 import { describeFactorContract } from './contract.js';
 
 /** The codes each provisioned set showed, as the person saved them. */
@@ -25,6 +26,7 @@ const underTest: Parameters<typeof describeFactorContract>[2] = (store, clock) =
 
 describeFactorContract('recovery', kind, underTest);
 describeOnMongo('recovery factor contract on mongodb', () => describeFactorContract('recovery on mongodb', kind, underTest, (now) => openMongoTestStore(now)));
+describeFactorContract('recovery on the mongodb adapter (driver stand-in)', kind, underTest, (now) => openStandInMongoStore(now));
 
 describe('recovery codes', () => {
   const setUp = async () => {

@@ -1,6 +1,7 @@
 import { totpCode } from '../../src/factors/otpCodes.js';
 import { totpFactor } from '../../src/factors/totp/index.js';
 import { describeOnMongo, openMongoTestStore } from '../helpers/mongo.js';
+import { openStandInMongoStore } from '../helpers/mongoStandIn.js';
 import { describeFactorContract } from './contract.js';
 
 const kind = { enrolls: true, challenges: false, outOfBand: false };
@@ -24,6 +25,7 @@ const underTest: Parameters<typeof describeFactorContract>[2] = (store, clock) =
 
 describeFactorContract('totp', kind, underTest);
 describeOnMongo('totp factor contract on mongodb', () => describeFactorContract('totp on mongodb', kind, underTest, (now) => openMongoTestStore(now)));
+describeFactorContract('totp on the mongodb adapter (driver stand-in)', kind, underTest, (now) => openStandInMongoStore(now));
 
 describe('totp setup', () => {
   test('offers the standard otpauth URI with issuer and account, the seed as text, and a QR code', async () => {
