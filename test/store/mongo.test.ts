@@ -20,10 +20,7 @@ describeOnMongo('mongodb store contract', () => {
 
     it('refuses to open a database migrate never ran on, then creates unique and TTL indexes', async () => {
       const box = createSecretBox(randomBytes(32));
-      const url = new URL(uri.replace(/^mongodb(\+srv)?:/, 'http:'));
-      url.pathname = `/${dbName}`;
-      const named = url.href.replace(/^http:/, uri.startsWith('mongodb+srv:') ? 'mongodb+srv:' : 'mongodb:');
-      await expect(openMongoStore({ uri: named, box })).rejects.toBeInstanceOf(MongoNotMigratedError);
+      await expect(openMongoStore({ uri, dbName, box })).rejects.toBeInstanceOf(MongoNotMigratedError);
       const connection = await openMongoConnection(uri, dbName);
       try {
         await migrateMongo(connection);
@@ -32,7 +29,7 @@ describeOnMongo('mongodb store contract', () => {
         expect(indexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 })]));
         const accounts = await connection.db!.collection('accounts').indexes();
         expect(accounts).toEqual(expect.arrayContaining([expect.objectContaining({ key: { username_key: 1 }, unique: true })]));
-        const store = await openMongoStore({ uri: named, box });
+        const store = await openMongoStore({ uri, dbName, box });
         await store.close();
       } finally {
         await connection.dropDatabase();

@@ -20,6 +20,8 @@ import type { StoreTransfer } from '../transfer/types.js';
 
 export interface MongoStoreOptions {
   uri: string;
+  /** The database, when not the one the URI names. */
+  dbName?: string;
   box: SecretBox;
   now?: () => number;
 }
@@ -28,8 +30,8 @@ export type MongoStore = Store & { connection: MongoConnection; transfer(): Stor
 
 /** Connects and checks that `twofold db migrate` brought the database to this version: the
  * unique and TTL indexes the adapter's guarantees rest on are never created lazily. */
-export async function openMongoStore({ uri, box, now = Date.now }: MongoStoreOptions, { requireMigrated = true } = {}): Promise<MongoStore> {
-  const connection = await openMongoConnection(uri);
+export async function openMongoStore({ uri, dbName, box, now = Date.now }: MongoStoreOptions, { requireMigrated = true } = {}): Promise<MongoStore> {
+  const connection = await openMongoConnection(uri, dbName);
   if (requireMigrated) {
     const version = await mongoVersion(connection);
     if (version !== mongoSchemaVersion) {
