@@ -103,11 +103,9 @@ export async function showSetup(ctx: Context, deps: InteractionDeps) {
  * them and the person has none: shown once on the next page. */
 async function provisionStandby(deps: InteractionDeps, signIn: SignInContext): Promise<ProvenFactor['provisioned']> {
   const standby = deps.mfa.allowedFactors(signIn.decision).find((factor) => factor.standby);
-  if (!standby?.standby) return undefined;
-  const existing = (await deps.store.credentials.list(signIn.account.id)).some((credential) => credential.method === standby.id);
-  if (existing) return undefined;
-  const { view } = await standby.standby.provision(signIn.account);
-  return { factor: standby.id, view };
+  // Made only where none exists, so racing setups never void a set someone was just shown.
+  const provisioned = standby?.standby && (await standby.standby.provision(signIn.account, { keepExisting: true }));
+  return provisioned ? { factor: standby.id, view: provisioned.view } : undefined;
 }
 
 export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
@@ -124,7 +122,11 @@ export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
     ctx.status = result.outcome === 'refused' ? 429 : 401;
     return renderSetup(ctx, deps, signIn, factor, setup, answerMessage(result, factor, now()));
   }
-  const done: ProvenFactor = { amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, setUp: factor.title, provisioned: await provisionStandby(deps, signIn) };
+  const provisioned = await provisionStandby(deps, signIn);
+  const done: ProvenFactor = {
+    method: factor.id, amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, setUp: factor.title, provisioned,
+    methodsVersion: await deps.store.credentials.methodsVersion(account.id),
+  };
   await showDoneNext(ctx, deps, interaction.uid, { ...signIn.state, done });
 }
 

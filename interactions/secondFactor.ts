@@ -25,8 +25,12 @@ async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: Si
     return undefined;
   };
   if (state.done) return goTo('/done');
-  const usable = await deps.mfa.usableMethods(state.accountId, decision);
-  return deps.mfa.hasOwnMethod(usable) ? usable : goTo('/enroll');
+  const all = await deps.mfa.usableMethods(state.accountId, decision);
+  if (!deps.mfa.hasOwnMethod(all)) return goTo('/enroll');
+  // A re-authentication with one factor stands in for the whole sign-in only with the person's own
+  // method: a recovery code alone would leave a single-factor session (and someone who has only the
+  // code file should give the password too, by signing in again).
+  return state.reauthenticating ? all.filter((method) => !method.factor.standby) : all;
 }
 
 const chosenMethod = (usable: UsableMethod[], credentialId: string | undefined) =>
@@ -126,8 +130,11 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
     ctx.cookies.set(deviceCookie, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: decision.remember * 1000 });
     await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${period}`, rule: decision.rule, method: factor.id, ...auditFields(ctx, interaction, account) });
   }
-  const used = { amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant };
-  if (result.notice) return showDoneNext(ctx, deps, interaction.uid, { ...state, done: { ...used, notice: result.notice } });
+  const used = { method: factor.id, amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, standby: Boolean(factor.standby) };
+  if (result.notice) {
+    const methodsVersion = await deps.store.credentials.methodsVersion(account.id);
+    return showDoneNext(ctx, deps, interaction.uid, { ...state, done: { ...used, notice: result.notice, methodsVersion } });
+  }
   await finishSignIn(ctx, deps, interaction, state, used);
 }
 
@@ -156,13 +163,23 @@ export async function showDone(ctx: Context, deps: InteractionDeps) {
     ctx.status = 303;
     return ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa`);
   }
-  await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', { setUp: done.setUp, notice: done.notice, provisioned: done.provisioned });
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', { setUp: done.setUp, notice: done.notice, provisioned: done.provisioned, provisionedShown: done.provisionedShown });
+  // Codes are shown once: a reload shows the page without them (new ones can be made on the security-info page).
+  if (done.provisioned) {
+    await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, done: { ...done, provisioned: undefined, provisionedShown: true } });
+  }
 }
 
 export async function continueAfterDone(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
   const { done, ...state } = signIn.state;
   if (!done) throw new HttpError(400, 'There is nothing to continue here. Go back to the application and start again.');
+  // The person's methods changed since the proof (an administrator's reset, a removal): it no longer counts.
+  if (done.methodsVersion !== (await deps.store.credentials.methodsVersion(signIn.account.id))) {
+    await signInStates(deps.store.challenges).save(signIn.interaction.uid, state);
+    ctx.status = 303;
+    return ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa`);
+  }
   await finishSignIn(ctx, deps, signIn.interaction, state, done);
 }
 

@@ -46,6 +46,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     cookieKeys: keys.cookieKeys,
     issuerName: config.displayName,
     factors: config,
+    sessionTtl: config.sessionTtl,
     regulation: regulationRulesFrom(config),
     async confirmPassword(accountId, password) {
       return (await checkPassword(store.accounts, await store.accounts.findById(accountId), password)).ok;

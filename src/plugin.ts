@@ -37,6 +37,9 @@ export interface TwofoldOptions {
   views?: Views;
   log?: Logger;
   now?: () => number;
+  /** Seconds a sign-in session lasts (oidc-provider's Session ttl): how long Twofold remembers
+   * which methods proved it. Default one day. */
+  sessionTtl?: number;
   /** Lets a person confirm their password before setting up a method on an older session. */
   confirmPassword?: (accountId: string, password: string) => Promise<boolean>;
 }
@@ -72,7 +75,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const factors = createFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', now }, options.factors);
   const audit = createAudit(options.store.audit, log, now);
   const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);
-  const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now });
+  const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now, sessionTtl: options.sessionTtl });
 
   const interactionDeps = (provider: Provider): InteractionDeps => ({
     provider, store: options.store, views, csrf, log, acr, mfa, confirmPassword: options.confirmPassword,

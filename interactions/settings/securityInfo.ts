@@ -99,7 +99,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   const recoveryFactor = () => factors.all().find((factor) => factor.standby);
   /** A new set of standby codes, shown once on the page this request answers. */
   const provisionAndShow = async (ctx: Context, standby: Factor, extra: Record<string, unknown> = {}) => {
-    const { view } = await standby.standby!.provision(factorAccount(ctx));
+    const { view } = (await standby.standby!.provision(factorAccount(ctx)))!;
     await record(ctx, 'method.provision', standby.id, 'new set: any earlier one no longer works');
     render(ctx, 'settings-provisioned.njk', { provisioned: { factor: standby.id, view }, ...extra });
   };
@@ -151,6 +151,12 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh, async (ctx) => {
     const credential = await ownCredential(ctx);
+    // Without a method of their own, the next sign-in would set one up on the password alone:
+    // the last one goes only when another replaces it (or an administrator resets the account).
+    const own = ownMethods(await store.credentials.list(credential.accountId));
+    if (!factors.get(credential.method)?.standby && own.length === 1) {
+      throw new HttpError(400, "This is your only way to verify it's you. Add another method first, then remove this one.");
+    }
     await store.credentials.remove(credential.accountId, credential.id);
     await record(ctx, 'method.remove', credential.method);
     back(ctx, 'removed');

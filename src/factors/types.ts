@@ -89,8 +89,9 @@ export interface Factor {
    * when deciding whether someone has set one up, and provisioned without a proof.
    */
   standby?: {
-    /** Creates (or replaces) the person's set and returns what is shown once. */
-    provision(account: FactorAccount): Promise<{ view: Record<string, unknown> }>;
+    /** Creates (or replaces) the person's set and returns what is shown once. With `keepExisting`
+     * (the set that comes with a first method) a set already there stays, and nothing is returned. */
+    provision(account: FactorAccount, options?: { keepExisting?: boolean }): Promise<{ view: Record<string, unknown> } | undefined>;
     /** What the security-info page says about the set: "7 of 10 codes left". */
     summary(credential: Credential): string;
   };

@@ -13,6 +13,7 @@ import type { Regulator } from '../regulation/regulator.js';
 import type { Credential, MfaStore } from '../store/types.js';
 import type { AccountDirectory, DirectoryAccount } from './accountDirectory.js';
 import { rememberedDevices } from './rememberedDevices.js';
+import { sessionMethods } from './sessionMethods.js';
 
 export interface MfaDeps {
   store: MfaStore;
@@ -24,6 +25,8 @@ export interface MfaDeps {
   acr: AcrLevels;
   log: Logger;
   now: () => number;
+  /** Seconds a sign-in session lasts: how long the methods that proved it are kept. */
+  sessionTtl?: number;
 }
 
 export interface RequestFacts {
@@ -54,11 +57,13 @@ export type MfaService = ReturnType<typeof createMfaService>;
 export function createMfaService(deps: MfaDeps) {
   const { store, factors, acr } = deps;
   const devices = rememberedDevices(store.devices, store.credentials, deps.now);
+  const provenBy = sessionMethods(store.challenges, deps.sessionTtl ?? 86400);
   const levels = { sfa: acr.sfa, mfa: acr.mfa, phishingResistant: acr.phishingResistant };
 
   const service = {
     deps,
     devices,
+    provenBy,
 
     decide(account: DirectoryAccount, request: RequestFacts): Decision {
       return decide({ account, client: { id: request.clientId }, request: { ip: request.ip, acr: request.acr }, acrLevels: levels }, deps.policies.current(), { explain: false });
@@ -97,12 +102,13 @@ export function createMfaService(deps: MfaDeps) {
     async satisfies(session: SessionFacts, decision: Decision): Promise<Satisfaction> {
       if (decision.require === 'none') return 'not-required';
       if (decision.require === 'block') return false;
-      const countable = new Set(service.allowedFactors(decision).flatMap((factor) => factor.amr));
+      const allowed = new Set(service.allowedFactors(decision).map((factor) => factor.id as string));
       const strongEnough = decision.strength === 'any' || session.acr === acr.phishingResistant;
       // A re-authentication with the second factor alone keeps the session's multi-factor acr
       // while its amr names only that factor (see loginResult.ts).
       const multiFactor = session.amr.includes('mfa') || session.acr === acr.mfa || session.acr === acr.phishingResistant;
-      if (multiFactor && session.amr.some((value) => countable.has(value)) && strongEnough) return 'second-factor';
+      if (multiFactor && strongEnough && session.loginTs !== undefined
+        && (await provenBy.list(session.accountId, session.loginTs)).some((method) => allowed.has(method))) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
       if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';
@@ -128,7 +134,9 @@ export function requestedAcr(params: Record<string, unknown>, claims?: unknown):
       parsed = undefined;
     }
   }
-  const claim = (parsed as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } } | undefined)?.id_token?.acr;
-  const fromClaim = claim?.essential ? [...(claim.values ?? []), ...(claim.value ? [claim.value] : [])] : [];
+  // Whatever the request holds: only strings count, so a malformed claims parameter asks for nothing.
+  const claim = (parsed as { id_token?: { acr?: { essential?: unknown; value?: unknown; values?: unknown } } } | undefined)?.id_token?.acr;
+  const strings = (value: unknown) => (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+  const fromClaim = claim?.essential === true ? [...strings(claim.values), ...strings(claim.value)] : [];
   return [...new Set([...fromParam, ...fromClaim])];
 }

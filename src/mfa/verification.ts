@@ -38,7 +38,7 @@ export async function answer(deps: PipelineDeps, factor: Factor, context: Answer
   const record = (result: 'ok' | 'fail', reason?: string) => audit.record({ ...context, method: factor.id, result, reason });
 
   if (factor.waiting === 'out-of-band') {
-    const refusal = await regulator.check('mfa', context.accountId);
+    const refusal = await regulator.check('mfa', context.accountId, context.ip);
     if (refusal) {
       await record('fail', refusalReason(refusal));
       return { outcome: 'refused', refusal };
@@ -46,6 +46,11 @@ export async function answer(deps: PipelineDeps, factor: Factor, context: Answer
     const result = await verify();
     if (result.outcome === 'pending') return result;
     const attempt = await regulator.begin('mfa', context.accountId, context.ip);
+    // Locked meanwhile (by other answers racing this one): the answer is spent, and refused.
+    if (attempt.refusal) {
+      await record('fail', `${refusalReason(attempt.refusal)} (answer came in meanwhile)`);
+      return { outcome: 'refused', refusal: attempt.refusal };
+    }
     if (result.outcome === 'ok') {
       await attempt.succeeded();
       await record('ok', result.notice?.text);
