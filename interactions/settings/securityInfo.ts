@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Audit } from '../../src/audit/audit.js';
 import type { FactorRegistry } from '../../src/factors/registry.js';
+import type { FraudReports } from '../../src/fraud/fraudReports.js';
 import type { Factor, FactorAccount } from '../../src/factors/types.js';
 import type { Csrf } from '../../src/http/csrf.js';
 import { HttpError } from '../../src/http/form.js';
@@ -30,6 +31,8 @@ export interface SettingsDeps {
   audit: Audit;
   sessions: AccountSessions;
   now: () => number;
+  /** Fraud reports: a denial while adding a phone is reported, and a blocked account adds nothing. */
+  fraud?: FraudReports;
 }
 
 const notices: Record<string, string> = {

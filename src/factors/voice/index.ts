@@ -119,8 +119,10 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
       return { view, state: { credentialId: credential.id, call: placed.ref }, expiresIn: callLifetime };
     },
     async peek(state) {
+      // No call placed, or its answer already taken: nothing new will come in, so the page (which
+      // submits on 'answered') must not submit again and again; it shows what happened already.
       const ref = refOf(state.call);
-      if (!ref || !phone) return 'answered';
+      if (!ref || !phone || !challenges || !(await challenges.get(callKey(ref.callId)))) return 'pending';
       return (await phone.callAnswer(ref.callId, ref.mode)).kind === 'waiting' ? 'pending' : 'answered';
     },
     async verify({ credentials: candidates, state }) {
