@@ -27,6 +27,7 @@ import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
 import { twofoldRoutes } from '../interactions/mfaRoutes.js';
 import { accountClientMetadata, accountSessions } from '../interactions/settings/accountSession.js';
+import { phoneSettingsRoutes } from '../interactions/settings/phone.js';
 import { settingsRoutes } from '../interactions/settings/securityInfo.js';
 
 export interface AppOptions {
@@ -93,10 +94,12 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(staticFiles('/public', publicDir));
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
-  app.use(settingsRoutes({
+  const settings = {
     store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator, fraud: twofold.mfa.deps.fraud,
     sessions: accountSessions(issuer, acr.mfa, { challenges: store.challenges, providerSessions: provider.Session, now: twofold.mfa.deps.now }), now: twofold.mfa.deps.now,
-  }).routes());
+  };
+  app.use(settingsRoutes(settings).routes());
+  app.use(phoneSettingsRoutes(settings).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(phone.routes);
   app.use(async (ctx, next) => {

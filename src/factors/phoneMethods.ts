@@ -2,8 +2,9 @@
 // from a list), what a phone credential keeps (the number encrypted as its secret, the rest in
 // the open), and how it is shown (masked, the last two digits only).
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
+import { hashPassword } from '../accounts/password.js';
 import type { PhoneRequester, PhoneService } from '../phone/phoneService.js';
-import type { Credential } from '../store/types.js';
+import type { Credential, CredentialStore } from '../store/types.js';
 import type { FactorAccount } from './types.js';
 
 /** Mobile phones take texts and calls; office phones take calls, with an extension. */
@@ -54,15 +55,26 @@ export function readPhoneInput(phone: PhoneService, input: Record<string, string
   return { ok: true, e164: parsed.number.e164, extension: parsed.number.extension, country };
 }
 
-/** What a phone's method is called in lists and on the sign-in page. */
-export function describePhone(credential: Credential, how: string): string {
-  const data = phoneDataOf(credential);
-  const what = data.kind === 'office' ? 'Office phone' : 'Mobile phone';
-  const label = credential.label ? ` (${credential.label})` : '';
-  return `${what} ${data.masked}${data.extension ? ' ext. ••' : ''}${label}: ${how}`;
-}
-
 export const requester = (account: FactorAccount, method: string): PhoneRequester => ({ accountId: account.id, username: account.username, method });
 
 /** Seconds until `at`, at least one (a store TTL). */
 export const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000));
+
+/** Moves a mobile phone between texts and calls: the same proven number under the other method,
+ * keeping its label, PIN and default standing. Undefined for an office phone (calls only). */
+export async function switchDelivery(store: CredentialStore, credential: Credential): Promise<Credential | undefined> {
+  const data = phoneDataOf(credential);
+  if (data.kind !== 'mobile' || !credential.secret || (credential.method !== 'sms' && credential.method !== 'voice')) return undefined;
+  const switched = await store.add({
+    accountId: credential.accountId, method: credential.method === 'sms' ? 'voice' : 'sms', secret: credential.secret, label: credential.label, data: { ...data },
+  });
+  await store.remove(credential.accountId, credential.id);
+  if (credential.isDefault) await store.setDefault(credential.accountId, switched.id);
+  return switched;
+}
+
+/** Sets (or, with null, clears) the PIN calls to this phone ask for; false when another change came first. */
+export async function setPhonePin(store: CredentialStore, credential: Credential, pin: string | null, now: number): Promise<boolean> {
+  const pinHash = pin === null ? null : await hashPassword(pin);
+  return store.updateData(credential.id, credential.version, { ...credential.data, pinHash }, now);
+}
