@@ -67,6 +67,8 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     username: signIn.account.username,
     rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
     error: error ?? (expired ? mfaMessages.expired : undefined),
+    // Nothing more can come in for an expired challenge: the page stops asking until a new one starts.
+    expired,
     notice,
   });
 }

@@ -164,6 +164,17 @@ describe('voice call', () => {
     expect((await rp.finish(back.location!, checks)).claims()).toMatchObject({ sub: account.id, amr: ['pwd', 'tel', 'mfa'] });
   });
 
+  test('once the call has expired the page stops waiting for it and offers "Call me again"', async () => {
+    const { username } = await personWithPhone('voice');
+    const { agent, page } = await atSecondFactor(username);
+    expect(page.html).toContain('/public/mfa-wait.js');
+    server.clock.advance(4 * 60_000 + 1000);
+    const later = await agent.get(page.url);
+    expect(alertText(later.html)).toBe('That request has expired. Ask for a new one, or choose another way to verify.');
+    expect(later.html).not.toContain('/public/mfa-wait.js');
+    expect(later.html).toContain('Call me again');
+  });
+
   test('PIN mode: a wrong PIN fails, "Call me again" calls again, and the right PIN signs in', async () => {
     const { username, account, number } = await personWithPhone('voice', { voicePin: '4071' });
     expect(JSON.stringify((await server.store.credentials.list(account.id)).map((c) => c.data))).not.toContain('4071');
@@ -175,6 +186,8 @@ describe('voice call', () => {
     const wrong = await agent.submit(page, /\/mfa\/verify$/, {}, rp.redirectUri);
     expect(wrong.status).toBe(401);
     expect(alertText(wrong.html)).toMatch(/^The call didn't finish signing you in/);
+    // The answer is used up: the page's script is not told to submit it again and again.
+    expect(await status(agent, wrong)).toBe('pending');
     server.clock.advance(31_000);
     const again = await agent.submit(wrong, /\/mfa\/resend$/, {}, rp.redirectUri);
     const [second] = await calls(number.e164);
