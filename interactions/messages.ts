@@ -43,6 +43,8 @@ export function answerMessage(answer: Answer, factor: Factor, now: number): stri
       return mfaMessages.waiting;
     case 'blocked':
       return mfaMessages.blocked;
+    case 'failed':
+      return (factor.waiting === 'out-of-band' && factor.wording.failedBecause?.[answer.reason]) || factor.wording.failed;
     default:
       return factor.wording.failed;
   }

@@ -68,6 +68,9 @@ export interface FactorWording {
   submit: string;
   /** The one message a failed answer gets. */
   failed: string;
+  /** For answers given elsewhere, which no one can guess from the page (a call), the reason may
+   * be told: "The call wasn't answered". Typed answers always get `failed`. */
+  failedBecause?: Partial<Record<VerifyFailure, string>>;
   /** The resend button, for factors that can start a challenge again: "Send a new code". */
   resend?: string;
   /** How "Use a different verification option" lists it, when not by its description. */

@@ -175,6 +175,17 @@ describe('voice call', () => {
     expect(later.html).toContain('Call me again');
   });
 
+  test('a call nobody answers says so, and "Call me again" is offered', async () => {
+    const { username, number } = await personWithPhone('voice');
+    const { agent, page } = await atSecondFactor(username);
+    await json(`/dev/phone/calls/${(await calls(number.e164))[0]!.id}/hangup`, { method: 'POST' });
+    expect(await status(agent, page)).toBe('answered');
+    const missed = await agent.submit(page, /\/mfa\/verify$/, {}, rp.redirectUri);
+    expect(missed.status).toBe(401);
+    expect(alertText(missed.html)).toBe("The call wasn't answered, or couldn't be placed. Choose Call me again, or another way to verify.");
+    expect(missed.html).toContain('Call me again');
+  });
+
   test('PIN mode: a wrong PIN fails, "Call me again" calls again, and the right PIN signs in', async () => {
     const { username, account, number } = await personWithPhone('voice', { voicePin: '4071' });
     expect(JSON.stringify((await server.store.credentials.list(account.id)).map((c) => c.data))).not.toContain('4071');
@@ -185,7 +196,7 @@ describe('voice call', () => {
     await press(first!.id, '4072#');
     const wrong = await agent.submit(page, /\/mfa\/verify$/, {}, rp.redirectUri);
     expect(wrong.status).toBe(401);
-    expect(alertText(wrong.html)).toMatch(/^The call didn't finish signing you in/);
+    expect(alertText(wrong.html)).toBe('The keys pressed on the call were not right. Choose Call me again to try once more, or another way to verify.');
     // The answer is used up: the page's script is not told to submit it again and again.
     expect(await status(agent, wrong)).toBe('pending');
     server.clock.advance(31_000);

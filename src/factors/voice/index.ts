@@ -75,7 +75,15 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
     title: 'Office phone',
     description: 'We call your phone; you press # (or your PIN, then #) to finish signing in.',
     waiting: 'out-of-band',
-    wording: { submit: 'Continue', failed: "The call didn't finish signing you in: it was not answered, the keys pressed were wrong, or it could not be placed. Choose Call me again, or another way to verify.", resend: 'Call me again' },
+    wording: {
+      submit: 'Continue',
+      failed: "The call didn't finish signing you in. Choose Call me again, or another way to verify.",
+      resend: 'Call me again',
+      failedBecause: {
+        not_answered: "The call wasn't answered, or couldn't be placed. Choose Call me again, or another way to verify.",
+        wrong_code: 'The keys pressed on the call were not right. Choose Call me again to try once more, or another way to verify.',
+      },
+    },
     enroll: {
       form: () => ({ countries: phone ? countryOptions(phone.country) : [], available: Boolean(phone), pinRequired: pinPolicy === 'required' }),
       async begin(account, input) {
