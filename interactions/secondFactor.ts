@@ -25,12 +25,25 @@ async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: Si
     return undefined;
   };
   if (state.done) return goTo('/done');
+  // A denied sign-in stays denied; a blocked account is not challenged (nothing is sent).
+  if (state.denied) return void (await renderDenied(ctx, deps, signIn, state.denied));
+  if (await deps.mfa.blocked(state.accountId)) return void (await renderStopped(ctx, deps, signIn));
   const all = await deps.mfa.usableMethods(state.accountId, decision);
   if (!deps.mfa.hasOwnMethod(all)) return goTo('/enroll');
   // A re-authentication with one factor stands in for the whole sign-in only with the person's own
   // method: a recovery code alone would leave a single-factor session (and someone who has only the
   // code file should give the password too, by signing in again).
   return state.reauthenticating ? all.filter((method) => !method.factor.standby) : all;
+}
+
+async function renderDenied(ctx: Context, deps: InteractionDeps, signIn: SignInContext, denied: 'fraud' | 'denied') {
+  ctx.status = 403;
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-denied.njk', { fraud: denied === 'fraud' });
+}
+
+async function renderStopped(ctx: Context, deps: InteractionDeps, signIn: SignInContext) {
+  ctx.status = 403;
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-blocked.njk');
 }
 
 const chosenMethod = (usable: UsableMethod[], credentialId: string | undefined) =>
@@ -58,6 +71,8 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     username: signIn.account.username,
     rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
     error: error ?? (expired ? mfaMessages.expired : undefined),
+    // Nothing more can come in for an expired challenge: the page stops asking until a new one starts.
+    expired,
     notice,
   });
 }
@@ -116,9 +131,16 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   } else {
     // Any of the person's credentials of the chosen kind will do: people keep an app on two phones.
     const sameKind = usable.filter((method) => method.factor.id === factor.id && method.credential.id !== chosen.credential.id).map((method) => method.credential);
-    result = await answer({ regulator, audit }, factor, context,
+    result = await answer({ regulator, audit, fraud: deps.mfa.deps.fraud }, factor, context,
       () => factor.verify({ account, credentials: [chosen.credential, ...sameKind], form, state: challenge?.state }));
   }
+  if (result.outcome === 'denied') {
+    // The person said no (0# on a call): this sign-in ends, and the relying party gets access_denied.
+    const denied = result.fraud ? 'fraud' : 'denied';
+    await signInStates(deps.store.challenges).save(interaction.uid, { ...state, challenge: undefined, denied });
+    return renderDenied(ctx, deps, signIn, denied);
+  }
+  if (result.outcome === 'blocked') return renderStopped(ctx, deps, signIn);
   if (result.outcome !== 'ok') {
     ctx.status = result.outcome === 'refused' ? 429 : result.outcome === 'pending' ? 200 : 401;
     return renderChallenge(ctx, deps, signIn, { chosen, challenge, error: answerMessage(result, factor, now()) });
@@ -212,13 +234,14 @@ export async function abortSignIn(ctx: Context, deps: InteractionDeps) {
   const account = state && (await deps.mfa.deps.directory.find(state.accountId));
   const decision = account && deps.mfa.decide(account, requestFacts(ctx, interaction));
   const blocked = decision?.require === 'block';
+  const denied = state?.denied;
   await deps.mfa.deps.audit.record({
-    type: 'sign-in', result: 'fail', reason: blocked ? 'blocked by policy' : 'cancelled by the person', rule: decision?.rule,
-    ...auditFields(ctx, interaction, account),
+    type: 'sign-in', result: 'fail', rule: decision?.rule, ...auditFields(ctx, interaction, account),
+    reason: blocked ? 'blocked by policy' : denied === 'fraud' ? 'denied by the person and reported as fraud' : denied ? 'denied by the person' : 'cancelled by the person',
   });
   await states.clear(interaction.uid);
   await finishInteraction(ctx, deps.provider, {
     error: 'access_denied',
-    error_description: blocked ? 'the sign-in policy does not allow this sign-in' : 'End-User aborted interaction',
+    error_description: blocked ? 'the sign-in policy does not allow this sign-in' : denied ? 'the End-User denied the sign-in' : 'End-User aborted interaction',
   });
 }

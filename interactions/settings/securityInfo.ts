@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Audit } from '../../src/audit/audit.js';
 import type { FactorRegistry } from '../../src/factors/registry.js';
+import type { FraudReports } from '../../src/fraud/fraudReports.js';
 import type { Factor, FactorAccount } from '../../src/factors/types.js';
 import type { Csrf } from '../../src/http/csrf.js';
 import { HttpError } from '../../src/http/form.js';
@@ -30,6 +31,8 @@ export interface SettingsDeps {
   audit: Audit;
   sessions: AccountSessions;
   now: () => number;
+  /** Fraud reports: a denial while adding a phone is reported, and a blocked account adds nothing. */
+  fraud?: FraudReports;
 }
 
 const notices: Record<string, string> = {
@@ -42,7 +45,7 @@ const notices: Record<string, string> = {
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const setupKeyFor = (sub: string) => `settings:${sub}`;
+export const setupKeyFor = (sub: string) => `settings:${sub}`;
 const paths = {
   add: `${accountPaths.page}/add`,
   addBegin: `${accountPaths.page}/add/begin`,
@@ -128,6 +131,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       notice: notices[String(ctx.query.notice)],
       methods: ownMethods(credentials).map((credential) => ({
         id: credential.id,
+        method: credential.method,
         label: factors.get(credential.method)?.describe(credential) ?? credential.method,
         isDefault: credential.isDefault,
         added: day(credential.createdAt),
@@ -170,6 +174,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const factor = factors.get(String(form.method));
     if (!factor?.enroll || factor.standby) throw new HttpError(400, 'Choose a method to add.');
     const started = await factor.enroll.begin(factorAccount(ctx), form);
+    if ('error' in started && factor.enroll.form) {
+      // A method that needs details first (a phone number): its form, and what was wrong with them.
+      ctx.status = form.step === 'details' ? 400 : 200;
+      return render(ctx, 'settings-begin.njk', { factor: factor.id, methodTitle: factor.title, form: factor.enroll.form(), values: form, error: form.step === 'details' ? started.error : undefined });
+    }
     if ('error' in started) throw new HttpError(400, started.error);
     await setups.save(setupKeyFor(person(ctx).sub), person(ctx).sub, { method: factor.id, ...started });
     ctx.status = 303;

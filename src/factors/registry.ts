@@ -4,12 +4,16 @@
 import type { MethodId } from '../policy/types.js';
 import { type FactorDeps, type OptionValues, optionDefaults } from './definition.js';
 import { recoveryDefinition } from './recovery/index.js';
+import { smsDefinition } from './sms/index.js';
 import { totpDefinition } from './totp/index.js';
 import type { Factor } from './types.js';
+import { voiceDefinition } from './voice/index.js';
 
 export const factorDefinitions = {
   totp: totpDefinition,
   recovery: recoveryDefinition,
+  sms: smsDefinition,
+  voice: voiceDefinition,
 };
 
 type Definitions = typeof factorDefinitions;

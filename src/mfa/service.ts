@@ -3,6 +3,7 @@
 // already meet it.
 import type { Audit } from '../audit/audit.js';
 import type { FactorRegistry } from '../factors/registry.js';
+import type { FraudReports } from '../fraud/fraudReports.js';
 import type { Factor } from '../factors/types.js';
 import type { Logger } from '../log.js';
 import { decide } from '../policy/decide.js';
@@ -27,6 +28,8 @@ export interface MfaDeps {
   now: () => number;
   /** Seconds a sign-in session lasts: how long the methods that proved it are kept. */
   sessionTtl?: number;
+  /** Fraud reports and the blocks they put on an account's second factor. */
+  fraud?: FraudReports;
 }
 
 export interface RequestFacts {
@@ -98,10 +101,17 @@ export function createMfaService(deps: MfaDeps) {
       return usable.some((method) => !method.factor.standby);
     },
 
+    /** Whether the account's second factor is blocked after a fraud report. */
+    async blocked(accountId: string): Promise<boolean> {
+      return Boolean(deps.fraud && (await deps.fraud.blockOf(accountId)));
+    },
+
     /** Whether the session meets the decision without asking the person anything, and why. */
     async satisfies(session: SessionFacts, decision: Decision): Promise<Satisfaction> {
       if (decision.require === 'none') return 'not-required';
       if (decision.require === 'block') return false;
+      // A blocked second factor counts for nothing, remembered or not, until an administrator lifts it.
+      if (await service.blocked(session.accountId)) return false;
       const allowed = new Set(service.allowedFactors(decision).map((factor) => factor.id as string));
       const strongEnough = decision.strength === 'any' || session.acr === acr.phishingResistant;
       // A re-authentication with the second factor alone keeps the session's multi-factor acr

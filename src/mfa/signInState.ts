@@ -49,6 +49,8 @@ export interface SignInState {
   reauthenticating?: string;
   challenge?: ActiveChallenge;
   done?: ProvenFactor;
+  /** The person denied this sign-in (and said whether it was fraud): it can only end, with access_denied. */
+  denied?: 'fraud' | 'denied';
 }
 
 /** A method being set up: its id, its page, and what the factor must keep until it is proven.
