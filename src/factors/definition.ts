@@ -2,7 +2,7 @@
 // rest of the configuration) and how to build it from the shared dependencies.
 import type { OptionSpec } from '../config/schema.js';
 import type { MethodId } from '../policy/types.js';
-import type { CredentialStore } from '../store/types.js';
+import type { CredentialStore, TokenInventoryStore } from '../store/types.js';
 import type { Factor } from './types.js';
 
 /** What every factor may use; each takes what it needs. */
@@ -11,6 +11,8 @@ export interface FactorDeps {
   /** The organisation's name, shown in authenticator apps, texts and calls. */
   issuerName: string;
   now: () => number;
+  /** Imported hardware tokens waiting for activation (the `oath` factor). */
+  tokens?: TokenInventoryStore;
 }
 
 export type OptionSpecs = Record<string, OptionSpec<any>>;

@@ -3,12 +3,14 @@
 // one line in `factorDefinitions` below.
 import type { MethodId } from '../policy/types.js';
 import { type FactorDeps, type OptionValues, optionDefaults } from './definition.js';
+import { oathDefinition } from './oath/index.js';
 import { recoveryDefinition } from './recovery/index.js';
 import { totpDefinition } from './totp/index.js';
 import type { Factor } from './types.js';
 
 export const factorDefinitions = {
   totp: totpDefinition,
+  oath: oathDefinition,
   recovery: recoveryDefinition,
 };
 

@@ -29,6 +29,8 @@ export interface FactorUnderTest {
   proveSignIn(credential: Credential, state?: Record<string, unknown>): Promise<Record<string, string>>;
   /** A form that is well-formed but wrong. */
   wrongAnswer: Record<string, string>;
+  /** For factors whose setup starts from something the person gives (a token's serial): that input. */
+  enrollInput?(account: { id: string; username: string }): Promise<Record<string, string>>;
   /** For factors with a setup: the form that proves a pending setup. */
   proveSetup?(pending: Record<string, unknown>): Promise<Record<string, string>>;
   /** For out-of-band factors: the person answers elsewhere (approves, or denies). */
@@ -105,7 +107,7 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
     if (kind.enrolls) {
       it('saves a method only after a right answer during setup, and once when the same proof races itself', async () => {
         const enroll = subject.factor.enroll!;
-        const start = await enroll.begin(account, {});
+        const start = await enroll.begin(account, (await subject.enrollInput?.(account)) ?? {});
         if ('error' in start) throw new Error(start.error);
         expect(await enroll.finish(account, start.pending, subject.wrongAnswer, async () => true)).toEqual({ outcome: 'failed', reason: 'wrong_code' });
         expect(await store.credentials.list(account.id)).toEqual([]);
