@@ -19,12 +19,14 @@ import { createTwofold, type Twofold } from './plugin.js';
 import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
 import { createProvider } from './provider/createProvider.js';
+import { registerPasswordGrant } from './provider/passwordGrant.js';
 import { auditRefreshFailures, refreshCheck } from './provider/refreshCheck.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
 import { twofoldRoutes } from '../interactions/mfaRoutes.js';
 import { accountClientMetadata, accountSessions } from '../interactions/settings/accountSession.js';
+import { appPasswordRoutes } from '../interactions/settings/appPasswords.js';
 import { settingsRoutes } from '../interactions/settings/securityInfo.js';
 
 export interface AppOptions {
@@ -61,6 +63,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     refreshCheck: refreshCheck({ mfa: twofold.mfa, audit: twofold.audit }),
   });
   auditRefreshFailures(provider, twofold.audit);
+  registerPasswordGrant(provider, { store, mfa: twofold.mfa, audit: twofold.audit, acr });
   const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
@@ -78,10 +81,12 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(staticFiles('/public', publicDir));
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
-  app.use(settingsRoutes({
+  const settingsDeps = {
     store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
     sessions: accountSessions(issuer, acr.mfa, { challenges: store.challenges, providerSessions: provider.Session, now: twofold.mfa.deps.now }), now: twofold.mfa.deps.now,
-  }).routes());
+  };
+  app.use(settingsRoutes(settingsDeps).routes());
+  app.use(appPasswordRoutes(settingsDeps).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   // Texts and calls: the development phone at /dev/phone (never in production), or Twilio's callbacks.
   const phone = createPhone({ config, store, encryptionKey: keys.encryptionKey, audit: twofold.audit, views, csrf: deps.csrf, log, now: twofold.mfa.deps.now });

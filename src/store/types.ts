@@ -225,6 +225,9 @@ export interface AppPassword {
   id: string;
   accountId: string;
   name: string;
+  /** The password's first letters, in the clear: a sign-in checks the one hash they point to,
+   * not all 40. */
+  prefix: string;
   /** argon2id; the password itself is shown once and never kept. */
   hash: string;
   createdAt: number;
@@ -233,7 +236,7 @@ export interface AppPassword {
 
 export interface AppPasswordStore {
   /** ATOMIC: adds it unless the account already has `max`; undefined then. */
-  add(input: { accountId: string; name: string; hash: string }, max: number): Promise<AppPassword | undefined>;
+  add(input: { accountId: string; name: string; prefix: string; hash: string }, max: number): Promise<AppPassword | undefined>;
   list(accountId: string): Promise<AppPassword[]>;
   /** False when it is not the account's (or already gone). */
   remove(accountId: string, id: string): Promise<boolean>;

@@ -468,10 +468,10 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
 
       it('adds up to the limit, lists, touches and removes one by one', async () => {
-        const first = await store.appPasswords.add({ accountId, name: 'Thunderbird', hash: 'hash-1' }, 2);
-        expect(first).toMatchObject({ accountId, name: 'Thunderbird', hash: 'hash-1', createdAt: clock, lastUsedAt: null });
-        await store.appPasswords.add({ accountId, name: 'Backup script', hash: 'hash-2' }, 2);
-        expect(await store.appPasswords.add({ accountId, name: 'Third', hash: 'hash-3' }, 2)).toBeUndefined();
+        const first = await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1' }, 2);
+        expect(first).toMatchObject({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1', createdAt: clock, lastUsedAt: null });
+        await store.appPasswords.add({ accountId, name: 'Backup script', prefix: 'efgh', hash: 'hash-2' }, 2);
+        expect(await store.appPasswords.add({ accountId, name: 'Third', prefix: 'ijkl', hash: 'hash-3' }, 2)).toBeUndefined();
         await store.appPasswords.touch(first!.id, clock + 5);
         expect((await store.appPasswords.list(accountId)).map((p) => [p.name, p.lastUsedAt])).toEqual([['Thunderbird', clock + 5], ['Backup script', null]]);
         expect(await store.appPasswords.remove('someone-else', first!.id)).toBe(false);
@@ -481,12 +481,12 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
 
       it('never passes the limit when creations race', async () => {
-        await Promise.all(Array.from({ length: 6 }, (_, i) => store.appPasswords.add({ accountId, name: `p${i}`, hash: 'h' }, 3)));
+        await Promise.all(Array.from({ length: 6 }, (_, i) => store.appPasswords.add({ accountId, name: `p${i}`, prefix: 'abcd', hash: 'h' }, 3)));
         expect(await store.appPasswords.list(accountId)).toHaveLength(3);
       });
 
       it('goes with the account', async () => {
-        await store.appPasswords.add({ accountId, name: 'Thunderbird', hash: 'h' }, 40);
+        await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'h' }, 40);
         await store.accounts.remove(accountId);
         expect(await store.appPasswords.list(accountId)).toEqual([]);
       });

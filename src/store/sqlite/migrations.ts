@@ -230,6 +230,7 @@ export const migrations: Migration[] = [
         id TEXT PRIMARY KEY,
         account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
         name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
         hash TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         last_used_at INTEGER
