@@ -16,7 +16,8 @@ import { findAccountIn } from './findAccount.js';
 
 export const passwordGrantType = 'password';
 const parameters = ['username', 'password', 'scope'];
-/** The one answer a failed grant gets: which part was wrong is for the audit log. */
+/** Shown in the server log only: oidc-provider answers every invalid_grant with the same
+ * generic description, and which part was wrong is for the audit log. */
 const failure = 'the username or password is incorrect, or this sign-in needs an app password';
 
 export interface PasswordGrantDeps {
@@ -69,6 +70,7 @@ export function registerPasswordGrant(provider: Provider, { store, mfa, audit, a
       // The account password alone would skip the second factor: never here.
       const check = await checkPassword(store.accounts, account, password);
       await attempt.failed();
+      if (!appPasswordsAllowed) return fail(`app passwords are forbidden by policy rule '${decision.rule}', which also requires a second factor: this grant cannot succeed`);
       return fail(check.ok ? `account password refused: policy rule '${decision.rule}' requires a second factor, so only an app password will do` : 'wrong app password');
     } else {
       const check = await checkPassword(store.accounts, account, password);
@@ -99,8 +101,11 @@ export function registerPasswordGrant(provider: Provider, { store, mfa, audit, a
     let idToken: string | undefined;
     if (scope.split(' ').includes('openid')) {
       const found = await findAccount(ctx, account.id);
-      const claims = found ? await found.claims('id_token', scope, {}, []) : { sub: account.id };
-      const token = new IdToken({ ...claims, amr, acr: acr.sfa, auth_time: authTime }, { ctx });
+      if (found) ctx.oidc.entity('Account', found);
+      const claims = found ? await found.claims('id_token', scope, {}, []) : {};
+      const token = new IdToken({ ...claims, sub: account.id, amr, acr: acr.sfa, auth_time: authTime }, { ctx });
+      // What the ID token may carry: the claims of the scopes granted.
+      Object.assign(token, { scope });
       idToken = (await token.issue({ use: 'idtoken' })) as string;
     }
     ctx.body = { access_token: accessToken, expires_in: at.expiration, token_type: at.tokenType, scope, ...(idToken ? { id_token: idToken } : {}) };
