@@ -8,7 +8,10 @@ import { createAppPassword } from '../../src/accounts/appPasswords.js';
 import { registerClient } from '../../src/clients/registerClient.js';
 import { defaultRegulationRules } from '../../src/regulation/regulator.js';
 import type { ClientInput } from '../../src/clients/clientSchema.js';
+import { appCode, enterCode } from '../helpers/mfa.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { UserAgent } from '../helpers/userAgent.js';
+import { acrMfa } from '../../src/provider/acr.js';
 
 const password = 'correct horse battery staple';
 const policy = `version: 1
@@ -17,6 +20,9 @@ rules:
   - name: no app passwords in finance
     when: { groups: [finance] }
     app_passwords: forbidden
+  - name: security info from the office
+    when: { clients: [twofold-account], groups: [office] }
+    require: none
   - name: the kiosk mail app needs one factor
     when: { clients: [kiosk-mail] }
     require: none
@@ -111,4 +117,38 @@ test('repeated failures lock the account out of the grant, even for the right ap
 test('unknown users and missing fields are refused without saying which', async () => {
   expect(await refusal(grant(mail, 'nobody-here', 'abcdabcdabcdabcd'))).toBe(refused);
   expect(await refusal(oidc.genericGrantRequest(mail, 'password', { username: 'nobody-here' }))).toBe('invalid_request: username and password are required');
+});
+
+test('creating an app password on the security-info page needs a fresh second factor; a bad name changes nothing', async () => {
+  const { username, account } = await person(['office']);
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  await server.store.credentials.add({ accountId: account.id, method: 'totp', label: 'Phone', secret });
+  const callback = `${server.issuer}/account/callback`;
+  const agent = new UserAgent(server.issuer);
+  // The office rule lets the person see their security info with a password alone...
+  let page = await agent.follow('/account/security', callback);
+  page = await agent.submit(page, /\/login$/, { username, password }, callback);
+  page = await agent.follow(page.location!);
+  expect(page.html).toContain('<h2>App passwords</h2>');
+  // ...but creating an app password sends them to prove a second factor first, and creates nothing.
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
+  const unverified = await agent.post(`${server.issuer}/account/security/app-passwords`, { csrf, name: 'Too soon' });
+  expect(unverified.status).toBe(302);
+  const signIn = new URL(unverified.location!, server.issuer);
+  expect(signIn.pathname).toBe('/auth');
+  expect(signIn.searchParams.get('acr_values')).toBe(acrMfa);
+  expect(await server.store.appPasswords.list(account.id)).toHaveLength(1);
+  page = await agent.follow(unverified.location!, callback);
+  page = await enterCode(agent, page, await appCode(server, secret), callback);
+  page = await agent.follow(page.location!);
+
+  const unnamed = await agent.submit(page, '/account/security/app-passwords', { name: '   ' });
+  expect(unnamed.status).toBe(400);
+  expect(unnamed.html).toContain('Give the app password a name, such as the app that will use it.');
+  const created = await agent.submit(page, '/account/security/app-passwords', { name: 'Backup script' });
+  expect(created.html).toContain('<h1>Your new app password</h1>');
+  expect((await server.store.appPasswords.list(account.id)).map((p) => p.name)).toEqual(['Thunderbird', 'Backup script']);
+  const audit = (await server.store.audit.tail({ accountId: account.id, limit: 50 })).filter((event) => event.type === 'app_password.create');
+  expect(audit).toMatchObject([{ result: 'ok', method: 'app_password' }]);
+  expect(audit[0]!.reason).toMatch(/^'Backup script' \(/);
 });
