@@ -55,6 +55,9 @@ export function registerPasswordGrant(provider: Provider, { store, mfa, audit, a
     const appPassword = account && appPasswordsAllowed ? await findAppPassword(store.appPasswords, account.id, password) : undefined;
 
     if (!account || !person || !decision) {
+      // As many hash checks as for a real account (an app password, then the password), so the
+      // time taken does not tell which usernames exist.
+      if (!account) await findAppPassword(store.appPasswords, 'no-such-account', password);
       await checkPassword(store.accounts, undefined, password);
       await attempt.failed();
       return fail(account ? 'account disabled' : 'unknown user');
