@@ -79,6 +79,20 @@ test('refuses an encrypted PSKC file without its key, or with the wrong key, imp
   expect(await inventory()).toEqual([]);
 });
 
+test('refuses an encrypted PSKC file whose secret was altered: the MAC check fails, nothing is imported', async () => {
+  const original = readFileSync(example('tokens-psk.pskc.xml'), 'utf8');
+  // Flip one character of the second key's ciphertext (after the MAC key and the first key).
+  const values = [...original.matchAll(/<xenc:CipherValue>([^<]+)<\/xenc:CipherValue>/g)];
+  const target = values[2]!;
+  const flipped = target[1]!.replace(/^(.{10})(.)/, (_all, head: string, char: string) => `${head}${char === 'A' ? 'B' : 'A'}`);
+  const file = join(dataDir, 'altered.pskc.xml');
+  writeFileSync(file, original.replace(target[1]!, flipped));
+  const result = await twofold(dataDir, ['oath', 'import', file, '--psk-stdin'], examplePsk);
+  expect(result.code).toBe(1);
+  expect(result.err).toContain('error: altered.pskc.xml: key package 2 (serial PSKE0002): its secret fails the MAC check: a wrong pre-shared key, or an altered file');
+  expect(await inventory()).toEqual([]);
+});
+
 test.each([
   ['bad base32', 2, 'alice@example.com,TOTP0001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJ!,30,Token2,C202,totp,', 'line 2: the secret key is neither base32 (A-Z, 2-7) nor hex (0-9, a-f)'],
   ['unknown interval', 3, ',TOTP0002,3bcc31ebaa0efa4348ef8f795a69b5e4f7ea44cc,45,Token2,C202,totp,', "line 3: time interval '45' is not supported: 30 or 60 seconds"],

@@ -37,7 +37,7 @@ const text = (node: unknown, name: string): string | undefined => {
 const attribute = (node: unknown, name: string) => text(node, `@${name}`);
 
 /** XML Encryption's AES-CBC: the IV first, then the ciphertext; padding whose last byte says its length. */
-function decrypt(encrypted: Node, key: Buffer, what: string): { plain: Buffer; raw: Buffer } {
+function decrypt(encrypted: Node, key: Buffer, what: string): { plain: Buffer } {
   const method = attribute(child(encrypted, 'EncryptionMethod'), 'Algorithm') ?? '';
   const cipher = ciphers[method];
   if (!cipher) throw new PskcProblem(`${what} is encrypted with '${method}': supported are AES-128, 192 and 256 in CBC mode`);
@@ -48,7 +48,7 @@ function decrypt(encrypted: Node, key: Buffer, what: string): { plain: Buffer; r
   const padded = Buffer.concat([decipher.update(raw.subarray(16)), decipher.final()]);
   const pad = padded[padded.length - 1]!;
   if (pad < 1 || pad > 16) throw new PskcProblem(`${what} does not decrypt with this pre-shared key`);
-  return { plain: padded.subarray(0, padded.length - pad), raw };
+  return { plain: padded.subarray(0, padded.length - pad) };
 }
 
 export interface PskcOptions {
@@ -122,11 +122,12 @@ export function parsePskc(xml: string, { preSharedKey }: PskcOptions = {}): Pars
         secret = Buffer.from(plain, 'base64');
       } else if (encrypted) {
         if (!psk || !macKey) throw new PskcProblem('has an encrypted secret but the file names no EncryptionKey');
-        const { plain: decrypted, raw } = decrypt(encrypted, psk, 'its secret');
+        // Encrypt-then-MAC: the MAC is checked before anything is decrypted.
+        const raw = Buffer.from(text(child(encrypted, 'CipherData'), 'CipherValue') ?? '', 'base64');
         const mac = Buffer.from(text(secretNode, 'ValueMAC') ?? '', 'base64');
         const expected = createHmac('sha1', macKey).update(raw).digest();
         if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw new PskcProblem('its secret fails the MAC check: a wrong pre-shared key, or an altered file');
-        secret = decrypted;
+        secret = decrypt(encrypted, psk, 'its secret').plain;
       } else {
         throw new PskcProblem('has no secret (Data/Secret/PlainValue or EncryptedValue)');
       }
