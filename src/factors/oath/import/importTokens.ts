@@ -1,6 +1,7 @@
 // Brings a parsed token file into the inventory, all or nothing: every problem in the file, a
 // serial seen twice or already known, a person who does not exist or would hold more than five
 // tokens, rejects the whole file with each line's reason. Each token imported is audited.
+import { normalizeUsername } from '../../../accounts/validate.js';
 import type { Audit } from '../../../audit/audit.js';
 import type { AccountStore, CredentialStore, NewInventoryToken, TokenInventoryStore } from '../../../store/types.js';
 import { InvalidInputError } from '../../../validation.js';
@@ -29,9 +30,9 @@ export async function importTokens(deps: ImportDeps, file: string, parsed: Parse
     if (stocked || active) problem(`serial ${token.serial} is already ${active ? 'activated by someone' : 'in the inventory'}: a duplicate serial is refused`);
     let owner: string | null = null;
     if (token.upn) {
-      const key = token.upn.toLowerCase();
+      const key = normalizeUsername(token.upn);
       if (!accounts.has(key)) {
-        const account = await deps.accounts.findByUsername(token.upn);
+        const account = await deps.accounts.findByUsername(normalizeUsername(token.upn));
         accounts.set(key, account ? { id: account.id, username: account.username, held: await tokensHeld(deps.credentials, deps.tokens, account.id) } : null);
       }
       const account = accounts.get(key);
