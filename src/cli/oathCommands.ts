@@ -58,19 +58,25 @@ async function importCommand(store: Store, argv: string[], io: CliIo) {
 
 async function listCommand(store: Store, argv: string[], io: CliIo) {
   parseCommand('oath list', argv, {}, []);
-  const tokens = await store.tokens.list(oathMethod);
-  if (!tokens.length) return io.out('no tokens in the inventory: activated tokens leave it, and none is waiting');
+  const [stock, active] = await Promise.all([store.tokens.list(oathMethod), store.credentials.listByMethod(oathMethod)]);
+  if (!stock.length && !active.length) return io.out('no tokens: import some with twofold oath import <file>');
   const names = new Map<string, string>();
-  for (const token of tokens) {
-    if (token.accountId && !names.has(token.accountId)) names.set(token.accountId, (await store.accounts.findById(token.accountId))?.username ?? token.accountId);
+  for (const accountId of new Set([...stock.map((token) => token.accountId), ...active.map((credential) => credential.accountId)])) {
+    if (accountId) names.set(accountId, (await store.accounts.findById(accountId))?.username ?? accountId);
   }
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const kind = (data: Record<string, unknown>) => `${text(data.kind)}${data.kind === 'totp' ? `/${data.period}s` : ''}`;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const rows = [
+    ...stock.map((token) => ({ serial: token.serial, data: token.data, state: token.accountId ? `assigned to ${names.get(token.accountId)}, not activated` : 'in stock' })),
+    ...active.map((credential) => ({
+      serial: credential.externalId ?? '?', data: credential.data,
+      state: `active for ${names.get(credential.accountId)}${credential.lastUsedAt ? `, last used ${day(credential.lastUsedAt)}` : ''}`,
+    })),
+  ].sort((a, b) => a.serial.localeCompare(b.serial));
   table([
     ['SERIAL', 'TYPE', 'DIGITS', 'MANUFACTURER', 'MODEL', 'STATE'],
-    ...tokens.map((token) => [
-      token.serial, `${text(token.data.kind)}${token.data.kind === 'totp' ? `/${token.data.period}s` : ''}`, String(token.data.digits), text(token.data.manufacturer), text(token.data.model),
-      token.accountId ? `assigned to ${names.get(token.accountId)}, not activated` : 'in stock',
-    ]),
+    ...rows.map((row) => [row.serial, kind(row.data), String(row.data.digits), text(row.data.manufacturer), text(row.data.model), row.state]),
   ]).forEach((line) => io.out(line));
 }
 

@@ -169,6 +169,8 @@ export interface CredentialStore {
   get(id: string): Promise<Credential | undefined>;
   list(accountId: string): Promise<Credential[]>;
   findByExternalId(method: string, externalId: string): Promise<Credential | undefined>;
+  /** Every account's credentials of one method, by external id (an administrator's token list). */
+  listByMethod(method: string): Promise<Credential[]>;
   /** Removes it (another becomes default if it was); false when not found. Changes the methods version. */
   remove(accountId: string, id: string): Promise<boolean>;
   /** Removes every credential of the account; returns how many. Changes the methods version. */

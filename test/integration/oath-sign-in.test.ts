@@ -96,3 +96,22 @@ test('an HOTP token signs in with its next codes, and after being pressed past t
   const credential = (await server.store.credentials.list((await server.store.accounts.findByUsername('bob@example.com'))!.id))[0]!;
   expect(credential).toMatchObject({ method: 'oath', externalId: 'HOTP0001', counter: 46 });
 });
+
+test('oath list shows activated tokens with their person; unassigning one takes it off the account and back to stock', async () => {
+  const listed = (await twofold(server.dataDir, ['oath', 'list'])).out;
+  expect(listed[0]).toBe('SERIAL    TYPE      DIGITS  MANUFACTURER  MODEL     STATE');
+  expect(listed.find((line) => line.startsWith('TOTP0001'))).toMatch(/active for alice@example\.com, last used \d{4}-\d{2}-\d{2}$/);
+  expect(listed.find((line) => line.startsWith('HOTP0001'))).toMatch(/active for bob@example\.com, last used /);
+  expect(listed.find((line) => line.startsWith('HOTP0002'))).toMatch(/in stock$/);
+
+  expect(await twofold(server.dataDir, ['oath', 'unassign', 'HOTP0001'])).toMatchObject({ code: 0, out: ["token HOTP0001 no longer signs in 'bob@example.com' and is back in stock"] });
+  const bob = (await server.store.accounts.findByUsername('bob@example.com'))!;
+  expect(await server.store.credentials.list(bob.id)).toEqual([]);
+  // Back in stock with its counter: whoever gets it next continues after code 46.
+  expect(await server.store.tokens.get('oath', 'HOTP0001')).toMatchObject({ accountId: null, counter: 46, data: { kind: 'hotp', model: 'OTP c100' } });
+  const agent = new UserAgent(server.issuer);
+  const { page } = await signInWithPassword(agent, rp, 'bob@example.com', password);
+  expect(page.html).toContain('<h1>More information required</h1>');
+  const audit = (await server.store.audit.tail({ accountId: bob.id, limit: 50 })).filter((event) => event.type === 'token.unassign');
+  expect(audit).toMatchObject([{ result: 'ok', method: 'oath', reason: 'serial HOTP0001, was activated: removed from the account', actor: expect.stringMatching(/^cli:/) }]);
+});

@@ -205,6 +205,9 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         const key = await store.credentials.add({ accountId: 'a1', method: 'oath', externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' } });
         expect(await store.credentials.get(key.id)).toMatchObject({ externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' }, counter: null, version: 0 });
         expect(await store.credentials.findByExternalId('oath', 'SN-0001')).toMatchObject({ id: key.id, accountId: 'a1' });
+        await store.credentials.add({ accountId: 'a3', method: 'oath', externalId: 'SN-0000' });
+        await store.credentials.add({ accountId: 'a3', method: 'totp', secret: 'x' });
+        expect((await store.credentials.listByMethod('oath')).map((c) => [c.externalId, c.accountId])).toEqual([['SN-0000', 'a3'], ['SN-0001', 'a1']]);
         expect(await store.credentials.findByExternalId('webauthn', 'SN-0001')).toBeUndefined();
         await expect(store.credentials.add({ accountId: 'a2', method: 'oath', externalId: 'SN-0001' })).rejects.toBeInstanceOf(StoreConflictError);
         expect(await store.credentials.list('a2')).toEqual([]);
@@ -470,10 +473,11 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       it('adds up to the limit, lists, touches and removes one by one', async () => {
         const first = await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1' }, 2);
         expect(first).toMatchObject({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1', createdAt: clock, lastUsedAt: null });
+        clock += 1;
         await store.appPasswords.add({ accountId, name: 'Backup script', prefix: 'efgh', hash: 'hash-2' }, 2);
         expect(await store.appPasswords.add({ accountId, name: 'Third', prefix: 'ijkl', hash: 'hash-3' }, 2)).toBeUndefined();
         await store.appPasswords.touch(first!.id, clock + 5);
-        expect((await store.appPasswords.list(accountId)).map((p) => [p.name, p.lastUsedAt])).toEqual([['Thunderbird', clock + 5], ['Backup script', null]]);
+        expect((await store.appPasswords.list(accountId)).map((p) => [p.name, p.lastUsedAt])).toEqual([['Thunderbird', clock + 5], ['Backup script', null]]); // oldest first
         expect(await store.appPasswords.remove('someone-else', first!.id)).toBe(false);
         expect(await store.appPasswords.remove(accountId, first!.id)).toBe(true);
         expect(await store.appPasswords.remove(accountId, first!.id)).toBe(false);
