@@ -21,6 +21,7 @@ import { createTwofold, type Twofold } from './plugin.js';
 import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
 import { createProvider } from './provider/createProvider.js';
+import { registerPasswordGrant } from './provider/passwordGrant.js';
 import { auditRefreshFailures, refreshCheck } from './provider/refreshCheck.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
@@ -28,6 +29,7 @@ import { interactionRoutes } from '../interactions/router.js';
 import { twofoldRoutes } from '../interactions/mfaRoutes.js';
 import { accountClientMetadata, accountSessions } from '../interactions/settings/accountSession.js';
 import { phoneSettingsRoutes } from '../interactions/settings/phone.js';
+import { appPasswordRoutes } from '../interactions/settings/appPasswords.js';
 import { settingsRoutes } from '../interactions/settings/securityInfo.js';
 
 export interface AppOptions {
@@ -78,6 +80,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     refreshCheck: refreshCheck({ mfa: twofold.mfa, audit: twofold.audit }),
   });
   auditRefreshFailures(provider, twofold.audit);
+  registerPasswordGrant(provider, { store, mfa: twofold.mfa, audit: twofold.audit, acr });
   const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
@@ -101,6 +104,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   };
   app.use(settingsRoutes(settings).routes());
   app.use(phoneSettingsRoutes(settings).routes());
+  app.use(appPasswordRoutes(settings).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(phone.routes);
   app.use(async (ctx, next) => {

@@ -82,7 +82,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const csrf = createCsrf(options.cookieKeys[0]!);
   const factors = createFactors({
     credentials: options.store.credentials, challenges: options.store.challenges, phone: options.phone, phoneVerified: options.phoneVerified,
-    issuerName: options.issuerName ?? 'Twofold', now,
+    tokens: options.store.tokens, issuerName: options.issuerName ?? 'Twofold', now,
   }, options.factors);
   const audit = createAudit(options.store.audit, log, now);
   const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);

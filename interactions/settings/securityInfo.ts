@@ -15,6 +15,7 @@ import type { Views } from '../../src/http/views.js';
 import type { Logger } from '../../src/log.js';
 import { pendingSetups } from '../../src/mfa/signInState.js';
 import { answer, type AnswerContext } from '../../src/mfa/verification.js';
+import { appPasswordsView } from './appPasswords.js';
 import type { Regulator } from '../../src/regulation/regulator.js';
 import type { Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
@@ -42,6 +43,7 @@ const notices: Record<string, string> = {
   forgotten: 'That device will be asked for a second factor again.',
   'forgot-all': 'Every device will be asked for a second factor again.',
   verified: "You've verified it's you: you can change your methods for the next 10 minutes.",
+  'app-password-revoked': 'The app password was revoked: apps using it can no longer sign in.',
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -52,17 +54,10 @@ const paths = {
   recovery: `${accountPaths.page}/recovery-codes`,
 };
 
-export function settingsRoutes(deps: SettingsDeps): Router {
-  const { store, sessions, factors, audit } = deps;
-  const setups = pendingSetups(store.challenges);
-  const router = new Router();
-  const guard = formGuard(deps);
-  router.use(securityHeaders, pageErrors(deps));
-
+/** The guards every security-info route uses; other settings sections (app passwords) reuse them. */
+export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, 'store' | 'sessions' | 'factors'>) {
   const person = (ctx: Context) => ctx.state.account as AccountSession;
-  const factorAccount = (ctx: Context): FactorAccount => ({ id: person(ctx).sub, username: person(ctx).username });
   const ownMethods = (credentials: Credential[]) => credentials.filter((credential) => !factors.get(credential.method)?.standby);
-
   /** The signed-in person, or a trip to sign in first. An account disabled since is signed out. */
   const signedIn = async (ctx: Context, next: Next) => {
     const session = await sessions.current(ctx);
@@ -80,6 +75,19 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, `${accountPaths.page}?notice=verified`, need);
     return next();
   };
+  return { person, signedIn, fresh };
+}
+
+export function settingsRoutes(deps: SettingsDeps): Router {
+  const { store, sessions, factors, audit } = deps;
+  const setups = pendingSetups(store.challenges);
+  const router = new Router();
+  const guard = formGuard(deps);
+  router.use(securityHeaders, pageErrors(deps));
+
+  const { person, signedIn, fresh } = accountGuards(deps);
+  const factorAccount = (ctx: Context): FactorAccount => ({ id: person(ctx).sub, username: person(ctx).username });
+  const ownMethods = (credentials: Credential[]) => credentials.filter((credential) => !factors.get(credential.method)?.standby);
   const context = (ctx: Context, type: string): AnswerContext => {
     const session = person(ctx);
     return { type, accountId: session.sub, username: session.username, clientId: accountClientId, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
@@ -143,6 +151,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       },
       factors: factors.all().filter((factor) => factor.enroll && !factor.standby).map((factor) => ({ id: factor.id, title: factor.title })),
       devices: devices.map((device) => ({ id: device.id, label: device.label, added: day(device.createdAt), until: day(device.expiresAt) })),
+      appPasswords: await appPasswordsView(store.appPasswords, session.sub),
     });
   });
 

@@ -3,7 +3,7 @@
 import type { OptionSpec } from '../config/schema.js';
 import type { PhoneService } from '../phone/phoneService.js';
 import type { MethodId } from '../policy/types.js';
-import type { ChallengeStore, CredentialStore } from '../store/types.js';
+import type { ChallengeStore, CredentialStore, TokenInventoryStore } from '../store/types.js';
 import type { Factor } from './types.js';
 
 /** What every factor may use; each takes what it needs. */
@@ -19,6 +19,8 @@ export interface FactorDeps {
   /** Told when a person proved a phone number is theirs (the ready provider marks the account's
    * phone verified); the plugin's store has no accounts, so it is optional. */
   phoneVerified?: (accountId: string, e164: string) => Promise<void>;
+  /** Imported hardware tokens waiting for activation (the `oath` factor). */
+  tokens?: TokenInventoryStore;
 }
 
 export type OptionSpecs = Record<string, OptionSpec<any>>;

@@ -31,13 +31,17 @@ export interface FactorUnderTest {
   wrongAnswer: Record<string, string>;
   /** For factors with a setup: the form that proves a pending setup. */
   proveSetup?(pending: Record<string, unknown>): Promise<Record<string, string>>;
-  /** What the person gives when choosing the method (a phone number), when it needs any. */
-  enrollInput?: Record<string, string>;
+  /** What the person gives when choosing the method (a phone number, a token's serial), when it
+   * needs any: the form, or a function of the account that makes it. */
+  enrollInput?: Record<string, string> | ((account: { id: string; username: string }) => Promise<Record<string, string>>);
   /** For setups proven elsewhere (a call answered): the person answers the pending setup. */
   answerSetupElsewhere?(pending: Record<string, unknown>, answer: 'right' | 'wrong'): Promise<void>;
   /** For out-of-band factors: the person answers elsewhere (approves, or denies). */
   answerElsewhere?(state: Record<string, unknown>, decision: 'approve' | 'deny'): Promise<void>;
 }
+
+const enrollInputFor = async (subject: FactorUnderTest, account: { id: string; username: string }) =>
+  typeof subject.enrollInput === 'function' ? subject.enrollInput(account) : (subject.enrollInput ?? {});
 
 export type OpenStore = (now: () => number) => Promise<MfaStore>;
 
@@ -110,7 +114,7 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
       it('saves a method only after a right answer during setup, and once when the same proof races itself', async () => {
         const enroll = subject.factor.enroll!;
         const begin = async () => {
-          const started = await enroll.begin(account, subject.enrollInput ?? {});
+          const started = await enroll.begin(account, await enrollInputFor(subject, account));
           if ('error' in started) throw new Error(started.error);
           return started;
         };

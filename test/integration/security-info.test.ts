@@ -92,8 +92,8 @@ test('removing a method on a password-only session asks for a whole sign-in firs
   const tablet = generateSecret();
   await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Tablet', secret: tablet });
   const page = await openSecurityInfo(agent, username);
-  expect(methodLabels(page)).toEqual(['Authenticator app (Phone) (default)', 'Authenticator app (Tablet)']);
-  const phoneId = (await server.store.credentials.list(id))[0]!.id;
+  expect(methodLabels(page).sort()).toEqual(['Authenticator app (Phone) (default)', 'Authenticator app (Tablet)']);
+  const phoneId = (await server.store.credentials.list(id)).find((c) => c.label === 'Phone')!.id;
 
   const verify = await agent.submit(page, `/account/security/methods/${phoneId}/remove`, {}, callback());
   // A whole sign-in again: the password, then the second factor.

@@ -2,6 +2,7 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import type { Store } from '../types.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteAppPasswords } from './appPasswords.js';
 import { sqliteEndAccountSessions } from './accountSessions.js';
 import { sqliteAttempts } from './attempts.js';
 import { sqliteAudit } from './audit.js';
@@ -13,6 +14,7 @@ import { openDatabase } from './database.js';
 import { sqliteFraud } from './fraud.js';
 import { sqliteOidcAdapters } from './oidcAdapter.js';
 import { sqlitePhone } from './phone.js';
+import { sqliteTokenInventory } from './tokenInventory.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -51,6 +53,8 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     audit: sqliteAudit(db),
     phone: sqlitePhone(db, box),
     fraud: sqliteFraud(db),
+    tokens: sqliteTokenInventory(db, box, now),
+    appPasswords: sqliteAppPasswords(db, now),
     oidc: sqliteOidcAdapters(db, now),
     endAccountSessions: sqliteEndAccountSessions(db),
     async sweep() {
