@@ -45,6 +45,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     directory: storeDirectory(store.accounts),
     cookieKeys: keys.cookieKeys,
     issuerName: config.displayName,
+    issuer,
     factors: config,
     regulation: regulationRulesFrom(config),
     async confirmPassword(accountId, password) {

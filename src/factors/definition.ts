@@ -10,6 +10,9 @@ export interface FactorDeps {
   credentials: CredentialStore;
   /** The organisation's name, shown in authenticator apps, texts and calls. */
   issuerName: string;
+  /** The provider's public URL, where a method is bound to the site (passkeys); a plugin host
+   * may leave it out and configure the method instead. */
+  issuer?: string;
   now: () => number;
 }
 

@@ -5,10 +5,12 @@ import type { MethodId } from '../policy/types.js';
 import { type FactorDeps, type OptionValues, optionDefaults } from './definition.js';
 import { recoveryDefinition } from './recovery/index.js';
 import { totpDefinition } from './totp/index.js';
+import { webauthnDefinition } from './webauthn/index.js';
 import type { Factor } from './types.js';
 
 export const factorDefinitions = {
   totp: totpDefinition,
+  webauthn: webauthnDefinition,
   recovery: recoveryDefinition,
 };
 

@@ -17,7 +17,7 @@ export function loginResult(state: SignInState, used: UsedFactor | undefined, le
   const phishingResistant = used?.phishingResistant ?? false;
   // A re-authentication (max_age) with the second factor alone keeps the session's level
   // (NIST SP 800-63B 4.2.3), while amr says only what was used just now.
-  const kept = state.reauthenticating && !phishingResistant && (state.reauthenticating === levels.mfa || state.reauthenticating === levels.phishingResistant)
-    ? levels.mfa : undefined;
+  const multiFactorSession = state.reauthenticating === levels.mfa || state.reauthenticating === levels.phishingResistant;
+  const kept = multiFactorSession ? (phishingResistant ? levels.phishingResistant : levels.mfa) : undefined;
   return { amr, acr: kept ?? acrFor(amr, phishingResistant, levels) };
 }
