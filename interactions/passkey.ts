@@ -74,5 +74,5 @@ export async function submitPasskey(ctx: Context, deps: ProviderPageDeps, render
     type: 'passkey', result: 'ok', method: factor.id, reason: amr.includes('user') ? 'user verified' : 'user not verified: one factor',
     ...fields, accountId, username: account.username,
   });
-  await completePrimary(ctx, deps, interaction, { id: account.id, username: account.username, groups: account.groups }, amr, { phishingResistant: factor.phishingResistant });
+  await completePrimary(ctx, deps, interaction, { id: account.id, username: account.username, groups: account.groups }, amr, { phishingResistant: factor.phishingResistant, credentialId: result.credential.id });
 }

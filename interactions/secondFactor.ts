@@ -25,7 +25,8 @@ async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: Si
     return undefined;
   };
   if (state.done) return goTo('/done');
-  const usable = await deps.mfa.usableMethods(state.accountId, decision);
+  // A passkey that was the first factor is not a second one as well.
+  const usable = (await deps.mfa.usableMethods(state.accountId, decision)).filter((method) => method.credential.id !== state.firstFactorCredential);
   return deps.mfa.hasOwnMethod(usable) ? usable : goTo('/enroll');
 }
 

@@ -59,9 +59,9 @@ export async function settledByPolicy(ctx: Context, deps: InteractionDeps, { int
  * ask for a second factor. A first factor that is already two (a passkey that verified the
  * person: amr [swk, user]) finishes the sign-in when it meets the policy as a second factor would.
  */
-export async function completePrimary(ctx: Context, deps: InteractionDeps, interaction: Interaction, account: DirectoryAccount, amr: string[], { phishingResistant = false } = {}) {
+export async function completePrimary(ctx: Context, deps: InteractionDeps, interaction: Interaction, account: DirectoryAccount, amr: string[], { phishingResistant = false, credentialId }: { phishingResistant?: boolean; credentialId?: string } = {}) {
   const decision = deps.mfa.decide(account, requestFacts(ctx, interaction));
-  const state: SignInState = { accountId: account.id, amr, proven: amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined };
+  const state: SignInState = { accountId: account.id, amr, proven: amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined, firstFactorCredential: credentialId };
   const used = { amr, phishingResistant };
   await deps.mfa.deps.audit.record({ type: 'policy', result: 'info', rule: decision.rule, reason: `require ${decision.require}${decision.floor ? ` (floor ${decision.floor})` : ''}`, ...auditFields(ctx, interaction, account) });
 

@@ -5,6 +5,7 @@
 // person in without a password (see interactions/passkey.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
@@ -31,7 +32,8 @@ const recentKept = 5;
 
 /** The browser helper, served from the project (the page's CSP allows scripts from here only). */
 export const browserBundlePath = '/public/factors/webauthn/simplewebauthn-browser.js';
-const browserBundle = () => readFileSync(createRequire(import.meta.url).resolve('@simplewebauthn/browser/dist/bundle/index.umd.min.js'));
+// The package exports only its modules; the bundle sits next to them in its folder.
+const browserBundle = () => readFileSync(join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js'));
 
 export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorDeps, options: WebauthnOptions): Factor {
   // Checked now, at start: a wrong relying party ID would only show as every ceremony failing.

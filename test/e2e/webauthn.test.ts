@@ -1,0 +1,131 @@
+// Security keys and passkeys in Chromium, with its virtual authenticator (DevTools Protocol
+// WebAuthn domain): set up during enrollment at a relying party that demands phishing
+// resistance, the second factor there (the authenticator app not offered), passwordless sign-in
+// with and without user verification, a removed key, and a cloned key whose counter went back.
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { demoClientId, demoCredentials } from '../../src/demo/seed.js';
+import { acrMfa, acrSfa } from '../../src/provider/acr.js';
+import { expectAccessible, launchBrowser } from '../helpers/browser.js';
+import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
+
+const phishingResistantAcr = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
+/** The demo application demands phishing resistance; everyone else may use the app too. */
+const demandingPolicy = policyWith('require: mfa\nmethods: [totp, webauthn, recovery]\nremember: 0\nenrollment: required',
+  `\n  - name: demo needs a passkey\n    when: { clients: [${demoClientId}] }\n    strength: phishing-resistant\n`);
+const passwordOnly = policyWith('require: none');
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ demo: true }, { policy: demandingPolicy }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const claim = (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent();
+const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+
+interface Authenticator {
+  cdp: CDPSession;
+  id: string;
+}
+
+/** A virtual authenticator in this page's browser context, answering without a touch. */
+async function addAuthenticator(page: Page, { userVerification = true, transport = 'usb' } = {}): Promise<Authenticator> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', transport: transport as 'usb', hasResidentKey: true, hasUserVerification: userVerification,
+      isUserVerified: userVerification, automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, id: authenticatorId };
+}
+
+const credentialsOn = async ({ cdp, id }: Authenticator) => (await cdp.send('WebAuthn.getCredentials', { authenticatorId: id })).credentials;
+
+async function signIn(page: Page) {
+  await page.goto(`${server.issuer}/demo`);
+  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
+  expect(await heading(page)).toBe('Sign in');
+}
+
+async function signInWithPassword(page: Page) {
+  await signIn(page);
+  await page.getByLabel('Username').fill(demoCredentials.username);
+  await page.getByLabel('Password').fill(demoCredentials.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+async function signOut(page: Page) {
+  await page.goto(`${server.issuer}/demo`);
+  await page.getByRole('link', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+}
+
+async function demoAccount() {
+  return (await server.store.accounts.findByUsername(demoCredentials.username))!;
+}
+
+async function forgetMethods() {
+  await server.store.credentials.removeAll((await demoAccount()).id);
+}
+
+afterEach(async () => {
+  server.setPolicy(demandingPolicy);
+  await forgetMethods();
+});
+
+test('a security key set up during enrollment is the second factor where phishing resistance is required; the app is not offered there', async () => {
+  const page = await browser.newPage();
+  const key = await addAuthenticator(page);
+
+  await signInWithPassword(page);
+  expect(await heading(page)).toBe('More information required');
+  await expectAccessible(page);
+  // Only a phishing-resistant method can be set up for this application.
+  expect(await page.locator('main').textContent()).not.toContain('Authenticator app');
+  await page.getByRole('button', { name: 'Set it up now' }).click();
+  expect(await heading(page)).toBe('Set up your security key or passkey');
+  await expectAccessible(page);
+  await page.getByLabel('Name for this key (optional)').fill('Blue key');
+  await page.getByRole('button', { name: 'Verify and continue' }).click();
+  // Recovery codes are not phishing-resistant, so this application's policy gives none.
+  expect(await heading(page)).toBe("You're all set");
+  expect(await page.getByRole('status').textContent()).toContain('Your security key or passkey is set up.');
+  await page.getByRole('button', { name: /^Continue/ }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('pwd hwk user mfa');
+  expect(await claim(page, 'acr')).toBe(phishingResistantAcr);
+  const stored = (await server.store.credentials.list((await demoAccount()).id)).find((credential) => credential.method === 'webauthn')!;
+  expect(stored.label).toBe('Blue key');
+  expect(stored.externalId).toBe((await credentialsOn(key))[0]!.credentialId.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
+
+  // The person also has an authenticator app, made their default: this application does not take it.
+  const app = await server.store.credentials.add({ accountId: (await demoAccount()).id, method: 'totp', label: 'Phone', secret: 'JBSWY3DPEHPK3PXP', data: { digits: 6, period: 30 } });
+  await server.store.credentials.setDefault(app.accountId, app.id);
+
+  // The browser's dialog opens at once on the second-factor page, and the key answers it.
+  await signOut(page);
+  await signInWithPassword(page);
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('pwd hwk user mfa');
+  expect(await claim(page, 'acr')).toBe(phishingResistantAcr);
+
+  // With the key not answering yet, "Use a different verification option" lists the key alone.
+  await signOut(page);
+  await key.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: key.id, enabled: false });
+  await signInWithPassword(page);
+  expect(await heading(page)).toBe('Verify your identity');
+  expect(await page.locator('.detail').first().textContent()).toBe('Security key (Blue key)');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Use a different verification option' }).click();
+  expect(await heading(page)).toBe('Choose a verification option');
+  expect(await page.getByRole('button', { name: 'Security key (Blue key)' }).count()).toBe(1);
+  expect(await page.locator('main').textContent()).not.toMatch(/Authenticator app|recovery code/i);
+  await page.close();
+});
