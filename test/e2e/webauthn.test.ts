@@ -94,6 +94,7 @@ test('a security key set up during enrollment is the second factor where phishin
   await expectAccessible(page);
   await page.getByLabel('Name for this key (optional)').fill('Blue key');
   await page.getByRole('button', { name: 'Verify and continue' }).click();
+  await page.waitForURL(/\/mfa\/done$/);
   // Recovery codes are not phishing-resistant, so this application's policy gives none.
   expect(await heading(page)).toBe("You're all set");
   expect(await page.getByRole('status').textContent()).toContain('Your security key or passkey is set up.');
@@ -127,5 +128,63 @@ test('a security key set up during enrollment is the second factor where phishin
   expect(await heading(page)).toBe('Choose a verification option');
   expect(await page.getByRole('button', { name: 'Security key (Blue key)' }).count()).toBe(1);
   expect(await page.locator('main').textContent()).not.toMatch(/Authenticator app|recovery code/i);
+  await page.close();
+});
+
+/** Sets up a key through enrollment at the demo application, then signs out. */
+async function enrollKey(page: Page, label = 'Blue key') {
+  await signInWithPassword(page);
+  await page.getByRole('button', { name: 'Set it up now' }).click();
+  await page.getByLabel('Name for this key (optional)').fill(label);
+  await page.getByRole('button', { name: 'Verify and continue' }).click();
+  await page.waitForURL(/\/mfa\/done$/);
+  expect(await heading(page)).toBe("You're all set");
+  await page.getByRole('button', { name: /^Continue/ }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+  await signOut(page);
+}
+
+async function signInWithPasskey(page: Page) {
+  await signIn(page);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+}
+
+test('a passkey that verifies the person signs in without a password: multi-factor and phishing-resistant', async () => {
+  const page = await browser.newPage();
+  await addAuthenticator(page, { userVerification: true });
+  await enrollKey(page);
+
+  await signInWithPasskey(page);
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('hwk user mfa');
+  expect(await claim(page, 'acr')).toBe(phishingResistantAcr);
+  const events = await server.store.audit.tail({ limit: 20 });
+  expect(events.some((event) => event.type === 'passkey' && event.result === 'ok' && event.reason === 'user verified')).toBe(true);
+  await page.close();
+});
+
+test('a passkey without user verification is one factor: enough where no second is required, not where one is', async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  // Chromium asks a key without a PIN or biometric for no discoverable credential, so the key
+  // is set up verified and then answers with the user-verified flag cleared, as one without would.
+  const key = await addAuthenticator(page, { userVerification: true });
+  await enrollKey(page);
+  await key.cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId: key.id, isBadUV: true });
+
+  server.setPolicy(passwordOnly);
+  await signInWithPasskey(page);
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('hwk');
+  expect(await claim(page, 'acr')).toBe(acrSfa);
+  await signOut(page);
+
+  // Where a second factor is required, the same key cannot be both: the person is asked for more.
+  server.setPolicy(demandingPolicy);
+  await signInWithPasskey(page);
+  await page.waitForURL(/\/mfa\/enroll$/);
+  expect(await heading(page)).toBe('Confirm your password');
+  expect(page.url()).not.toContain('/demo');
   await page.close();
 });
