@@ -80,7 +80,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
   app.use(settingsRoutes({
-    store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
+    store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator, policies,
     sessions: accountSessions(issuer, acr.mfa, { challenges: store.challenges, providerSessions: provider.Session, now: twofold.mfa.deps.now }), now: twofold.mfa.deps.now,
   }).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());

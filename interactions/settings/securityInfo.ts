@@ -19,6 +19,8 @@ import type { Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
 import { answerMessage } from '../messages.js';
 import { type AccountSession, type AccountSessions, accountClientId, accountPaths } from './accountSession.js';
+import { keepLastPhishingResistant, methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
+import type { PolicySource } from '../../src/policy/source.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -30,6 +32,7 @@ export interface SettingsDeps {
   audit: Audit;
   sessions: AccountSessions;
   now: () => number;
+  policies?: PolicySource;
 }
 
 const notices: Record<string, string> = {
@@ -39,6 +42,7 @@ const notices: Record<string, string> = {
   forgotten: 'That device will be asked for a second factor again.',
   'forgot-all': 'Every device will be asked for a second factor again.',
   verified: "You've verified it's you: you can change your methods for the next 10 minutes.",
+  ...methodChangeNotices,
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -130,6 +134,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
         id: credential.id,
         label: factors.get(credential.method)?.describe(credential) ?? credential.method,
         isDefault: credential.isDefault,
+        name: credential.label,
         added: day(credential.createdAt),
         lastUsed: credential.lastUsedAt ? day(credential.lastUsedAt) : undefined,
       })),
@@ -151,10 +156,13 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh, async (ctx) => {
     const credential = await ownCredential(ctx);
+    await keepLastPhishingResistant(deps, credential);
     await store.credentials.remove(credential.accountId, credential.id);
     await record(ctx, 'method.remove', credential.method);
     back(ctx, 'removed');
   });
+
+  methodChangeRoutes(router, deps, { guard, signedIn, ownCredential, record, back });
 
   const renderAdd = (ctx: Context, factor: Factor, view: Record<string, unknown>, error?: string) =>
     render(ctx, 'settings-add.njk', { ...view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script, error });
