@@ -26,6 +26,11 @@ afterAll(async () => {
 
 const claim = (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent();
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+/** The error banner, once the page that has one is in. */
+async function errorShown(page: Page) {
+  await page.locator('#form-error').waitFor();
+  return page.locator('#form-error').textContent();
+}
 
 interface Authenticator {
   cdp: CDPSession;
@@ -186,5 +191,80 @@ test('a passkey without user verification is one factor: enough where no second 
   await page.waitForURL(/\/mfa\/enroll$/);
   expect(await heading(page)).toBe('Confirm your password');
   expect(page.url()).not.toContain('/demo');
+  await page.close();
+});
+
+/** Security info, reached from the session the demo sign-in left. */
+async function openSecurityInfo(page: Page) {
+  await page.goto(`${server.issuer}/account/security`);
+  await page.waitForURL(/\/account\/security/);
+  expect(await heading(page)).toBe('Security info');
+}
+
+test('a key is renamed and removed in security info, the last one only where no policy needs one; a removed key no longer signs in', async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  await addAuthenticator(page, { userVerification: true });
+  await enrollKey(page);
+  await signInWithPasskey(page);
+  await page.waitForURL(`${server.issuer}/demo`);
+
+  await openSecurityInfo(page);
+  await expectAccessible(page);
+  await page.getByLabel('New name for Security key (Blue key)').fill('Red key');
+  await page.getByRole('button', { name: 'Rename Security key (Blue key)' }).click();
+  expect(await page.getByRole('status').textContent()).toBe('The method was renamed.');
+  expect(await page.locator('#methods').textContent()).toContain('Security key (Red key)');
+
+  // The demo application requires a phishing-resistant method of everyone: the last key stays.
+  await page.getByRole('button', { name: 'Remove Security key (Red key)' }).click();
+  expect(await page.locator('main').textContent()).toContain('This is your only security key or passkey');
+  expect((await server.store.credentials.list((await demoAccount()).id)).some((credential) => credential.method === 'webauthn')).toBe(true);
+
+  // Without that rule it can go.
+  server.setPolicy(policyWith('require: mfa\nmethods: [totp, webauthn, recovery]\nremember: 0\nenrollment: required'));
+  await openSecurityInfo(page);
+  await page.getByRole('button', { name: 'Remove Security key (Red key)' }).click();
+  expect(await page.getByRole('status').textContent()).toBe('The method was removed.');
+
+  // The authenticator still holds the passkey, but it no longer signs anyone in.
+  await signOut(page);
+  await signInWithPasskey(page);
+  expect(await errorShown(page)).toContain("That passkey didn't work.");
+  expect(await heading(page)).toBe('Sign in');
+  const events = await server.store.audit.tail({ limit: 5 });
+  expect(events.some((event) => event.type === 'passkey' && event.result === 'fail' && event.reason?.startsWith('no_credential'))).toBe(true);
+  await page.close();
+});
+
+test('a cloned key, its signature counter set back, is refused and audited', async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  const original = await addAuthenticator(page, { userVerification: true });
+  await enrollKey(page);
+  await signInWithPasskey(page);
+  await page.waitForURL(`${server.issuer}/demo`);
+  await signOut(page);
+
+  // A copy of the key's secret on another authenticator, whose counter starts again at 0.
+  const [secret] = await credentialsOn(original);
+  expect(secret!.signCount).toBeGreaterThan(1);
+  await original.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: original.id });
+  const copy = await addAuthenticator(page, { userVerification: true });
+  await copy.cdp.send('WebAuthn.addCredential', { authenticatorId: copy.id, credential: { ...secret!, signCount: 0 } });
+
+  await signInWithPasskey(page);
+  expect(await errorShown(page)).toContain("That passkey didn't work.");
+  const events = await server.store.audit.tail({ limit: 5 });
+  expect(events.find((event) => event.type === 'passkey' && event.result === 'fail')?.reason).toMatch(/^cloned_key: possible cloned key: signature counter 1 is not above \d+$/);
+
+  // As a second factor the copy fares no better.
+  await page.getByLabel('Username').fill(demoCredentials.username);
+  await page.getByLabel('Password').fill(demoCredentials.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/mfa$/);
+  expect(await errorShown(page)).toContain("That security key or passkey didn't work.");
+  const after = await server.store.audit.tail({ limit: 5 });
+  expect(after.some((event) => event.type === 'mfa.verify' && event.result === 'fail' && event.reason?.startsWith('cloned_key'))).toBe(true);
   await page.close();
 });
