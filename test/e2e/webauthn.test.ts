@@ -127,11 +127,11 @@ test('a security key set up during enrollment is the second factor where phishin
   await key.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: key.id, enabled: false });
   await signInWithPassword(page);
   expect(await heading(page)).toBe('Verify your identity');
-  expect(await page.locator('.detail').first().textContent()).toBe('Security key (Blue key)');
+  expect(await page.locator('.detail').first().textContent()).toBe('Security key or passkey (Blue key)');
   await expectAccessible(page);
   await page.getByRole('link', { name: 'Use a different verification option' }).click();
   expect(await heading(page)).toBe('Choose a verification option');
-  expect(await page.getByRole('button', { name: 'Security key (Blue key)' }).count()).toBe(1);
+  expect(await page.getByRole('button', { name: 'Security key or passkey (Blue key)' }).count()).toBe(1);
   expect(await page.locator('main').textContent()).not.toMatch(/Authenticator app|recovery code/i);
   await page.close();
 });
@@ -211,20 +211,20 @@ test('a key is renamed and removed in security info, the last one only where no 
 
   await openSecurityInfo(page);
   await expectAccessible(page);
-  await page.getByLabel('New name for Security key (Blue key)').fill('Red key');
-  await page.getByRole('button', { name: 'Rename Security key (Blue key)' }).click();
+  await page.getByLabel('New name for Security key or passkey (Blue key)').fill('Red key');
+  await page.getByRole('button', { name: 'Rename Security key or passkey (Blue key)' }).click();
   expect(await page.getByRole('status').textContent()).toBe('The method was renamed.');
-  expect(await page.locator('#methods').textContent()).toContain('Security key (Red key)');
+  expect(await page.locator('#methods').textContent()).toContain('Security key or passkey (Red key)');
 
   // The demo application requires a phishing-resistant method of everyone: the last key stays.
-  await page.getByRole('button', { name: 'Remove Security key (Red key)' }).click();
+  await page.getByRole('button', { name: 'Remove Security key or passkey (Red key)' }).click();
   expect(await page.locator('main').textContent()).toContain('This is your only security key or passkey');
   expect((await server.store.credentials.list((await demoAccount()).id)).some((credential) => credential.method === 'webauthn')).toBe(true);
 
   // Without that rule it can go.
   server.setPolicy(policyWith('require: mfa\nmethods: [totp, webauthn, recovery]\nremember: 0\nenrollment: required'));
   await openSecurityInfo(page);
-  await page.getByRole('button', { name: 'Remove Security key (Red key)' }).click();
+  await page.getByRole('button', { name: 'Remove Security key or passkey (Red key)' }).click();
   expect(await page.getByRole('status').textContent()).toBe('The method was removed.');
 
   // The authenticator still holds the passkey, but it no longer signs anyone in.

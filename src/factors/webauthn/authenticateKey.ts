@@ -1,7 +1,7 @@
 // Authentication (navigator.credentials.get): the options for the page, and the check of an
-// assertion against a stored key, including its signature counter. The library's own counter
-// check is bypassed (it throws, indistinguishable from a bad signature) so that a counter going
-// backwards is told apart and audited as a possible cloned key.
+// assertion against a stored key. The library's own counter check is bypassed (it throws,
+// indistinguishable from a bad signature) so that a counter going backwards is told apart, and
+// audited as a possible cloned key, by the factor (see `counterIsFresh`).
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Credential } from '../../store/types.js';
 import type { RelyingParty } from './relyingParty.js';
@@ -9,21 +9,22 @@ import { keyOf, type StoredKey, transportsOf } from './storedKey.js';
 
 /** Options for a second factor (the person's own keys listed) or, with no keys, for a
  * discoverable credential chosen by the person (passwordless, conditional mediation). */
-export function authenticationOptions(rp: RelyingParty, credentials: Credential[], userVerification: 'preferred' | 'required' = 'preferred') {
+export function authenticationOptions(rp: RelyingParty, credentials: Credential[], challenge?: string) {
   return generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: credentials.flatMap((credential) => {
       const key = keyOf(credential);
       return key && credential.externalId ? [{ id: credential.externalId, transports: transportsOf(key) }] : [];
     }),
-    userVerification,
+    challenge: challenge && Buffer.from(challenge, 'base64url'),
+    userVerification: 'preferred',
     timeout: 5 * 60_000,
   });
 }
 
 export type Asserted =
   | { ok: true; key: StoredKey; newCounter: number; userVerified: boolean }
-  | { ok: false; reason: 'wrong_code' | 'cloned_key' | 'no_credential'; detail: string };
+  | { ok: false; reason: 'wrong_code' | 'no_credential'; detail: string };
 
 /** Whether a counter moved forward, as WebAuthn §6.1.1 asks; a key that always says 0 never counts. */
 export const counterIsFresh = (stored: number, received: number) => (stored === 0 && received === 0) || received > stored;
@@ -41,9 +42,7 @@ export async function checkAssertion(rp: RelyingParty, response: AuthenticationR
     return { ok: false, reason: 'wrong_code', detail: (error as Error).message };
   }
   if (!verified.verified) return { ok: false, reason: 'wrong_code', detail: 'signature not verified' };
+  // The counter is judged by the caller, against the stored value it is about to replace.
   const { newCounter, userVerified } = verified.authenticationInfo;
-  if (!counterIsFresh(key.counter, newCounter)) {
-    return { ok: false, reason: 'cloned_key', detail: `possible cloned key: signature counter ${newCounter} is not above ${key.counter}` };
-  }
   return { ok: true, key, newCounter, userVerified };
 }

@@ -3,6 +3,7 @@
 // for a proven model; each sign-in answers a fresh challenge once, and the signature counter
 // must move forward. Also a first factor on its own: a passkey found by the browser signs the
 // person in without a password (see interactions/passkey.ts).
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -16,13 +17,17 @@ import { authenticationOptions, checkAssertion, counterIsFresh } from './authent
 import { type AttestationPolicy, checkRegistration, registrationOptions, userHandle } from './registerKey.js';
 import { type RelyingParty, resolveRelyingParty } from './relyingParty.js';
 import { parseAuthentication } from './response.js';
-import { amrFor, keyOf, kindTitle } from './storedKey.js';
+import { amrFor, keyOf } from './storedKey.js';
 
 export interface WebauthnOptions {
   rpId?: string;
   origins: string[];
   attestation: AttestationPolicy;
+  /** The random source for challenges (base64url); tests pass recorded ones. Default: 32 random bytes. */
+  newChallenge?: (ceremony: 'register' | 'authenticate') => string;
 }
+
+const randomChallenge = () => randomBytes(32).toString('base64url');
 
 const title = 'Security key or passkey';
 /** How long the browser's dialog (and the challenge behind it) stays open. */
@@ -40,6 +45,8 @@ export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorD
   const rp: RelyingParty | undefined = resolveRelyingParty(issuer, { rpId: options.rpId, origins: options.origins });
   const ownKeys = async (accountId: string) => (await credentials.list(accountId)).filter((credential) => credential.method === 'webauthn');
   const challengeOf = (state: Record<string, unknown> | undefined) => (typeof state?.challenge === 'string' ? state.challenge : undefined);
+  const newChallenge = options.newChallenge ?? randomChallenge;
+  const isExpired = (state: Record<string, unknown> | undefined) => typeof state?.expiresAt === 'number' && state.expiresAt <= now();
 
   /** Checks an answer from `credential` and records its counter and challenge with a
    * compare-and-set, so that of two requests racing with one answer only one counts. */
@@ -84,7 +91,7 @@ export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorD
           const key = keyOf(credential);
           return key && credential.externalId ? [{ id: credential.externalId, transports: key.transports }] : [];
         });
-        const creation = await registrationOptions(rp, issuerName, account, existing, options.attestation);
+        const creation = await registrationOptions(rp, issuerName, account, existing, options.attestation, newChallenge('register'));
         return { view: { options: JSON.stringify(creation), ceremony: 'register', bundle: browserBundlePath }, pending: { challenge: creation.challenge } };
       },
       async finish(account, pending, form, claim) {
@@ -105,29 +112,33 @@ export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorD
     },
     async challenge(account) {
       if (!rp) throw new Error('webauthn: no relying party configured');
-      const request = await authenticationOptions(rp, await ownKeys(account.id));
-      return { view: { options: JSON.stringify(request), ceremony: 'authenticate', bundle: browserBundlePath }, state: { challenge: request.challenge }, expiresIn: challengeSeconds };
+      const request = await authenticationOptions(rp, await ownKeys(account.id), newChallenge('authenticate'));
+      const state = { challenge: request.challenge, expiresAt: now() + challengeSeconds * 1000 };
+      return { view: { options: JSON.stringify(request), ceremony: 'authenticate', bundle: browserBundlePath }, state, expiresIn: challengeSeconds };
     },
     async verify({ credentials: candidates, form, state }) {
       const response = parseAuthentication(form.response);
       const challenge = challengeOf(state);
       if (!response || !challenge) return { outcome: 'failed', reason: 'malformed' };
+      if (isExpired(state)) return { outcome: 'expired' };
       // Only the person's own keys: a removed key, or another person's, is no credential here.
       const credential = candidates.find((candidate) => candidate.method === 'webauthn' && candidate.externalId === response.id);
-      if (!credential) return { outcome: 'failed', reason: 'no_credential', detail: 'not one of the account\'s keys' };
+      if (!credential) return { outcome: 'failed', reason: 'no_credential' };
       return settle(credential, response, challenge);
     },
     firstFactor: {
       async challenge() {
         if (!rp) throw new Error('webauthn: no relying party configured');
         // No keys listed: the browser offers the passkeys it holds for this site.
-        const request = await authenticationOptions(rp, []);
-        return { view: { options: JSON.stringify(request), bundle: browserBundlePath }, state: { challenge: request.challenge }, expiresIn: challengeSeconds };
+        const request = await authenticationOptions(rp, [], newChallenge('authenticate'));
+        const state = { challenge: request.challenge, expiresAt: now() + challengeSeconds * 1000 };
+        return { view: { options: JSON.stringify(request), bundle: browserBundlePath }, state, expiresIn: challengeSeconds };
       },
       async verify(form, state) {
         const response = parseAuthentication(form.response);
         const challenge = challengeOf(state);
         if (!response || !challenge) return { outcome: 'failed', reason: 'malformed' };
+        if (isExpired(state)) return { outcome: 'expired' };
         const credential = await credentials.findByExternalId('webauthn', response.id);
         if (!credential) return { outcome: 'failed', reason: 'no_credential', detail: 'unknown or removed key' };
         // The authenticator names its owner too; it must be the account the key was added to.
@@ -139,9 +150,7 @@ export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorD
       },
     },
     describe(credential) {
-      const key = keyOf(credential);
-      const kind = key ? kindTitle(key.kind) : title;
-      return credential.label ? `${kind} (${credential.label})` : kind;
+      return credential.label ? `${title} (${credential.label})` : title;
     },
     routes() {
       const router = new Router();

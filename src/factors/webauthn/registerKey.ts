@@ -15,10 +15,11 @@ export interface AttestationPolicy {
 /** The user handle: the account id, so a discoverable credential names its owner. */
 export const userHandle = (accountId: string) => Buffer.from(accountId, 'utf8');
 
-export async function registrationOptions(rp: RelyingParty, rpName: string, account: FactorAccount, existing: { id: string; transports: string[] }[], attestation: AttestationPolicy) {
+export async function registrationOptions(rp: RelyingParty, rpName: string, account: FactorAccount, existing: { id: string; transports: string[] }[], attestation: AttestationPolicy, challenge?: string) {
   return generateRegistrationOptions({
     rpName,
     rpID: rp.id,
+    challenge: challenge && Buffer.from(challenge, 'base64url'),
     userID: userHandle(account.id),
     userName: account.username,
     userDisplayName: account.username,

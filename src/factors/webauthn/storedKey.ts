@@ -45,5 +45,3 @@ export function kindOf(facts: { deviceType: string; attachment?: string | null; 
 /** RFC 8176: `hwk` for a hardware key, `swk` for a software-held one, `user` when the
  * authenticator verified the person (PIN or biometric). */
 export const amrFor = (kind: KeyKind, userVerified: boolean) => [kind === 'security-key' ? 'hwk' : 'swk', ...(userVerified ? ['user'] : [])];
-
-export const kindTitle = (kind: KeyKind) => (kind === 'security-key' ? 'Security key' : 'Passkey');
