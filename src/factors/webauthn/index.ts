@@ -183,7 +183,7 @@ export const webauthnDefinition = defineFactor({
       description: "Origins allowed to answer a passkey ceremony, comma-separated (https, on the relying party ID). Default: the issuer's origin.",
       expects: 'a comma-separated list of origins such as https://login.example.com',
       schema: list,
-      default: [] as string[],
+      default: undefined as string[] | undefined,
     },
     webauthnAttestation: {
       env: 'TWOFOLD_WEBAUTHN_ATTESTATION',
@@ -197,12 +197,12 @@ export const webauthnDefinition = defineFactor({
       description: "With webauthnAttestation 'direct': the authenticator models (AAGUIDs) that may be registered, comma-separated. Empty: any model that proves itself.",
       expects: 'a comma-separated list of AAGUIDs such as cb69481e-8ff7-4039-93ec-0a2729a154a8',
       schema: list.pipe(z.array(z.string().toLowerCase().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/))),
-      default: [] as string[],
+      default: undefined as string[] | undefined,
     },
   },
   create: (deps, config) => webauthnFactor(deps, {
     rpId: config.webauthnRpId,
-    origins: config.webauthnOrigins,
-    attestation: { conveyance: config.webauthnAttestation, allowedAaguids: config.webauthnAllowedAaguids },
+    origins: config.webauthnOrigins ?? [],
+    attestation: { conveyance: config.webauthnAttestation, allowedAaguids: config.webauthnAllowedAaguids ?? [] },
   }),
 });
