@@ -71,7 +71,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const acr = options.acr ?? acrLevels('http://schemas.openid.net/pape/policies/2007/06/phishing-resistant');
   const views = options.views ?? createViews();
   const csrf = createCsrf(options.cookieKeys[0]!);
-  const factors = createFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', issuer: options.issuer, now }, options.factors);
+  const factors = createFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', issuer: options.issuer, log, now }, options.factors);
   const audit = createAudit(options.store.audit, log, now);
   const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);
   const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now });

@@ -1,6 +1,7 @@
 // How a method joins Twofold: its id, its configuration options (validated at start with the
 // rest of the configuration) and how to build it from the shared dependencies.
 import type { OptionSpec } from '../config/schema.js';
+import type { Logger } from '../log.js';
 import type { MethodId } from '../policy/types.js';
 import type { CredentialStore } from '../store/types.js';
 import type { Factor } from './types.js';
@@ -13,6 +14,8 @@ export interface FactorDeps {
   /** The provider's public URL, where a method is bound to the site (passkeys); a plugin host
    * may leave it out and configure the method instead. */
   issuer?: string;
+  /** For what a factor must tell the operator at start (a method it cannot offer, and why). */
+  log?: Logger;
   now: () => number;
 }
 

@@ -186,7 +186,8 @@ describe('relying party', () => {
         "webauthn: relying party ID 'example.org' does not cover the issuer's host 'login.example.com': the sign-in pages could not use passkeys",
       ]);
     }
-    expect(() => resolveRelyingParty('https://10.0.0.1', { origins: [] })).toThrow(ConfigError);
+    expect(resolveRelyingParty('https://10.0.0.1', { origins: [] })).toBeUndefined();
+    expect(() => resolveRelyingParty('https://10.0.0.1', { rpId: '10.0.0.1', origins: [] })).toThrow(ConfigError);
   });
 
   test('is absent for a host that gives neither an issuer nor the options', () => {

@@ -40,9 +40,10 @@ export const browserBundlePath = '/public/factors/webauthn/simplewebauthn-browse
 // The package exports only its modules; the bundle sits next to them in its folder.
 const browserBundle = () => readFileSync(join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js'));
 
-export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorDeps, options: WebauthnOptions): Factor {
+export function webauthnFactor({ credentials, issuerName, issuer, log, now }: FactorDeps, options: WebauthnOptions): Factor {
   // Checked now, at start: a wrong relying party ID would only show as every ceremony failing.
   const rp: RelyingParty | undefined = resolveRelyingParty(issuer, { rpId: options.rpId, origins: options.origins });
+  if (!rp) log?.warn(`webauthn: security keys and passkeys are not offered: ${issuer ? `the issuer's host '${new URL(issuer).hostname}' is not a domain name` : 'no issuer was given'}; set webauthnRpId and webauthnOrigins (TWOFOLD_WEBAUTHN_RP_ID, TWOFOLD_WEBAUTHN_ORIGINS)`);
   const ownKeys = async (accountId: string) => (await credentials.list(accountId)).filter((credential) => credential.method === 'webauthn');
   const challengeOf = (state: Record<string, unknown> | undefined) => (typeof state?.challenge === 'string' ? state.challenge : undefined);
   const newChallenge = options.newChallenge ?? randomChallenge;
@@ -84,9 +85,9 @@ export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorD
       failed: "That security key or passkey didn't work. Try again, or choose another way to verify.",
     },
     script: 'webauthn.js',
-    enroll: {
+    // A host that gave neither an issuer nor a relying party cannot offer keys at all.
+    enroll: rp && {
       async begin(account: FactorAccount) {
-        if (!rp) return { error: 'Security keys and passkeys are not set up on this server.' };
         const existing = (await ownKeys(account.id)).flatMap((credential) => {
           const key = keyOf(credential);
           return key && credential.externalId ? [{ id: credential.externalId, transports: key.transports }] : [];
@@ -96,7 +97,7 @@ export function webauthnFactor({ credentials, issuerName, issuer, now }: FactorD
       },
       async finish(account, pending, form, claim) {
         const challenge = challengeOf(pending);
-        if (!rp || !challenge) return { outcome: 'failed', reason: 'no_credential' };
+        if (!challenge) return { outcome: 'failed', reason: 'no_credential' };
         const registered = await checkRegistration(rp, form.response, challenge, options.attestation);
         if (!registered.ok) return { outcome: 'failed', reason: registered.reason, detail: registered.detail };
         if (!(await claim())) return { outcome: 'failed', reason: 'replayed' };

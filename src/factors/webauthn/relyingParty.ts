@@ -18,9 +18,8 @@ const isIpAddress = (host: string) => /^[\d.]+$/.test(host) || host.includes(':'
 export const hostMatches = (host: string, rpId: string) => host === rpId || host.endsWith(`.${rpId}`);
 
 /**
- * The relying party for this deployment. `issuer` is undefined for a plugin host that passed
- * none: then `configured.rpId` and `configured.origins` must both be given, or passkeys are not
- * offered (the result is undefined).
+ * The relying party for this deployment, or undefined when passkeys cannot be offered: a plugin
+ * host that passed no issuer and configured none, or an issuer at an IP address.
  */
 export function resolveRelyingParty(issuer: string | undefined, configured: { rpId?: string; origins: string[] }): RelyingParty | undefined {
   const problems: string[] = [];
@@ -28,6 +27,9 @@ export function resolveRelyingParty(issuer: string | undefined, configured: { rp
   const id = configured.rpId ?? issuerUrl?.hostname;
   const origins = configured.origins.length ? configured.origins : issuerUrl ? [issuerUrl.origin] : [];
   if (!id || !origins.length) return undefined;
+  // Browsers bind passkeys to domain names only: an issuer at an address simply has none,
+  // unless the options name a domain (then a mistake is refused below).
+  if (!configured.rpId && isIpAddress(id)) return undefined;
   if (isIpAddress(id)) problems.push(`option 'webauthnRpId' must be a domain name, not an IP address, but is '${id}'`);
   for (const origin of origins) {
     const url = URL.canParse(origin) ? new URL(origin) : undefined;
