@@ -201,10 +201,10 @@ async function openSecurityInfo(page: Page) {
   expect(await heading(page)).toBe('Security info');
 }
 
-test('a key is renamed and removed in security info, the last one only where no policy needs one; a removed key no longer signs in', async () => {
+test('a key is renamed, another added and the first removed in security info (the last one stays while a policy needs one); a removed key no longer signs in', async () => {
   const page = await browser.newPage();
   page.setDefaultTimeout(10_000);
-  await addAuthenticator(page, { userVerification: true });
+  const first = await addAuthenticator(page, { userVerification: true });
   await enrollKey(page);
   await signInWithPasskey(page);
   await page.waitForURL(`${server.issuer}/demo`);
@@ -221,13 +221,28 @@ test('a key is renamed and removed in security info, the last one only where no 
   expect(await page.locator('main').textContent()).toContain('This is your only security key or passkey');
   expect((await server.store.credentials.list((await demoAccount()).id)).some((credential) => credential.method === 'webauthn')).toBe(true);
 
-  // Without that rule it can go.
-  server.setPolicy(policyWith('require: mfa\nmethods: [totp, webauthn, recovery]\nremember: 0\nenrollment: required'));
+  // A second key, on another authenticator, added from security info: then the first can go.
+  const [red] = await credentialsOn(first);
+  await first.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: first.id });
+  const spare = await addAuthenticator(page, { userVerification: true });
   await openSecurityInfo(page);
+  await page.getByLabel('Add a method').selectOption({ label: 'Security key or passkey' });
+  await page.getByRole('button', { name: 'Add method' }).click();
+  expect(await heading(page)).toBe('Add a security key or passkey');
+  await expectAccessible(page);
+  await page.getByLabel('Name for this key (optional)').fill('Spare');
+  await page.getByRole('button', { name: 'Continue and add' }).click();
+  await page.waitForURL(/\/account\/security\/add$/, { waitUntil: 'load' });
+  await page.getByText('Your security key or passkey is set up.').waitFor();
+  await openSecurityInfo(page);
+  expect(await page.locator('#methods').textContent()).toContain('Security key or passkey (Spare)');
   await page.getByRole('button', { name: 'Remove Security key or passkey (Red key)' }).click();
   expect(await page.getByRole('status').textContent()).toBe('The method was removed.');
 
-  // The authenticator still holds the passkey, but it no longer signs anyone in.
+  // An authenticator that still holds the removed passkey: it no longer signs anyone in.
+  await spare.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: spare.id });
+  const holder = await addAuthenticator(page, { userVerification: true });
+  await holder.cdp.send('WebAuthn.addCredential', { authenticatorId: holder.id, credential: red! });
   await signOut(page);
   await signInWithPasskey(page);
   expect(await errorShown(page)).toContain("That passkey didn't work.");
