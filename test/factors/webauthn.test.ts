@@ -145,6 +145,23 @@ describe('webauthn factor', () => {
     expect(await store.credentials.list(account.id)).toEqual([]);
   });
 
+  test('with direct attestation and an allow-list, takes only the listed models', async () => {
+    const { challenge, response } = recorded.directRegistration;
+    const attempt = async (allowedAaguids: string[]) => {
+      const factor = webauthnFactor(deps(store, now), options({ attestation: { conveyance: 'direct', allowedAaguids }, newChallenge: () => challenge }));
+      const start = await factor.enroll!.begin(account, {});
+      if ('error' in start) throw new Error(start.error);
+      expect(JSON.parse(start.view.options as string).attestation).toBe('direct');
+      return factor.enroll!.finish(account, start.pending, answer(response), async () => true);
+    };
+    // Chromium's virtual authenticator states its model in a packed attestation.
+    const chromiumModel = '01020304-0506-0708-0102-030405060708';
+    expect(await attempt(['cb69481e-8ff7-4039-93ec-0a2729a154a8'])).toMatchObject({ outcome: 'failed', reason: 'not_allowed', detail: `authenticator model ${chromiumModel} is not on the allow-list` });
+    expect(await store.credentials.list(account.id)).toEqual([]);
+    expect(await attempt([chromiumModel])).toMatchObject({ outcome: 'ok' });
+    expect((await credentialOf()).data.aaguid).toBe(chromiumModel);
+  });
+
   test('signs in without a username: the key names its account, once per challenge', async () => {
     const { factor } = await registered();
     const state = { challenge: verified.challenge, expiresAt: time + 60_000 };

@@ -1,6 +1,6 @@
 // Records real WebAuthn responses from Chromium's virtual authenticator for the factor's unit
-// tests (recordings.json): a registration and assertions, with known challenges, on a local
-// origin. Run again with `npx tsx test/factors/webauthn/record.ts` if the format ever changes.
+// tests (recordings.json): a registration, one with direct attestation, and assertions, with
+// known challenges, on a local origin. Run again with `npx tsx test/factors/webauthn/record.ts` if the format ever changes.
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,9 @@ const assert = async (discoverable: boolean) => {
   const response = await page.evaluate((optionsJSON) => (window as any).SimpleWebAuthnBrowser.startAuthentication({ optionsJSON }), request as any);
   return { challenge: request.challenge, response };
 };
+// Another key, registered with direct attestation: Chromium's authenticator proves its model.
+const direct = await registrationOptions(rp, 'Twofold', { id: 'account-direct', username: 'direct' }, [], { conveyance: 'direct', allowedAaguids: [] });
+const directResponse = await page.evaluate((optionsJSON) => (window as any).SimpleWebAuthnBrowser.startRegistration({ optionsJSON }), direct as any);
 const verified = await assert(true);
 const second = await assert(false);
 await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId, isBadUV: true });
@@ -39,6 +42,7 @@ const unverified = await assert(false);
 writeFileSync(new URL('./recordings.json', import.meta.url), `${JSON.stringify({
   origin, rpId: rp.id, accountId,
   registration: { challenge: creation.challenge, response: registration },
+  directRegistration: { challenge: direct.challenge, response: directResponse },
   authentications: { verified, second, unverified },
 }, null, 2)}\n`);
 await browser.close();
