@@ -50,17 +50,27 @@ export async function submitPasskey(ctx: Context, deps: ProviderPageDeps, render
     return render(interaction, message);
   };
 
+  // Nobody's account is known until the answer is checked: attempts are counted per address
+  // (locked after repeated failures, like a password) and against the network's limit.
+  const attempt = await regulator.begin('password', `passkey@${ctx.ip}`, ctx.ip);
+  if (attempt.refusal) return fail(429, refusalMessage(attempt.refusal, deps.mfa.deps.now()), refusalReason(attempt.refusal));
   // Single use: of two requests with one answer, one finds the challenge.
   const saved = await deps.store.challenges.take(passkeyKey(interaction.uid));
-  if (!saved) return fail(400, passkeyMessages.expired, 'no passkey challenge under way, or it expired');
+  if (!saved) {
+    await attempt.failed();
+    return fail(400, passkeyMessages.expired, 'no passkey challenge under way, or it expired');
+  }
   const result = await factor.firstFactor.verify(ctx.state.form as Record<string, string>, saved.data);
+  if (result.outcome === 'expired') {
+    await attempt.failed();
+    return fail(400, passkeyMessages.expired, 'the passkey challenge expired');
+  }
   if (result.outcome !== 'ok') {
-    // Nobody's account is known yet: the failure counts against the network it came from.
-    const attempt = await regulator.begin('password', 'passkey:unknown', ctx.ip);
     await attempt.failed();
     const reason = result.outcome === 'failed' ? (result.detail ? `${result.reason}: ${result.detail}` : result.reason) : result.outcome;
     return fail(401, passkeyMessages.failed, reason);
   }
+  await attempt.succeeded();
 
   const accountId = result.credential.accountId;
   const account = await deps.accounts.findById(accountId);

@@ -118,10 +118,10 @@ export function webauthnFactor({ credentials, issuerName, issuer, log, now }: Fa
       return { view: { options: JSON.stringify(request), ceremony: 'authenticate', bundle: browserBundlePath }, state, expiresIn: challengeSeconds };
     },
     async verify({ credentials: candidates, form, state }) {
+      if (isExpired(state)) return { outcome: 'expired' };
       const response = parseAuthentication(form.response);
       const challenge = challengeOf(state);
       if (!response || !challenge) return { outcome: 'failed', reason: 'malformed' };
-      if (isExpired(state)) return { outcome: 'expired' };
       // Only the person's own keys: a removed key, or another person's, is no credential here.
       const credential = candidates.find((candidate) => candidate.method === 'webauthn' && candidate.externalId === response.id);
       if (!credential) return { outcome: 'failed', reason: 'no_credential' };
@@ -136,10 +136,10 @@ export function webauthnFactor({ credentials, issuerName, issuer, log, now }: Fa
         return { view: { options: JSON.stringify(request), bundle: browserBundlePath }, state, expiresIn: challengeSeconds };
       },
       async verify(form, state) {
+        if (isExpired(state)) return { outcome: 'expired' };
         const response = parseAuthentication(form.response);
         const challenge = challengeOf(state);
         if (!response || !challenge) return { outcome: 'failed', reason: 'malformed' };
-        if (isExpired(state)) return { outcome: 'expired' };
         const credential = await credentials.findByExternalId('webauthn', response.id);
         if (!credential) return { outcome: 'failed', reason: 'no_credential', detail: 'unknown or removed key' };
         // The authenticator names its owner too; it must be the account the key was added to.
