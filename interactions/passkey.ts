@@ -26,15 +26,9 @@ const passkeyFactor = (deps: ProviderPageDeps): Factor | undefined => deps.mfa.d
 export async function passkeyOffer(deps: ProviderPageDeps, interaction: Interaction): Promise<Record<string, unknown> | undefined> {
   const factor = passkeyFactor(deps);
   if (!factor?.firstFactor) return undefined;
-  try {
-    const started = await factor.firstFactor.challenge();
-    await deps.store.challenges.put(passkeyKey(interaction.uid), nobody, started.state, started.expiresIn);
-    return { ...started.view, ceremony: 'passkey' };
-  } catch (error) {
-    // A plugin-style deployment without a relying party: the page simply offers no passkey.
-    deps.log.debug('no passkey sign-in offered', { error: (error as Error).message });
-    return undefined;
-  }
+  const started = await factor.firstFactor.challenge();
+  await deps.store.challenges.put(passkeyKey(interaction.uid), nobody, started.state, started.expiresIn);
+  return { ...started.view, ceremony: 'passkey' };
 }
 
 export async function submitPasskey(ctx: Context, deps: ProviderPageDeps, render: (interaction: Interaction, error: string) => Promise<void>) {

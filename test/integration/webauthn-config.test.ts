@@ -1,5 +1,7 @@
 // The relying party ID and origins at start: malformed values and a relying party that does not
 // fit the issuer keep Twofold from starting, naming each problem; a fitting one is used.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, resolveConfig } from '../../src/config/load.js';
 import { createRelyingParty } from '../helpers/rp.js';
 import { startTestServer } from '../helpers/server.js';
@@ -31,6 +33,30 @@ test('by default the issuer sets both: the sign-in page offers passkeys for its 
     const options = /data-options="([^"]+)"/.exec(page.html)?.[1]?.replace(/&quot;/g, '"');
     expect(JSON.parse(options!)).toMatchObject({ rpId: new URL(server.issuer).hostname, allowCredentials: [], userVerification: 'preferred' });
     expect(page.html).toContain('autocomplete="username webauthn"');
+  } finally {
+    await server.stop();
+  }
+});
+
+/** A port free right now, so the issuer can name the address the server will listen on. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+test('an issuer at an IP address offers no passkeys, and the log says why', async () => {
+  const port = await freePort();
+  const server = await startTestServer({ issuer: `http://127.0.0.1:${port}`, port });
+  try {
+    expect(server.logs.some((line) => line.includes('WARN') && line.includes("webauthn: security keys and passkeys are not offered: the issuer's host '127.0.0.1' is not a domain name"))).toBe(true);
+    const rp = await createRelyingParty(server);
+    const { url } = await rp.begin();
+    const page = await new UserAgent(server.issuer).follow(url, rp.redirectUri);
+    expect(page.html).toContain('<h1>Sign in</h1>');
+    expect(page.html).not.toContain('Sign in with a passkey');
   } finally {
     await server.stop();
   }

@@ -10,7 +10,12 @@
   if (!holder || !form || !field) return;
   const status = document.getElementById('webauthn-status');
   const ceremony = holder.dataset.ceremony;
-  const options = JSON.parse(holder.dataset.options);
+  let options;
+  try {
+    options = JSON.parse(holder.dataset.options);
+  } catch {
+    return; // no ceremony on offer (passkeys are not set up on this server)
+  }
   const say = (text) => {
     if (status) status.textContent = text;
   };

@@ -111,12 +111,13 @@ export function webauthnFactor({ credentials, issuerName, issuer, log, now }: Fa
         }
       },
     },
-    async challenge(account) {
-      if (!rp) throw new Error('webauthn: no relying party configured');
+    // Without a relying party (see enroll) there is no ceremony to start, and nothing to offer
+    // on the sign-in page; an answer then fails like any other.
+    challenge: rp && (async (account) => {
       const request = await authenticationOptions(rp, await ownKeys(account.id), newChallenge('authenticate'));
       const state = { challenge: request.challenge, expiresAt: now() + challengeSeconds * 1000 };
       return { view: { options: JSON.stringify(request), ceremony: 'authenticate', bundle: browserBundlePath }, state, expiresIn: challengeSeconds };
-    },
+    }),
     async verify({ credentials: candidates, form, state }) {
       if (isExpired(state)) return { outcome: 'expired' };
       const response = parseAuthentication(form.response);
@@ -127,9 +128,8 @@ export function webauthnFactor({ credentials, issuerName, issuer, log, now }: Fa
       if (!credential) return { outcome: 'failed', reason: 'no_credential' };
       return settle(credential, response, challenge);
     },
-    firstFactor: {
+    firstFactor: rp && {
       async challenge() {
-        if (!rp) throw new Error('webauthn: no relying party configured');
         // No keys listed: the browser offers the passkeys it holds for this site.
         const request = await authenticationOptions(rp, [], newChallenge('authenticate'));
         const state = { challenge: request.challenge, expiresAt: now() + challengeSeconds * 1000 };
