@@ -169,6 +169,21 @@ test('a passkey that verifies the person signs in without a password: multi-fact
   await page.close();
 });
 
+test("a passkey on the device's own authenticator is offered by the browser's autofill, and says swk", async () => {
+  const page = await browser.newPage();
+  await addAuthenticator(page, { userVerification: true, transport: 'internal' });
+  await enrollKey(page, 'Laptop');
+  // Conditional mediation: the sign-in page asks the browser for passkeys as it loads; Chromium's
+  // platform authenticator answers without a click (a person would pick it under the username field).
+  await page.goto(`${server.issuer}/demo`);
+  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect((await server.store.audit.tail({ limit: 10 })).filter((event) => event.type === 'passkey').at(-1)).toMatchObject({ result: 'ok', reason: 'user verified' });
+  expect(await claim(page, 'amr')).toBe('swk user mfa');
+  expect(await claim(page, 'acr')).toBe(phishingResistantAcr);
+  await page.close();
+});
+
 test('a passkey without user verification is one factor: enough where no second is required, not where one is', async () => {
   const page = await browser.newPage();
   page.setDefaultTimeout(10_000);
