@@ -133,6 +133,14 @@ test('a security key set up during enrollment is the second factor where phishin
   expect(await heading(page)).toBe('Choose a verification option');
   expect(await page.getByRole('button', { name: 'Security key or passkey (Blue key)' }).count()).toBe(1);
   expect(await page.locator('main').textContent()).not.toMatch(/Authenticator app|recovery code/i);
+
+  // Back on the prompt the dialog waits for a touch that does not come; "Continue" asks again.
+  await page.getByRole('button', { name: 'Security key or passkey (Blue key)' }).click();
+  expect(await heading(page)).toBe('Verify your identity');
+  await key.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: key.id, enabled: true });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(`${server.issuer}/demo`);
+  expect(await claim(page, 'amr')).toBe('pwd hwk user mfa');
   await page.close();
 });
 

@@ -41,10 +41,9 @@
     say("Your browser did not get an answer from a security key or passkey. Choose the button to try again, or choose another way.");
   };
 
-  let running = false;
+  // Each run replaces the one before: the helper aborts a ceremony still waiting when another
+  // starts, so "Continue" always opens a fresh dialog.
   const run = async () => {
-    if (running) return;
-    running = true;
     try {
       const webauthn = await loadHelper();
       if (!webauthn.browserSupportsWebAuthn()) return say('This browser cannot use security keys or passkeys. Choose another way.');
@@ -52,8 +51,6 @@
       send(ceremony === 'register' ? await webauthn.startRegistration({ optionsJSON: options }) : await webauthn.startAuthentication({ optionsJSON: options }));
     } catch (error) {
       explain(error);
-    } finally {
-      running = false;
     }
   };
 
