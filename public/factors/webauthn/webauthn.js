@@ -37,8 +37,8 @@
 
   const explain = (error) => {
     if (error && error.name === 'AbortError') return; // another request (the button) took over
-    if (error && error.name === 'InvalidStateError') return say('This key is already set up for your account. Use another key, or choose Continue to try again.');
-    say("Your browser did not get an answer from a security key or passkey. Choose the button to try again, or choose another way.");
+    if (error && error.name === 'InvalidStateError') return say('This key is already set up for your account. Try again with another key.');
+    say('Your browser did not get an answer from a security key or passkey. Try again, or choose another way.');
   };
 
   // Each run replaces the one before: the helper aborts a ceremony still waiting when another
