@@ -27,7 +27,8 @@ const passwordIsFresh = (deps: InteractionDeps, signIn: SignInContext) =>
 async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor[] | undefined> {
   if (await settledByPolicy(ctx, deps, signIn)) return undefined;
   const { interaction, state, decision } = signIn;
-  if (deps.mfa.hasOwnMethod(await deps.mfa.usableMethods(state.accountId, decision))) {
+  const usable = (await deps.mfa.usableMethods(state.accountId, decision)).filter((method) => method.credential.id !== state.firstFactorCredential);
+  if (deps.mfa.hasOwnMethod(usable)) {
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}/mfa`);
     return undefined;

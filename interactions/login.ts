@@ -8,6 +8,7 @@ import { signInStates } from '../src/mfa/signInState.js';
 import type { ProviderPageDeps } from './deps.js';
 import { clientName, type Interaction, loadInteraction } from './interaction.js';
 import { refusalMessage, refusalReason } from './messages.js';
+import { passkeyOffer } from './passkey.js';
 import { auditFields, completePrimary, requestFacts } from './signIn.js';
 
 export const messages = {
@@ -26,6 +27,7 @@ export async function renderLogin(ctx: Context, deps: ProviderPageDeps, interact
     csrf: deps.csrf.token(ctx),
     username: extra.username ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : ''),
     error: extra.error,
+    passkey: await passkeyOffer(deps, interaction),
   });
 }
 

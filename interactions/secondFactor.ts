@@ -28,7 +28,8 @@ async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: Si
   // A denied sign-in stays denied; a blocked account is not challenged (nothing is sent).
   if (state.denied) return void (await renderDenied(ctx, deps, signIn, state.denied));
   if (await deps.mfa.blocked(state.accountId)) return void (await renderStopped(ctx, deps, signIn));
-  const all = await deps.mfa.usableMethods(state.accountId, decision);
+  // A passkey that was the first factor is not a second one as well.
+  const all = (await deps.mfa.usableMethods(state.accountId, decision)).filter((method) => method.credential.id !== state.firstFactorCredential);
   if (!deps.mfa.hasOwnMethod(all)) return goTo('/enroll');
   // A re-authentication with one factor stands in for the whole sign-in only with the person's own
   // method: a recovery code alone would leave a single-factor session (and someone who has only the

@@ -56,6 +56,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     directory: storeDirectory(store.accounts),
     cookieKeys: keys.cookieKeys,
     issuerName: config.displayName,
+    issuer,
     factors: config,
     sessionTtl: config.sessionTtl,
     regulation: regulationRulesFrom(config),
@@ -99,7 +100,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
   const settings = {
-    store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator, fraud: twofold.mfa.deps.fraud,
+    store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator, fraud: twofold.mfa.deps.fraud, policies,
     sessions: accountSessions(issuer, acr.mfa, { challenges: store.challenges, providerSessions: provider.Session, now: twofold.mfa.deps.now }), now: twofold.mfa.deps.now,
   };
   app.use(settingsRoutes(settings).routes());

@@ -21,6 +21,8 @@ import type { Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
 import { answerMessage } from '../messages.js';
 import { type AccountSession, type AccountSessions, accountClientId, accountPaths } from './accountSession.js';
+import { keepLastPhishingResistant, methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
+import type { PolicySource } from '../../src/policy/source.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -34,6 +36,7 @@ export interface SettingsDeps {
   now: () => number;
   /** Fraud reports: a denial while adding a phone is reported, and a blocked account adds nothing. */
   fraud?: FraudReports;
+  policies?: PolicySource;
 }
 
 const notices: Record<string, string> = {
@@ -44,6 +47,7 @@ const notices: Record<string, string> = {
   'forgot-all': 'Every device will be asked for a second factor again.',
   verified: "You've verified it's you: you can change your methods for the next 10 minutes.",
   'app-password-revoked': 'The app password was revoked: apps using it can no longer sign in.',
+  ...methodChangeNotices,
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -142,6 +146,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
         method: credential.method,
         label: factors.get(credential.method)?.describe(credential) ?? credential.method,
         isDefault: credential.isDefault,
+        name: credential.label,
         added: day(credential.createdAt),
         lastUsed: credential.lastUsedAt ? day(credential.lastUsedAt) : undefined,
       })),
@@ -164,6 +169,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh, async (ctx) => {
     const credential = await ownCredential(ctx);
+    await keepLastPhishingResistant(deps, credential);
     // Without a method of their own, the next sign-in would set one up on the password alone:
     // the last one goes only when another replaces it (or an administrator resets the account).
     const own = ownMethods(await store.credentials.list(credential.accountId));
@@ -174,6 +180,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     await record(ctx, 'method.remove', credential.method);
     back(ctx, 'removed');
   });
+
+  methodChangeRoutes(router, deps, { guard, signedIn, ownCredential, record, back });
 
   const renderAdd = (ctx: Context, factor: Factor, view: Record<string, unknown>, error?: string) =>
     render(ctx, 'settings-add.njk', { ...view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script, error });

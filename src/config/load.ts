@@ -4,14 +4,10 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { resolvePhoneConfig } from '../phone/config.js';
+import { ConfigError } from './configError.js';
 import { type Config, type OptionName, type OptionSpec, optionSpecs } from './schema.js';
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './configError.js';
 
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;

@@ -2,6 +2,7 @@
 // rest of the configuration) and how to build it from the shared dependencies.
 import type { OptionSpec } from '../config/schema.js';
 import type { PhoneService } from '../phone/phoneService.js';
+import type { Logger } from '../log.js';
 import type { MethodId } from '../policy/types.js';
 import type { ChallengeStore, CredentialStore, TokenInventoryStore } from '../store/types.js';
 import type { Factor } from './types.js';
@@ -11,6 +12,11 @@ export interface FactorDeps {
   credentials: CredentialStore;
   /** The organisation's name, shown in authenticator apps, texts and calls. */
   issuerName: string;
+  /** The provider's public URL, where a method is bound to the site (passkeys); a plugin host
+   * may leave it out and configure the method instead. */
+  issuer?: string;
+  /** For what a factor must tell the operator at start (a method it cannot offer, and why). */
+  log?: Logger;
   now: () => number;
   /** Short-lived records a factor keeps between its challenge and the answer (a text's code). */
   challenges?: ChallengeStore;

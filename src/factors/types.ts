@@ -37,7 +37,11 @@ export interface ChallengeStart {
 /** Why an answer failed. The person always sees one generic message; the audit log gets this. */
 export type VerifyFailure = 'malformed' | 'wrong_code' | 'replayed' | 'no_credential' | 'too_many_tries'
   /** A call that rang out, was hung up or failed; a text or call that could not be sent. */
-  | 'not_answered';
+  | 'not_answered'
+  /** A security key whose signature counter went backwards: possibly a copy. */
+  | 'cloned_key'
+  /** An authenticator the configuration does not accept (a model not on an allow-list). */
+  | 'not_allowed';
 
 /** Something to tell the person once they are through ("3 recovery codes left"). */
 export interface FactorNotice {
@@ -51,7 +55,7 @@ export type VerifyResult =
   | { outcome: 'pending' }
   | { outcome: 'denied'; /** The person said it was not them. */ fraud?: boolean }
   | { outcome: 'expired' }
-  | { outcome: 'failed'; reason: VerifyFailure };
+  | { outcome: 'failed'; reason: VerifyFailure; /** For the audit log only: what exactly did not match. */ detail?: string };
 
 export interface VerifyInput {
   account: FactorAccount;
@@ -125,4 +129,14 @@ export interface Factor {
   routes?(): Router;
   /** Its browser script, served from public/factors/<id>/. */
   script?: string;
+  /**
+   * For a method that proves who the person is on its own (a passkey): the sign-in page's
+   * ceremony without a username. `verify` finds the credential from the answer; an `ok` result's
+   * credential names the account and its `amr` says what was proven (with `user` when the
+   * authenticator verified the person).
+   */
+  firstFactor?: {
+    challenge(): Promise<ChallengeStart>;
+    verify(form: Record<string, string>, state: Record<string, unknown>): Promise<VerifyResult>;
+  };
 }

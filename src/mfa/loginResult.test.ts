@@ -1,6 +1,7 @@
 import { acrLevels } from '../provider/acr.js';
 import { loginResult } from './loginResult.js';
 import { requestedAcr } from './service.js';
+import type { SignInState } from './signInState.js';
 
 const levels = acrLevels('urn:test:phishing-resistant');
 const app = { method: 'totp', amr: ['otp'], phishingResistant: false };
@@ -31,4 +32,24 @@ test.each([
   ['unparseable claims ask for nothing', { claims: '{' }, []],
 ] as const)('requested acr: %s', (_name, params, expected) => {
   expect(requestedAcr({ ...params })).toEqual(expected);
+});
+
+describe('with security keys and passkeys', () => {
+
+const keyLevels = acrLevels('urn:example:phishing-resistant');
+const state = (amr: string[], reauthenticating?: string): SignInState => ({ accountId: 'a', amr, proven: amr, reauthenticating });
+
+test.each([
+  ['a password alone', state(['pwd']), undefined, ['pwd'], keyLevels.sfa],
+  ['a password and an app code', state(['pwd']), { amr: ['otp'], phishingResistant: false }, ['pwd', 'otp', 'mfa'], keyLevels.mfa],
+  ['a password and a security key', state(['pwd']), { amr: ['hwk', 'user'], phishingResistant: true }, ['pwd', 'hwk', 'user', 'mfa'], keyLevels.phishingResistant],
+  ['a passkey that verified the person, alone', state(['swk', 'user']), { amr: ['swk', 'user'], phishingResistant: true }, ['swk', 'user', 'mfa'], keyLevels.phishingResistant],
+  ['a passkey that did not verify the person, alone: one factor', state(['hwk']), { amr: ['hwk'], phishingResistant: true }, ['hwk'], keyLevels.sfa],
+  ['such a passkey, then an app code', state(['hwk']), { amr: ['otp'], phishingResistant: false }, ['hwk', 'otp', 'mfa'], keyLevels.mfa],
+  ['a re-authentication of a multi-factor session with the app alone', state([], keyLevels.mfa), { amr: ['otp'], phishingResistant: false }, ['otp'], keyLevels.mfa],
+  ['a re-authentication of a phishing-resistant session with the key alone', state([], keyLevels.phishingResistant), { amr: ['hwk'], phishingResistant: true }, ['hwk'], keyLevels.phishingResistant],
+  ['a re-authentication of a phishing-resistant session with the app alone', state([], keyLevels.phishingResistant), { amr: ['otp'], phishingResistant: false }, ['otp'], keyLevels.mfa],
+])('%s', (_, signIn, used, amr, acr) => {
+  expect(loginResult(signIn, used, keyLevels)).toEqual({ amr, acr });
+});
 });

@@ -22,8 +22,8 @@ export function loginResult(state: SignInState, used: UsedFactor | undefined, le
   // A re-authentication (max_age) with the person's own second factor keeps the session's level
   // (NIST SP 800-63B 4.2.3), while amr says only what was used just now. Nothing used (a skipped
   // setup) or a recovery code alone keeps nothing.
-  const reauthenticatedWithOwnFactor = used !== undefined && used.amr.length > 0 && !used.standby && !phishingResistant;
+  const reauthenticatedWithOwnFactor = used !== undefined && used.amr.length > 0 && !used.standby;
   const sessionWasMultiFactor = state.reauthenticating === levels.mfa || state.reauthenticating === levels.phishingResistant;
-  const kept = reauthenticatedWithOwnFactor && sessionWasMultiFactor ? levels.mfa : undefined;
+  const kept = reauthenticatedWithOwnFactor && sessionWasMultiFactor ? (phishingResistant ? levels.phishingResistant : levels.mfa) : undefined;
   return { amr, acr: kept ?? acrFor(amr, phishingResistant, levels) };
 }

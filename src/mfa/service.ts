@@ -106,19 +106,25 @@ export function createMfaService(deps: MfaDeps) {
       return Boolean(deps.fraud && (await deps.fraud.blockOf(accountId)));
     },
 
+    /** Whether an authentication that used these methods, with this amr and acr, meets the
+     * decision's second factor: it was multi-factor, strong enough, and one of its methods is one
+     * the decision accepts (two methods can give the same amr: an app code and a recovery code). */
+    meets(proven: string[], { amr, acr: level }: { amr: string[]; acr?: string }, decision: Decision): boolean {
+      const allowed = new Set(service.allowedFactors(decision).map((factor) => factor.id as string));
+      const strongEnough = decision.strength === 'any' || level === acr.phishingResistant;
+      // A re-authentication with the second factor alone keeps the session's multi-factor acr
+      // while its amr names only that factor (see loginResult.ts).
+      const multiFactor = amr.includes('mfa') || level === acr.mfa || level === acr.phishingResistant;
+      return multiFactor && strongEnough && proven.some((method) => allowed.has(method));
+    },
+
     /** Whether the session meets the decision without asking the person anything, and why. */
     async satisfies(session: SessionFacts, decision: Decision): Promise<Satisfaction> {
       if (decision.require === 'none') return 'not-required';
       if (decision.require === 'block') return false;
       // A blocked second factor counts for nothing, remembered or not, until an administrator lifts it.
       if (await service.blocked(session.accountId)) return false;
-      const allowed = new Set(service.allowedFactors(decision).map((factor) => factor.id as string));
-      const strongEnough = decision.strength === 'any' || session.acr === acr.phishingResistant;
-      // A re-authentication with the second factor alone keeps the session's multi-factor acr
-      // while its amr names only that factor (see loginResult.ts).
-      const multiFactor = session.amr.includes('mfa') || session.acr === acr.mfa || session.acr === acr.phishingResistant;
-      if (multiFactor && strongEnough && session.loginTs !== undefined
-        && (await provenBy.list(session.accountId, session.loginTs)).some((method) => allowed.has(method))) return 'second-factor';
+      if (session.loginTs !== undefined && service.meets(await provenBy.list(session.accountId, session.loginTs), session, decision)) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
       if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';

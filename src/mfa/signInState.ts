@@ -42,6 +42,8 @@ export interface SignInState {
   proven: string[];
   /** Seconds since the epoch when the password was proven in this interaction, if it was. */
   passwordAt?: number;
+  /** The credential that was the first factor (a passkey), which cannot be the second too. */
+  firstFactorCredential?: string;
   /** The credential the person chose with "Use a different verification option". */
   credentialId?: string;
   /** Set when the relying party's max_age sent a session with a second factor back to verify:

@@ -28,7 +28,7 @@ export const refusalReason = (refusal: Refusal) =>
   refusal.refused === 'network' ? 'network limit' : refusal.refused === 'sends' ? 'send limit' : 'locked';
 
 function failureReason(result: Exclude<VerifyResult, { outcome: 'ok' | 'pending' }>): string {
-  if (result.outcome === 'failed') return result.reason;
+  if (result.outcome === 'failed') return result.detail ? `${result.reason}: ${result.detail}` : result.reason;
   if (result.outcome === 'denied') return result.fraud ? 'denied and reported as fraud' : 'denied';
   return 'expired';
 }

@@ -176,6 +176,8 @@ export interface CredentialStore {
   /** Removes every credential of the account; returns how many. Changes the methods version. */
   removeAll(accountId: string): Promise<number>;
   setDefault(accountId: string, id: string): Promise<boolean>;
+  /** Changes the person's name for it (null: none); false when it is not the account's. */
+  rename(accountId: string, id: string, label: string | null): Promise<boolean>;
   /** ATOMIC. Claims a one-time time step or counter: true only for the first caller with a step
    * later than any claimed before. */
   claimStep(id: string, step: number, at: number): Promise<boolean>;

@@ -41,7 +41,7 @@ test('activate a hardware token, then create, use and revoke an app password', a
   await page.goto(`${server.issuer}/account/security`);
   await page.getByLabel('Username').fill('alice@example.com');
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByLabel('Verification code').fill(await appCode(server, appSecret));
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL(`${server.issuer}/account/security`);

@@ -31,7 +31,7 @@ async function signInWithPassword(page: Page) {
   await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
   await page.getByLabel('Username').fill(demoCredentials.username);
   await page.getByLabel('Password').fill(demoCredentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 async function signOut(page: Page) {

@@ -56,6 +56,9 @@ export interface FactorKind {
   challenges: boolean;
   /** Answered elsewhere. */
   outOfBand: boolean;
+  /** Starts its challenge again on request ("Send a new code"), throttled; default: as
+   * `challenges`. A browser ceremony's challenge costs nothing to start, so it has no resend. */
+  resends?: boolean;
 }
 
 export function describeFactorContract(name: string, kind: FactorKind, make: (store: MfaStore, clock: FactorClock) => FactorUnderTest, openStore: OpenStore = openSqlite) {
@@ -105,8 +108,9 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
       expect(subject.factor.wording.submit).not.toBe('');
       expect(subject.factor.wording.failed).not.toBe('');
       expect(Boolean(subject.factor.enroll) !== Boolean(subject.factor.standby)).toBe(true);
-      expect({ enrolls: Boolean(subject.factor.enroll), challenges: Boolean(subject.factor.challenge), outOfBand: subject.factor.waiting === 'out-of-band' }).toEqual(kind);
-      expect(Boolean(subject.factor.wording.resend)).toBe(kind.challenges);
+      expect({ enrolls: Boolean(subject.factor.enroll), challenges: Boolean(subject.factor.challenge), outOfBand: subject.factor.waiting === 'out-of-band' })
+        .toEqual({ enrolls: kind.enrolls, challenges: kind.challenges, outOfBand: kind.outOfBand });
+      expect(Boolean(subject.factor.wording.resend)).toBe(kind.resends ?? kind.challenges);
       expect(Boolean(subject.factor.peek) && Boolean(subject.answerElsewhere)).toBe(kind.outOfBand);
     });
 
@@ -120,7 +124,7 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
         };
         const start = await begin();
         await subject.answerSetupElsewhere?.(start.pending, 'wrong');
-        expect(await enroll.finish(account, start.pending, subject.wrongAnswer, async () => true)).toEqual({ outcome: 'failed', reason: 'wrong_code' });
+        expect(await enroll.finish(account, start.pending, subject.wrongAnswer, async () => true)).toMatchObject({ outcome: 'failed', reason: 'wrong_code' });
         expect(await store.credentials.list(account.id)).toEqual([]);
         // A setup answered elsewhere (a call) is spent by its wrong answer: the person starts again.
         const proof = subject.answerSetupElsewhere ? await begin() : start;
@@ -151,7 +155,7 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
       expect(first.challenge!.expiresAt - first.challenge!.startedAt).toBeLessThanOrEqual(15 * 60_000);
     });
 
-    if (kind.challenges) it('throttles "send again" per account, and audits each refusal', async () => {
+    if (kind.resends ?? kind.challenges) it('throttles "send again" per account, and audits each refusal', async () => {
       const credential = await enrolled();
       await show('uid-1', credential);
       // Too soon after the first; and the refused request counts towards the window, as a burst should.
@@ -225,10 +229,10 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
       const credential = await enrolled();
       const { challenge } = await show('uid-1', credential);
       const state = challenge?.state;
-      expect(await submit(credential, subject.wrongAnswer, state)).toEqual({ outcome: 'failed', reason: 'wrong_code' });
-      expect(await submit(credential, {}, state)).toEqual({ outcome: 'failed', reason: 'malformed' });
-      expect(await submit(credential, { code: 'x'.repeat(5000) }, state)).toEqual({ outcome: 'failed', reason: 'malformed' });
-      expect(await subject.factor.verify({ account, credentials: [], form: await subject.proveSignIn(credential, state), state })).toEqual({ outcome: 'failed', reason: 'no_credential' });
+      expect(await submit(credential, subject.wrongAnswer, state)).toMatchObject({ outcome: 'failed', reason: 'wrong_code' });
+      expect(await submit(credential, {}, state)).toMatchObject({ outcome: 'failed', reason: 'malformed' });
+      expect(await submit(credential, { code: 'x'.repeat(5000) }, state)).toMatchObject({ outcome: 'failed', reason: 'malformed' });
+      expect(await subject.factor.verify({ account, credentials: [], form: await subject.proveSignIn(credential, state), state })).toMatchObject({ outcome: 'failed', reason: 'no_credential' });
       expect(await regulator.status('mfa', account.id)).toMatchObject({ failures: 3 });
     });
 

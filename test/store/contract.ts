@@ -177,6 +177,16 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.credentials.remove('a1', c.id)).toBe(false);
       });
 
+      it('renames a credential of the account only', async () => {
+        const key = await store.credentials.add({ accountId: 'a1', method: 'webauthn', label: 'Blue key', externalId: 'cred-1' });
+        expect(await store.credentials.rename('a1', key.id, 'Red key')).toBe(true);
+        expect((await store.credentials.get(key.id))!.label).toBe('Red key');
+        expect(await store.credentials.rename('a2', key.id, 'Stolen')).toBe(false);
+        expect(await store.credentials.rename('a1', 'no-such-id', 'Nothing')).toBe(false);
+        expect(await store.credentials.rename('a1', key.id, null)).toBe(true);
+        expect((await store.credentials.get(key.id))!.label).toBeNull();
+      });
+
       it('changes the methods version when methods are added or removed, not when the default moves', async () => {
         expect(await store.credentials.methodsVersion('a1')).toBe(0);
         const a = await store.credentials.add({ accountId: 'a1', method: 'totp' });

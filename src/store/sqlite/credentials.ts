@@ -51,6 +51,7 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
   const claim = db.prepare('UPDATE credentials SET last_step = ?, last_used_at = ? WHERE id = ? AND (last_step IS NULL OR last_step < ?)');
   const compareAndSet = db.prepare('UPDATE credentials SET data = ?, version = version + 1, last_used_at = ? WHERE id = ? AND version = ?');
   const methodsVersion = db.prepare('SELECT version FROM methods_versions WHERE account_id = ?');
+  const relabel = db.prepare('UPDATE credentials SET label = ? WHERE id = ? AND account_id = ?');
 
   const add = db.transaction((row: Record<string, unknown> & { accountId: string; defaultable: number }) => {
     const isDefault = row.defaultable && !hasDefault.get(row.accountId) ? 1 : 0;
@@ -120,6 +121,9 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
     },
     async setDefault(accountId, id) {
       return setDefault(accountId, id);
+    },
+    async rename(accountId, id, label) {
+      return relabel.run(label, id, accountId).changes === 1;
     },
     async claimStep(id, step, at) {
       // One statement: SQLite serialises writers, so two racing requests cannot both win.
