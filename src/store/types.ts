@@ -361,10 +361,11 @@ export interface FraudStore {
 
 /** A phone or browser activating the authenticator app for an account: the short code is
  * hashed, usable once, for a few minutes. Once used it holds the device's public key until the
- * setup is proven and the device becomes a `push` credential. */
+ * person types the confirmation code the app then shows, and the device becomes a `push` credential. */
 export interface PushActivation {
   id: string;
   accountId: string;
+  username: string;
   createdAt: number;
   expiresAt: number;
   /** The device that used the code, once one has. */
@@ -372,6 +373,8 @@ export interface PushActivation {
   activatedAt: number | null;
   /** The TOTP seed given to the app with the activation; stored encrypted. */
   totpSecret: string | null;
+  /** Shown by the app once activated, typed on the setup page; stored encrypted. */
+  confirmation: string;
 }
 
 /** A device's identity: its id, the account it holds, its P-256 public key (JWK) and name. */
@@ -393,14 +396,11 @@ export interface PushContext {
 /** `wrong_number`: approved with a number other than the one the sign-in page showed. */
 export type PushStatus = 'pending' | 'approved' | 'denied' | 'wrong_number' | 'fraud';
 
-/** A request sent to an account's devices: a sign-in to approve with its number, or the test
- * approval that finishes an activation (for that one device). */
+/** A request sent to an account's devices: a sign-in to approve with its number. */
 export interface PushChallenge {
   id: string;
   accountId: string;
-  purpose: 'sign-in' | 'activation';
-  /** Only this device may answer (the activation's test approval); null: any of the account's. */
-  deviceId: string | null;
+  purpose: 'sign-in';
   /** The two-digit number the sign-in page shows; stored encrypted, never sent to the device. */
   number: string;
   context: PushContext;
@@ -414,13 +414,11 @@ export interface PushChallenge {
 }
 
 export interface PushStore {
-  addActivation(input: { accountId: string; codeHash: string; totpSecret: string | null; expiresAt: number }): Promise<PushActivation>;
+  addActivation(input: { accountId: string; username: string; codeHash: string; totpSecret: string | null; confirmation: string; expiresAt: number }): Promise<PushActivation>;
   getActivation(id: string): Promise<PushActivation | undefined>;
   /** ATOMIC. Binds a device to the unexpired, unused activation with this code hash: of racing
    * devices, one gets it. */
   activate(codeHash: string, device: PushDeviceKey, at: number): Promise<PushActivation | undefined>;
-  /** The unexpired activation a device used (for its test approval before it is saved). */
-  activationOfDevice(deviceId: string, at: number): Promise<PushActivation | undefined>;
   /** ATOMIC. Ends an activation once its setup is saved; true only for the first caller. */
   finishActivation(id: string): Promise<boolean>;
   addChallenge(input: Omit<PushChallenge, 'id' | 'status' | 'answeredBy' | 'answeredAt' | 'takenAt'>): Promise<PushChallenge>;
@@ -431,8 +429,8 @@ export interface PushStore {
   answer(id: string, answer: { status: Exclude<PushStatus, 'pending'>; deviceId: string }, at: number): Promise<boolean>;
   /** ATOMIC. Uses an answered request up: true only for the first caller. */
   take(id: string, at: number): Promise<boolean>;
-  /** When the account's sign-in requests since a time that went unanswered or were denied were
-   * sent, oldest first (the push-bombing limit). */
+  /** When the account's requests since a time that went unanswered or were denied were sent,
+   * oldest first (the push-bombing limit). */
   unansweredOrDenied(accountId: string, since: number): Promise<number[]>;
 }
 

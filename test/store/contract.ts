@@ -432,23 +432,22 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
     describe('push', () => {
       const device = { deviceId: 'device-1', publicKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, name: 'Work phone' };
       const request = (over: Partial<Parameters<Store['push']['addChallenge']>[0]> = {}) => store.push.addChallenge({
-        accountId: 'a1', purpose: 'sign-in', deviceId: null, number: '42', context: { clientName: 'Wiki', ip: '198.51.100.7' }, createdAt: clock, expiresAt: clock + 60_000, ...over,
+        accountId: 'a1', purpose: 'sign-in', number: '42', context: { clientName: 'Wiki', ip: '198.51.100.7' }, createdAt: clock, expiresAt: clock + 60_000, ...over,
       });
 
       it('activates once, with an unexpired code, and keeps the TOTP seed encrypted', async () => {
-        const activation = await store.push.addActivation({ accountId: 'a1', codeHash: 'hash-1', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP', expiresAt: clock + 300_000 });
-        expect(activation).toMatchObject({ accountId: 'a1', device: null, activatedAt: null, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP' });
+        const activation = await store.push.addActivation({ accountId: 'a1', username: 'alice', codeHash: 'hash-1', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP', confirmation: '123456', expiresAt: clock + 300_000 });
+        expect(activation).toMatchObject({ accountId: 'a1', username: 'alice', device: null, activatedAt: null, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP', confirmation: '123456' });
         expect(await subject.rawContains('JBSWY3DPEHPK3PXPJBSWY3DP')).toBe(false);
         expect(await store.push.activate('wrong-hash', device, clock)).toBeUndefined();
         const racing = await Promise.all([1, 2, 3].map((n) => store.push.activate('hash-1', { ...device, deviceId: `device-${n}` }, clock + 1)));
         expect(racing.filter(Boolean)).toHaveLength(1);
         const won = racing.find(Boolean)!;
         expect(won).toMatchObject({ id: activation.id, activatedAt: clock + 1, device: { publicKey: device.publicKey, name: 'Work phone' } });
-        expect(await store.push.activationOfDevice(won.device!.deviceId, clock + 2)).toMatchObject({ id: activation.id });
+        expect(await store.push.getActivation(activation.id)).toEqual(won);
         expect(await store.push.finishActivation(activation.id)).toBe(true);
         expect(await store.push.finishActivation(activation.id)).toBe(false);
-        expect(await store.push.activationOfDevice(won.device!.deviceId, clock + 2)).toBeUndefined();
-        await store.push.addActivation({ accountId: 'a1', codeHash: 'hash-2', totpSecret: null, expiresAt: clock + 300_000 });
+        await store.push.addActivation({ accountId: 'a1', username: 'alice', codeHash: 'hash-2', totpSecret: null, confirmation: '654321', expiresAt: clock + 300_000 });
         expect(await store.push.activate('hash-2', { ...device, deviceId: 'late' }, clock + 300_000)).toBeUndefined();
       });
 
@@ -467,13 +466,12 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.push.answer(second.id, { status: 'approved', deviceId: 'device-1' }, clock + 60_000)).toBe(false); // expired
       });
 
-      it('counts sign-in requests left unanswered or denied, not approved ones or activations', async () => {
+      it('counts requests left unanswered or denied, not approved ones', async () => {
         const approved = await request();
         await store.push.answer(approved.id, { status: 'approved', deviceId: 'd' }, clock + 1);
         const denied = await request({ createdAt: clock + 2 });
         await store.push.answer(denied.id, { status: 'denied', deviceId: 'd' }, clock + 3);
         await request({ createdAt: clock + 4 });
-        await request({ createdAt: clock + 5, purpose: 'activation', deviceId: 'd' });
         await request({ createdAt: clock + 6, accountId: 'a2' });
         expect(await store.push.unansweredOrDenied('a1', clock)).toEqual([clock + 2, clock + 4]);
         expect(await store.push.unansweredOrDenied('a1', clock + 3)).toEqual([clock + 4]);

@@ -216,8 +216,9 @@ export const migrations: Migration[] = [
       CREATE TABLE push_activations (
         id TEXT PRIMARY KEY,
         account_id TEXT NOT NULL,
+        username TEXT NOT NULL,
         code_hash TEXT NOT NULL UNIQUE,
-        totp_sealed TEXT,
+        secrets_sealed TEXT NOT NULL,
         device_id TEXT UNIQUE,
         device_key TEXT,
         device_name TEXT,
@@ -231,7 +232,6 @@ export const migrations: Migration[] = [
         id TEXT PRIMARY KEY,
         account_id TEXT NOT NULL,
         purpose TEXT NOT NULL,
-        device_id TEXT,
         number_sealed TEXT NOT NULL,
         context TEXT NOT NULL,
         status TEXT NOT NULL,

@@ -8,7 +8,8 @@ import type { Db } from './database.js';
 interface ActivationRow {
   id: string;
   account_id: string;
-  totp_sealed: string | null;
+  username: string;
+  secrets_sealed: string;
   device_id: string | null;
   device_key: string | null;
   device_name: string | null;
@@ -21,7 +22,6 @@ interface ChallengeRow {
   id: string;
   account_id: string;
   purpose: string;
-  device_id: string | null;
   number_sealed: string;
   context: string;
   status: string;
@@ -36,20 +36,24 @@ interface ChallengeRow {
 const keepFor = 86_400_000;
 
 export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
-  const toActivation = (row: ActivationRow): PushActivation => ({
-    id: row.id,
-    accountId: row.account_id,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    device: row.device_id ? { deviceId: row.device_id, publicKey: JSON.parse(row.device_key!) as Record<string, unknown>, name: row.device_name ?? '' } : null,
-    activatedAt: row.activated_at,
-    totpSecret: row.totp_sealed ? box.open(row.totp_sealed, sealContext.pushActivation(row.id, row.account_id)) : null,
-  });
+  const toActivation = (row: ActivationRow): PushActivation => {
+    const secrets = JSON.parse(box.open(row.secrets_sealed, sealContext.pushActivation(row.id, row.account_id))) as { totp: string | null; confirmation: string };
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      username: row.username,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      device: row.device_id ? { deviceId: row.device_id, publicKey: JSON.parse(row.device_key!) as Record<string, unknown>, name: row.device_name ?? '' } : null,
+      activatedAt: row.activated_at,
+      totpSecret: secrets.totp,
+      confirmation: secrets.confirmation,
+    };
+  };
   const toChallenge = (row: ChallengeRow): PushChallenge => ({
     id: row.id,
     accountId: row.account_id,
     purpose: row.purpose as PushChallenge['purpose'],
-    deviceId: row.device_id,
     number: box.open(row.number_sealed, sealContext.pushChallenge(row.id, row.account_id)),
     context: JSON.parse(row.context) as PushChallenge['context'],
     createdAt: row.created_at,
@@ -60,21 +64,20 @@ export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
     takenAt: row.taken_at,
   });
 
-  const insertActivation = db.prepare(`INSERT INTO push_activations (id, account_id, code_hash, totp_sealed, created_at, expires_at)
-    VALUES (@id, @accountId, @codeHash, @totpSealed, @createdAt, @expiresAt)`);
+  const insertActivation = db.prepare(`INSERT INTO push_activations (id, account_id, username, code_hash, secrets_sealed, created_at, expires_at)
+    VALUES (@id, @accountId, @username, @codeHash, @secretsSealed, @createdAt, @expiresAt)`);
   const activationById = db.prepare('SELECT * FROM push_activations WHERE id = ?');
   const activate = db.prepare(`UPDATE push_activations SET device_id = @deviceId, device_key = @deviceKey, device_name = @name, activated_at = @at
     WHERE code_hash = @codeHash AND device_id IS NULL AND finished_at IS NULL AND expires_at > @at RETURNING *`);
-  const byDevice = db.prepare('SELECT * FROM push_activations WHERE device_id = ? AND finished_at IS NULL AND expires_at > ?');
   const finish = db.prepare('UPDATE push_activations SET finished_at = ? WHERE id = ? AND finished_at IS NULL');
-  const insertChallenge = db.prepare(`INSERT INTO push_challenges (id, account_id, purpose, device_id, number_sealed, context, status, created_at, expires_at)
-    VALUES (@id, @accountId, @purpose, @deviceId, @numberSealed, @context, 'pending', @createdAt, @expiresAt)`);
+  const insertChallenge = db.prepare(`INSERT INTO push_challenges (id, account_id, purpose, number_sealed, context, status, created_at, expires_at)
+    VALUES (@id, @accountId, @purpose, @numberSealed, @context, 'pending', @createdAt, @expiresAt)`);
   const challengeById = db.prepare('SELECT * FROM push_challenges WHERE id = ?');
   const pending = db.prepare("SELECT * FROM push_challenges WHERE account_id = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at, rowid");
   const answer = db.prepare(`UPDATE push_challenges SET status = @status, answered_by = @deviceId, answered_at = @at
     WHERE id = @id AND status = 'pending' AND expires_at > @at`);
   const take = db.prepare("UPDATE push_challenges SET taken_at = ? WHERE id = ? AND status <> 'pending' AND taken_at IS NULL");
-  const unanswered = db.prepare(`SELECT created_at FROM push_challenges WHERE account_id = ? AND purpose = 'sign-in' AND created_at > ?
+  const unanswered = db.prepare(`SELECT created_at FROM push_challenges WHERE account_id = ? AND created_at > ?
     AND status IN ('pending', 'denied', 'wrong_number', 'fraud') ORDER BY created_at`);
   const sweeps = [
     db.prepare('DELETE FROM push_activations WHERE expires_at <= ?'),
@@ -82,12 +85,12 @@ export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
   ];
 
   const store: PushStore = {
-    async addActivation({ accountId, codeHash, totpSecret, expiresAt }) {
+    async addActivation({ accountId, username, codeHash, totpSecret, confirmation, expiresAt }) {
       const id = randomUUID();
       const createdAt = now();
       insertActivation.run({
-        id, accountId, codeHash, createdAt, expiresAt,
-        totpSealed: totpSecret ? box.seal(totpSecret, sealContext.pushActivation(id, accountId)) : null,
+        id, accountId, username, codeHash, createdAt, expiresAt,
+        secretsSealed: box.seal(JSON.stringify({ totp: totpSecret, confirmation }), sealContext.pushActivation(id, accountId)),
       });
       return toActivation(activationById.get(id) as ActivationRow);
     },
@@ -99,17 +102,13 @@ export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
       const row = activate.get({ codeHash, deviceId: device.deviceId, deviceKey: JSON.stringify(device.publicKey), name: device.name, at }) as ActivationRow | undefined;
       return row && toActivation(row);
     },
-    async activationOfDevice(deviceId, at) {
-      const row = byDevice.get(deviceId, at) as ActivationRow | undefined;
-      return row && toActivation(row);
-    },
     async finishActivation(id) {
       return finish.run(now(), id).changes === 1;
     },
     async addChallenge(input) {
       const id = randomUUID();
       insertChallenge.run({
-        id, accountId: input.accountId, purpose: input.purpose, deviceId: input.deviceId,
+        id, accountId: input.accountId, purpose: input.purpose,
         numberSealed: box.seal(input.number, sealContext.pushChallenge(id, input.accountId)),
         context: JSON.stringify(input.context), createdAt: input.createdAt, expiresAt: input.expiresAt,
       });
