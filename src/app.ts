@@ -41,7 +41,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const twofold = createTwofold({
-    store, policies, views, log, acr, now,
+    store, policies, views, log, acr, now, issuer,
     directory: storeDirectory(store.accounts),
     cookieKeys: keys.cookieKeys,
     issuerName: config.displayName,

@@ -30,6 +30,8 @@ export interface TwofoldOptions {
   cookieKeys: string[];
   /** The name authenticator apps show above the code. */
   issuerName?: string;
+  /** The provider's public address: the authenticator app's activation links start with it. */
+  issuer?: string;
   /** Options of the factors (see the README's configuration table); defaults for what is not given. */
   factors?: Partial<FactorConfig>;
   acr?: AcrLevels;
@@ -69,7 +71,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const acr = options.acr ?? acrLevels('http://schemas.openid.net/pape/policies/2007/06/phishing-resistant');
   const views = options.views ?? createViews();
   const csrf = createCsrf(options.cookieKeys[0]!);
-  const factors = createFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', now }, options.factors);
+  const factors = createFactors({ credentials: options.store.credentials, push: options.store.push, issuer: options.issuer, issuerName: options.issuerName ?? 'Twofold', now }, options.factors);
   const audit = createAudit(options.store.audit, log, now);
   const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);
   const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now });

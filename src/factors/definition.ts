@@ -2,7 +2,7 @@
 // rest of the configuration) and how to build it from the shared dependencies.
 import type { OptionSpec } from '../config/schema.js';
 import type { MethodId } from '../policy/types.js';
-import type { CredentialStore } from '../store/types.js';
+import type { CredentialStore, PushStore } from '../store/types.js';
 import type { Factor } from './types.js';
 
 /** What every factor may use; each takes what it needs. */
@@ -11,6 +11,10 @@ export interface FactorDeps {
   /** The organisation's name, shown in authenticator apps, texts and calls. */
   issuerName: string;
   now: () => number;
+  /** The authenticator app's devices and requests (the `push` method needs them). */
+  push?: PushStore;
+  /** The provider's public address, for links a phone opens (the authenticator's activation). */
+  issuer?: string;
 }
 
 export type OptionSpecs = Record<string, OptionSpec<any>>;

@@ -3,6 +3,7 @@
 // one line in `factorDefinitions` below.
 import type { MethodId } from '../policy/types.js';
 import { type FactorDeps, type OptionValues, optionDefaults } from './definition.js';
+import { pushDefinition } from './push/index.js';
 import { recoveryDefinition } from './recovery/index.js';
 import { totpDefinition } from './totp/index.js';
 import type { Factor } from './types.js';
@@ -10,6 +11,7 @@ import type { Factor } from './types.js';
 export const factorDefinitions = {
   totp: totpDefinition,
   recovery: recoveryDefinition,
+  push: pushDefinition,
 };
 
 type Definitions = typeof factorDefinitions;
