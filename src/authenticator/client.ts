@@ -67,14 +67,19 @@ export async function activate({ server, code, name }: { server: string; code: s
 }
 
 /** A signed read URL: the device, the time, and the signature over both and the path. */
-function readUrl(account: AuthenticatorAccount, path: string, now = Date.now()): string {
+function readUrl(account: AuthenticatorAccount, path: string, now: number): string {
   const sig = signWith(account.privateKey, readMessage(account.deviceId, path, now));
   return `${account.server}${path}?${new URLSearchParams({ device: account.deviceId, ts: String(now), sig })}`;
 }
 
+/** Reads are signed with the time: `now` is the device's clock (a test may set it to the server's). */
+export interface ReadOptions {
+  now?: () => number;
+}
+
 /** The requests waiting for an answer. */
-export async function pendingRequests(account: AuthenticatorAccount): Promise<DeviceRequest[]> {
-  return (await call<{ requests: DeviceRequest[] }>(readUrl(account, '/authenticator/api/requests'))).requests;
+export async function pendingRequests(account: AuthenticatorAccount, { now = Date.now }: ReadOptions = {}): Promise<DeviceRequest[]> {
+  return (await call<{ requests: DeviceRequest[] }>(readUrl(account, '/authenticator/api/requests', now()))).requests;
 }
 
 /** Approves (with the number the sign-in page shows), denies, or denies and reports fraud. */
@@ -85,8 +90,8 @@ export async function answer(account: AuthenticatorAccount, requestId: string, d
 
 /** Listens on the event stream and calls `onRequest` for each new request, until `signal` aborts
  * or the server ends the stream (the device was removed). */
-export async function listen(account: AuthenticatorAccount, onRequest: (request: DeviceRequest) => void, signal?: AbortSignal): Promise<void> {
-  const response = await fetch(readUrl(account, '/authenticator/api/stream'), { signal, headers: { accept: 'text/event-stream' } });
+export async function listen(account: AuthenticatorAccount, onRequest: (request: DeviceRequest) => void, { signal, now = Date.now }: ReadOptions & { signal?: AbortSignal } = {}): Promise<void> {
+  const response = await fetch(readUrl(account, '/authenticator/api/stream', now()), { signal, headers: { accept: 'text/event-stream' } });
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     throw new AuthenticatorError(response.status, String(body.error ?? 'error'), String(body.message ?? `the server answered ${response.status}`));
@@ -112,5 +117,5 @@ export async function listen(account: AuthenticatorAccount, onRequest: (request:
 /** The verification code the app shows for the account at a time. */
 export async function currentCode(account: AuthenticatorAccount, at = Date.now()): Promise<string> {
   if (!account.totp) throw new AuthenticatorError(0, 'no_totp', `${account.account} at ${account.issuer} has no verification codes`);
-  return totpCode(account.totp.secret, Math.floor(at / 1000), { digits: account.totp.digits, period: account.totp.period });
+  return totpCode(account.totp.secret, Math.floor(at / 1000), { digits: account.totp.digits as 6 | 8, period: account.totp.period });
 }

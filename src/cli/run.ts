@@ -6,6 +6,7 @@ import { openRuntime, type Runtime } from '../runtime.js';
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { auditCommand, auditUsage } from './auditCommand.js';
+import { authenticatorCommand, authenticatorUsage } from './authenticatorCommands.js';
 import { clientCommand, clientUsage } from './clientCommands.js';
 import { fraudCommand, fraudUsage, unblockCommand } from './fraudCommands.js';
 import { type CliIo, UsageError } from './io.js';
@@ -13,7 +14,7 @@ import { keysCommand, keysUsage } from './keysCommand.js';
 import { policyCommand, policyUsage } from './policyCommands.js';
 import { userCommand, userUsage } from './userCommands.js';
 
-const allUsage = [...userUsage, ...fraudUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage];
+const allUsage = [...userUsage, ...fraudUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage, ...authenticatorUsage];
 export const usage = (group?: string) => [
   'usage:',
   ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
@@ -28,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       usage().forEach((line) => io.out(line));
       return group ? 0 : 2;
     }
+    if (group === 'authenticator') return await authenticatorCommand(rest, io);
     if (group === 'keys') {
       await keysCommand(rest, io);
       return 0;
