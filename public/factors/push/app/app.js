@@ -118,11 +118,18 @@
 
   // Pending requests when the app opens, then the event stream while it is open. A stream's
   // signature carries a time, so a dropped stream is reopened with a fresh one.
+  // A device just added is refused until the setup page takes its confirmation code: keep
+  // asking meanwhile. One refused after it worked was removed from the account.
   const streams = new Map();
-  async function watch(account) {
+  async function watch(account, confirmed = false) {
     try {
       const response = await fetch(await signedUrl(account, '/authenticator/api/requests'), { headers: { accept: 'application/json' } });
-      if (response.status === 401) return markRevoked(account);
+      if (response.status === 401) {
+        if (confirmed) return markRevoked(account);
+        setState(account, 'Waiting for the setup page to take the confirmation code…');
+        return setTimeout(() => watch(account), 2000);
+      }
+      setState(account, `On this device as "${account.name}".`);
       (await response.json()).requests.forEach((request) => renderRequest(account, request));
     } catch {
       // Offline: the stream below retries.
@@ -133,15 +140,18 @@
       source.addEventListener('request', (event) => renderRequest(account, JSON.parse(event.data)));
       source.onerror = () => {
         source.close();
-        setTimeout(open, 3000);
+        streams.delete(account.deviceId);
+        // Reopened with a fresh signature, unless the device was removed meanwhile.
+        setTimeout(() => watch(account, true), 3000);
       };
     };
-    open();
+    if (!streams.has(account.deviceId)) open();
   }
-  function markRevoked(account) {
+  function setState(account, text) {
     const item = document.querySelector(`[data-device="${account.deviceId}"] .account-state`);
-    if (item) item.textContent = 'This device was removed from the account.';
+    if (item) item.textContent = text;
   }
+  const markRevoked = (account) => setState(account, 'This device was removed from the account. Remove it here too.');
 
   // ---- Accounts and their codes.
   async function renderAccounts() {
