@@ -19,6 +19,7 @@ import type { Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
 import { answerMessage } from '../messages.js';
 import { type AccountSession, type AccountSessions, accountClientId, accountPaths } from './accountSession.js';
+import { renamable, renameDevice } from './renameDevice.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -39,6 +40,7 @@ const notices: Record<string, string> = {
   forgotten: 'That device will be asked for a second factor again.',
   'forgot-all': 'Every device will be asked for a second factor again.',
   verified: "You've verified it's you: you can change your methods for the next 10 minutes.",
+  renamed: 'The device has its new name.',
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -132,6 +134,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
         isDefault: credential.isDefault,
         added: day(credential.createdAt),
         lastUsed: credential.lastUsedAt ? day(credential.lastUsedAt) : undefined,
+        renamable: renamable(credential),
       })),
       recovery: standby && {
         id: codes?.id, summary: codes ? standby.standby!.summary(codes) : undefined, issued: codes ? day(codes.createdAt) : undefined,
@@ -154,6 +157,12 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     await store.credentials.remove(credential.accountId, credential.id);
     await record(ctx, 'method.remove', credential.method);
     back(ctx, 'removed');
+  });
+
+  router.post(`${accountPaths.page}/methods/:id/rename`, guard, signedIn, async (ctx) => {
+    const credential = await ownCredential(ctx);
+    await renameDevice(ctx, { credentials: store.credentials, audit, now: deps.now }, credential, { ...context(ctx, 'method.rename'), result: 'ok', method: credential.method });
+    back(ctx, 'renamed');
   });
 
   const renderAdd = (ctx: Context, factor: Factor, view: Record<string, unknown>, error?: string) =>
