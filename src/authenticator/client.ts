@@ -3,7 +3,7 @@
 // server gave it, and the TOTP seed that came with the activation.
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey, sign } from 'node:crypto';
 import { totpCode } from '../factors/otpCodes.js';
-import { activationMessage, answerMessage, type Decision, readMessage } from '../factors/push/protocol.js';
+import { activationMessage, answerMessage, type Decision, readMessage, subscribeMessage } from '../factors/push/protocol.js';
 import type { DeviceRequest } from '../factors/push/devices.js';
 
 export interface AuthenticatorAccount {
@@ -111,6 +111,21 @@ export async function listen(account: AuthenticatorAccount, onRequest: (request:
     }
   } catch (error) {
     if (!signal?.aborted) throw error;
+  }
+}
+
+/** Registers a Web Push subscription (a push service's endpoint and the receiving keys) for
+ * the account's device, as a browser does once notifications are allowed. */
+export async function subscribe(account: AuthenticatorAccount, subscription: { endpoint: string; p256dh: string; auth: string }, { now = Date.now }: ReadOptions = {}): Promise<void> {
+  const ts = now();
+  const signature = signWith(account.privateKey, subscribeMessage(account.deviceId, subscription.endpoint, subscription.p256dh, subscription.auth, ts));
+  const response = await fetch(`${account.server}/authenticator/api/subscription`, {
+    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ device: account.deviceId, ts, ...subscription, signature }),
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    throw new AuthenticatorError(response.status, String(body.error ?? 'error'), String(body.message ?? `the server answered ${response.status}`));
   }
 }
 

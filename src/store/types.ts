@@ -432,6 +432,20 @@ export interface PushStore {
   /** When the account's requests since a time that went unanswered or were denied were sent,
    * oldest first (the push-bombing limit). */
   unansweredOrDenied(accountId: string, since: number): Promise<number[]>;
+  /** Keeps (or replaces) a device's Web Push subscription; stored encrypted. */
+  saveSubscription(subscription: PushSubscription): Promise<void>;
+  /** The Web Push subscriptions of the account's devices. */
+  subscriptions(accountId: string): Promise<PushSubscription[]>;
+  removeSubscription(deviceId: string): Promise<void>;
+}
+
+/** Where a push service wakes a device's installed app (the browser's PushSubscription). */
+export interface PushSubscription {
+  deviceId: string;
+  accountId: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
 }
 
 /** The part of the store the plugin uses: everything about second factors, nothing about the
@@ -479,4 +493,5 @@ export const sealContext = {
   phoneText: (id: string) => `phone.text:${id}`,
   pushActivation: (id: string, accountId: string) => `push.activation:${id}:${accountId}`,
   pushChallenge: (id: string, accountId: string) => `push.challenge:${id}:${accountId}`,
+  pushSubscription: (deviceId: string, accountId: string) => `push.subscription:${deviceId}:${accountId}`,
 };

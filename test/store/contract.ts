@@ -466,6 +466,18 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.push.answer(second.id, { status: 'approved', deviceId: 'device-1' }, clock + 60_000)).toBe(false); // expired
       });
 
+      it('keeps one Web Push subscription per device, encrypted, listed by account', async () => {
+        const subscription = { deviceId: 'd1', accountId: 'a1', endpoint: 'https://push.example.net/send/secret-token', p256dh: 'BPublicKey', auth: 'authSecret' };
+        await store.push.saveSubscription(subscription);
+        await store.push.saveSubscription({ ...subscription, deviceId: 'd2', endpoint: 'https://push.example.net/send/other' });
+        await store.push.saveSubscription({ ...subscription, endpoint: 'https://push.example.net/send/renewed' });
+        await store.push.saveSubscription({ ...subscription, deviceId: 'd3', accountId: 'a2' });
+        expect((await store.push.subscriptions('a1')).map((s) => [s.deviceId, s.endpoint]).sort()).toEqual([['d1', 'https://push.example.net/send/renewed'], ['d2', 'https://push.example.net/send/other']]);
+        expect(await subject.rawContains('secret-token')).toBe(false);
+        await store.push.removeSubscription('d1');
+        expect((await store.push.subscriptions('a1')).map((s) => s.deviceId)).toEqual(['d2']);
+      });
+
       it('counts requests left unanswered or denied, not approved ones', async () => {
         const approved = await request();
         await store.push.answer(approved.id, { status: 'approved', deviceId: 'd' }, clock + 1);

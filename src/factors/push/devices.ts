@@ -4,13 +4,16 @@
 // the key at once.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Credential, CredentialStore, PushChallenge, PushStore } from '../../store/types.js';
-import { activationMessage, answerMessage, type Decision, readMessage, readSkewMs, verifySignature } from './protocol.js';
+import { activationMessage, answerMessage, type Decision, readMessage, readSkewMs, subscribeMessage, verifySignature } from './protocol.js';
+import { allowedEndpoint } from './webPush.js';
 
 export interface DeviceDeps {
   push: PushStore;
   credentials: CredentialStore;
   issuerName: string;
   now: () => number;
+  /** Push services the server may post to (origins, or `*.domain` for any https host under it). */
+  pushServiceOrigins?: string[];
 }
 
 /** Codes are typed from a screen: case, spaces and dashes do not matter. */
@@ -69,6 +72,17 @@ export function pushDevices(deps: DeviceDeps) {
       const credential = await device(deviceId);
       if (!credential || !verifySignature(credential.data.publicKey as Record<string, unknown>, readMessage(deviceId, path, timestamp), signature)) return undefined;
       return credential;
+    },
+
+    /** Keeps the device's Web Push subscription, if its push service is one the server may call. */
+    async subscribe(input: { deviceId: string; endpoint: string; p256dh: string; auth: string; timestamp: number; signature: string }): Promise<'ok' | 'unknown_device' | 'endpoint_not_allowed'> {
+      if (!Number.isSafeInteger(input.timestamp) || Math.abs(now() - input.timestamp) > readSkewMs) return 'unknown_device';
+      const credential = await device(input.deviceId);
+      const message = subscribeMessage(input.deviceId, input.endpoint, input.p256dh, input.auth, input.timestamp);
+      if (!credential || !verifySignature(credential.data.publicKey as Record<string, unknown>, message, input.signature)) return 'unknown_device';
+      if (!allowedEndpoint(input.endpoint, deps.pushServiceOrigins ?? [])) return 'endpoint_not_allowed';
+      await push.saveSubscription({ deviceId: input.deviceId, accountId: credential.accountId, endpoint: input.endpoint, p256dh: input.p256dh, auth: input.auth });
+      return 'ok';
     },
 
     async pendingFor(credential: Credential): Promise<DeviceRequest[]> {

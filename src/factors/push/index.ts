@@ -12,6 +12,7 @@ import { normalizeCode } from '../otpCodes.js';
 import type { Factor } from '../types.js';
 import { hashActivationCode, pushDevices } from './devices.js';
 import { pushRoutes } from './routes.js';
+import { allowedEndpoint, sendWebPush, type VapidKeys } from './webPush.js';
 
 /** The guardrails: fixed values, as the issue sets them. */
 export const pushLimits = Object.freeze({
@@ -35,9 +36,28 @@ function activationCode(): string {
 
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-export function pushFactor(deps: FactorDeps & { push: PushStore }, { pollMs }: { pollMs: number }): Factor {
+export interface PushOptions {
+  pollMs: number;
+  /** Web Push is sent only with VAPID keys. */
+  vapid?: VapidKeys;
+  pushServiceOrigins?: string[];
+}
+
+export function pushFactor(deps: FactorDeps & { push: PushStore }, { pollMs, vapid, pushServiceOrigins = [] }: PushOptions): Factor {
   const { push, credentials, now } = deps;
-  const devices = pushDevices({ push, credentials, issuerName: deps.issuerName, now });
+  const devices = pushDevices({ push, credentials, issuerName: deps.issuerName, now, pushServiceOrigins });
+
+  /** Wakes the account's installed apps. Not awaited: the page does not wait for push services,
+   * and the event stream delivers the request to an app that is open anyway. */
+  const wake = async (accountId: string, message: Record<string, unknown>) => {
+    if (!vapid) return;
+    for (const subscription of await push.subscriptions(accountId)) {
+      if (!allowedEndpoint(subscription.endpoint, pushServiceOrigins)) continue;
+      void sendWebPush(vapid, subscription, message, now(), pushLimits.requestSeconds)
+        .then((result) => (result === 'gone' ? push.removeSubscription(subscription.deviceId) : undefined))
+        .catch(() => undefined);
+    }
+  };
   const appUrl = `${(deps.issuer ?? '').replace(/\/$/, '')}/authenticator`;
 
   return {
@@ -105,6 +125,7 @@ export function pushFactor(deps: FactorDeps & { push: PushStore }, { pollMs }: {
         accountId: account.id, purpose: 'sign-in', number, createdAt: at, expiresAt,
         context: { clientId: request?.clientId ?? null, clientName: request?.clientName ?? null, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null },
       });
+      await wake(account.id, { type: 'request', id: created.id, issuer: deps.issuerName, clientName: created.context.clientName ?? created.context.clientId ?? null });
       return { view: { number }, state: { requestId: created.id, expiresAt }, expiresIn: pushLimits.requestSeconds };
     },
     async peek(state) {
@@ -131,9 +152,14 @@ export function pushFactor(deps: FactorDeps & { push: PushStore }, { pollMs }: {
       const name = typeof credential.data.name === 'string' ? credential.data.name : credential.label;
       return name ? `${title} (${name})` : title;
     },
-    routes: () => pushRoutes(devices, push, { pollMs, now }),
+    routes: () => pushRoutes(devices, push, { pollMs, now, vapidPublicKey: vapid?.publicKey }),
   };
 }
+
+const base64url = (bytes: number) => z.string().trim().regex(/^[A-Za-z0-9_-]+$/).refine((value) => Buffer.from(value, 'base64url').length === bytes);
+
+/** The well-known browser push services: Chrome and Edge (FCM), Firefox, Safari, Windows. */
+const knownPushServices = ['https://fcm.googleapis.com', 'https://updates.push.services.mozilla.com', 'https://web.push.apple.com', '*.notify.windows.com'];
 
 export const pushDefinition = defineFactor({
   id: 'push',
@@ -145,9 +171,39 @@ export const pushDefinition = defineFactor({
       schema: z.coerce.number().int().min(200).max(10_000),
       default: 1000,
     },
+    pushVapidPublicKey: {
+      env: 'TWOFOLD_PUSH_VAPID_PUBLIC_KEY',
+      description: 'With the private key and subject: the VAPID public key (uncompressed P-256 point, base64url) Web Push messages are signed with, so an installed authenticator is woken for a request. Unset: no Web Push.',
+      expects: 'a P-256 public key: 65 bytes, base64url',
+      schema: base64url(65),
+    },
+    pushVapidPrivateKey: {
+      env: 'TWOFOLD_PUSH_VAPID_PRIVATE_KEY',
+      description: 'The VAPID private key (32 bytes, base64url) that goes with TWOFOLD_PUSH_VAPID_PUBLIC_KEY.',
+      expects: 'a P-256 private key: 32 bytes, base64url',
+      schema: base64url(32),
+      secret: true,
+    },
+    pushVapidSubject: {
+      env: 'TWOFOLD_PUSH_VAPID_SUBJECT',
+      description: "A contact for push services' operators, sent with every Web Push message: a mailto: or https: URL.",
+      expects: 'a mailto: or https: URL',
+      schema: z.string().trim().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/),
+    },
+    pushServiceOrigins: {
+      env: 'TWOFOLD_PUSH_SERVICE_ORIGINS',
+      description: 'Comma-separated push services Twofold may send Web Push messages to (origins, or *.domain for any https host under it); a device cannot register another, so the server never posts to an address a device chose.',
+      expects: 'comma-separated origins or *.domain entries',
+      schema: z.union([z.string(), z.array(z.string())])
+        .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^(https?:\/\/[^/\s]+|\*\.[a-z0-9.-]+)$/))),
+      default: knownPushServices,
+    },
   },
   create(deps, config) {
     if (!deps.push) throw new Error('the push method needs the store\'s push repository (FactorDeps.push)');
-    return pushFactor({ ...deps, push: deps.push }, { pollMs: config.pushStreamPoll });
+    const { pushVapidPublicKey: publicKey, pushVapidPrivateKey: privateKey, pushVapidSubject: subject } = config as Partial<typeof config>;
+    const vapid = publicKey && privateKey && subject ? { publicKey, privateKey, subject } : undefined;
+    return pushFactor({ ...deps, push: deps.push }, { pollMs: config.pushStreamPoll, vapid, pushServiceOrigins: config.pushServiceOrigins });
   },
 });

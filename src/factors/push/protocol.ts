@@ -15,6 +15,10 @@ export const answerMessage = (challengeId: string, decision: Decision, number: s
 /** A read (pending requests, the event stream): the path and the time, so it cannot be replayed later. */
 export const readMessage = (deviceId: string, path: string, timestamp: number) => `twofold-read\n${deviceId}\n${path}\n${timestamp}`;
 
+/** A Web Push subscription the device asks the server to use, at a time. */
+export const subscribeMessage = (deviceId: string, endpoint: string, p256dh: string, auth: string, timestamp: number) =>
+  `twofold-subscribe\n${deviceId}\n${endpoint}\n${p256dh}\n${auth}\n${timestamp}`;
+
 /** How far a read's time may be from the server's: clocks drift, replays should not last. */
 export const readSkewMs = 5 * 60_000;
 

@@ -51,6 +51,16 @@ const answerBody = z.object({
   signature: signatureSchema,
 });
 
+const subscribeBody = z.object({
+  device: z.string().min(1).max(64),
+  ts: z.number().int(),
+  endpoint: z.string().url().max(1000),
+  // The browser's P-256 public key (65 bytes) and 16-byte secret, base64url.
+  p256dh: z.string().regex(/^[A-Za-z0-9_-]{86,88}$/),
+  auth: z.string().regex(/^[A-Za-z0-9_-]{21,24}$/),
+  signature: signatureSchema,
+});
+
 const readQuery = z.object({ device: z.string().min(1).max(64), ts: z.coerce.number().int(), sig: signatureSchema });
 
 const failures = {
@@ -60,6 +70,8 @@ const failures = {
   unknown_request: [404, 'There is no such request for this account.'],
   expired: [410, 'The request has expired.'],
   already_answered: [409, 'The request was already answered.'],
+  endpoint_not_allowed: [400, 'That push service is not one this server sends to (see TWOFOLD_PUSH_SERVICE_ORIGINS).'],
+  not_configured: [404, 'This server sends no Web Push messages (no VAPID keys are configured).'],
 } as const;
 
 function fail(ctx: Context, reason: keyof typeof failures) {
@@ -81,7 +93,7 @@ function appFiles() {
   } as Record<string, { body: Buffer; type: string }>;
 }
 
-export function pushRoutes(devices: PushDevices, push: PushStore, options: { pollMs: number; now: () => number }): Router {
+export function pushRoutes(devices: PushDevices, push: PushStore, options: { pollMs: number; now: () => number; vapidPublicKey?: string }): Router {
   const router = new Router();
   const files = appFiles();
 
@@ -172,6 +184,21 @@ export function pushRoutes(devices: PushDevices, push: PushStore, options: { pol
     ctx.req.on('close', stop);
     stream.on('close', stop);
     void tick();
+  });
+
+  // Web Push: the key a browser subscribes with, and the subscription it then registers.
+  router.get('/authenticator/api/web-push', (ctx) => {
+    if (!options.vapidPublicKey) return fail(ctx, 'not_configured');
+    ctx.body = { publicKey: options.vapidPublicKey };
+  });
+  router.post('/authenticator/api/subscription', async (ctx) => {
+    if (!options.vapidPublicKey) return fail(ctx, 'not_configured');
+    const parsed = subscribeBody.safeParse(await readJson(ctx));
+    if (!parsed.success) throw new BadRequest(400, 'Send device, ts, endpoint, p256dh, auth (the subscription\'s keys, base64url) and signature.');
+    const { device, ts, signature, ...subscription } = parsed.data;
+    const result = await devices.subscribe({ deviceId: device, timestamp: ts, signature, ...subscription });
+    if (result !== 'ok') return fail(ctx, result);
+    ctx.status = 204;
   });
 
   router.post('/authenticator/api/requests/:id/answer', async (ctx) => {

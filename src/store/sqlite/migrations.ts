@@ -211,7 +211,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 9,
-    name: 'authenticator app: activations (device keys until proven) and push requests',
+    name: 'authenticator app: activations (device keys until proven), push requests, Web Push subscriptions',
     sql: `
       CREATE TABLE push_activations (
         id TEXT PRIMARY KEY,
@@ -242,6 +242,12 @@ export const migrations: Migration[] = [
         expires_at INTEGER NOT NULL
       );
       CREATE INDEX push_challenges_account ON push_challenges (account_id, created_at);
+      CREATE TABLE push_subscriptions (
+        device_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        subscription_sealed TEXT NOT NULL
+      );
+      CREATE INDEX push_subscriptions_account ON push_subscriptions (account_id);
     `,
   },
 ];

@@ -2,7 +2,7 @@
 // conditional UPDATEs, so racing devices or racing sign-in pages get one winner.
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../../crypto/secretBox.js';
-import { type PushActivation, type PushChallenge, type PushStatus, type PushStore, sealContext } from '../types.js';
+import { type PushActivation, type PushChallenge, type PushStatus, type PushStore, type PushSubscription, sealContext } from '../types.js';
 import type { Db } from './database.js';
 
 interface ActivationRow {
@@ -79,6 +79,10 @@ export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
   const take = db.prepare("UPDATE push_challenges SET taken_at = ? WHERE id = ? AND status <> 'pending' AND taken_at IS NULL");
   const unanswered = db.prepare(`SELECT created_at FROM push_challenges WHERE account_id = ? AND created_at > ?
     AND status IN ('pending', 'denied', 'wrong_number', 'fraud') ORDER BY created_at`);
+  const upsertSubscription = db.prepare(`INSERT INTO push_subscriptions (device_id, account_id, subscription_sealed) VALUES (?, ?, ?)
+    ON CONFLICT (device_id) DO UPDATE SET account_id = excluded.account_id, subscription_sealed = excluded.subscription_sealed`);
+  const subscriptionsOf = db.prepare('SELECT * FROM push_subscriptions WHERE account_id = ?');
+  const removeSubscription = db.prepare('DELETE FROM push_subscriptions WHERE device_id = ?');
   const sweeps = [
     db.prepare('DELETE FROM push_activations WHERE expires_at <= ?'),
     db.prepare('DELETE FROM push_challenges WHERE expires_at <= ?'),
@@ -129,6 +133,18 @@ export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
     },
     async unansweredOrDenied(accountId, since) {
       return (unanswered.all(accountId, since) as { created_at: number }[]).map((row) => row.created_at);
+    },
+    async saveSubscription({ deviceId, accountId, endpoint, p256dh, auth }) {
+      upsertSubscription.run(deviceId, accountId, box.seal(JSON.stringify({ endpoint, p256dh, auth }), sealContext.pushSubscription(deviceId, accountId)));
+    },
+    async subscriptions(accountId) {
+      return (subscriptionsOf.all(accountId) as { device_id: string; account_id: string; subscription_sealed: string }[]).map((row) => ({
+        deviceId: row.device_id, accountId: row.account_id,
+        ...(JSON.parse(box.open(row.subscription_sealed, sealContext.pushSubscription(row.device_id, row.account_id))) as Pick<PushSubscription, 'endpoint' | 'p256dh' | 'auth'>),
+      }));
+    },
+    async removeSubscription(deviceId) {
+      removeSubscription.run(deviceId);
     },
   };
   return { store, sweep: (at: number) => sweeps.forEach((sweep) => sweep.run(at - keepFor)) };
