@@ -235,7 +235,38 @@
     });
   }
 
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/authenticator/sw.js', { scope: '/authenticator' }).catch(() => {});
+  // ---- Web Push, when the server has VAPID keys: the installed app is woken for a request.
+  const fromB64url = (text) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  async function registerSubscription(subscription) {
+    const { endpoint, keys } = subscription.toJSON();
+    for (const account of await allAccounts()) {
+      const ts = Date.now();
+      const signature = await signText(account.privateKey, `twofold-subscribe\n${account.deviceId}\n${endpoint}\n${keys.p256dh}\n${keys.auth}\n${ts}`);
+      await postJson('/authenticator/api/subscription', { device: account.deviceId, ts, endpoint, p256dh: keys.p256dh, auth: keys.auth, signature }).catch(() => {});
+    }
+  }
+  async function setUpNotifications() {
+    if (!('serviceWorker' in navigator) || !('PushManager' in window)) return;
+    const response = await fetch('/authenticator/api/web-push').catch(() => undefined);
+    if (!response?.ok) return;
+    const { publicKey } = await response.json();
+    const registration = await navigator.serviceWorker.ready;
+    const existing = await registration.pushManager.getSubscription();
+    if (existing && Notification.permission === 'granted') return registerSubscription(existing);
+    $('notifications').hidden = false;
+    $('notify-button').addEventListener('click', async () => {
+      try {
+        if ((await Notification.requestPermission()) !== 'granted') throw new Error('Notifications are not allowed for this site.');
+        const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromB64url(publicKey) });
+        await registerSubscription(subscription);
+        $('notify-status').textContent = 'Notifications are on.';
+      } catch (error) {
+        $('notify-status').textContent = error.message;
+      }
+    });
+  }
+
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/authenticator/sw.js', { scope: '/authenticator' }).then(setUpNotifications).catch(() => {});
   renderAccounts().then((accounts) => {
     accounts.forEach(watch);
     tickCodes();

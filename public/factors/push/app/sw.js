@@ -15,9 +15,18 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(fetch(event.request).catch(() => caches.match(event.request)));
 });
 
+// The message (decrypted by the browser) names the request and the application, never the number.
 self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    // Not ours to read: still say something arrived.
+  }
+  const who = message.clientName ? `${message.clientName} (${message.issuer || 'Twofold'})` : 'An application';
   event.waitUntil(self.registration.showNotification('Sign-in request', {
-    body: 'Open the Authenticator to approve or deny it.', icon: '/public/factors/push/icon.svg', tag: 'twofold-request',
+    body: `${who} is asking you to approve a sign-in. Open the Authenticator and enter the number shown.`,
+    icon: '/public/factors/push/icon.svg', tag: message.id || 'twofold-request',
   }));
 });
 
