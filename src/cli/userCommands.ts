@@ -1,11 +1,11 @@
 import { createAccount } from '../accounts/createAccount.js';
 import { checkPasswordRules, hashPassword } from '../accounts/password.js';
-import { normalizeUsername } from '../accounts/validate.js';
 import { createRegulator, defaultRegulationRules } from '../regulation/regulator.js';
 import type { Store } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { parseCommand } from './args.js';
 import { type CliIo, readSecretOption, table, UsageError } from './io.js';
+import { findAccountOrFail, lockState, recordCliChange, userAdminCommand, userAdminUsage } from './userAdminCommands.js';
 import { userUpdateCommand, userUpdateUsage } from './userUpdateCommand.js';
 
 export const userUsage = [
@@ -16,18 +16,13 @@ export const userUsage = [
   'twofold user enable <username>',
   'twofold user set-password <username> --password-stdin',
   'twofold user unlock <username>',
+  ...userAdminUsage,
 ];
 
 async function readPassword(command: string, values: Record<string, unknown>, io: CliIo): Promise<string> {
   const password = await readSecretOption(command, 'password', values, io);
   if (password === undefined) throw new UsageError(`${command}: a password is required: pipe it in with --password-stdin`);
   return password;
-}
-
-async function findAccountOrFail(store: Store, command: string, username: string) {
-  const account = await store.accounts.findByUsername(normalizeUsername(username));
-  if (!account) throw new InvalidInputError([`${command}: there is no user '${username}'`]);
-  return account;
 }
 
 export async function userCommand(store: Store, [sub, ...argv]: string[], io: CliIo): Promise<void> {
@@ -45,6 +40,7 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
         username: args[0]!, password, displayName: values.name, email: values.email, phone: values.phone, groups: values.group ?? [],
         emailVerified: values['email-verified'] ?? false, phoneVerified: values['phone-verified'] ?? false,
       });
+      await recordCliChange(store, 'user.add', account);
       io.out(`added user '${account.username}' (id ${account.id})`);
       return;
     }
@@ -54,8 +50,14 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
       parseCommand('user list', argv, {}, []);
       const accounts = await store.accounts.list();
       if (!accounts.length) return io.out('no users');
-      table([['USERNAME', 'NAME', 'EMAIL', 'GROUPS', 'STATUS'], ...accounts.map((a) => [
-        a.username, a.displayName ?? '', a.email ?? '', a.groups.join(','), a.disabled ? 'disabled' : 'active',
+      const status = async (account: (typeof accounts)[number]) => {
+        if (account.disabled) return 'disabled';
+        const [block, mfa, password] = await Promise.all([store.fraud.blockOf(account.id, Date.now()), lockState(store, 'mfa', account.id), lockState(store, 'password', account.id)]);
+        return block ? 'blocked (fraud report)' : mfa || password ? 'locked' : 'active';
+      };
+      const statuses = await Promise.all(accounts.map(status));
+      table([['USERNAME', 'NAME', 'EMAIL', 'GROUPS', 'STATUS'], ...accounts.map((a, i) => [
+        a.username, a.displayName ?? '', a.email ?? '', a.groups.join(','), statuses[i]!,
       ])]).forEach((line) => io.out(line));
       return;
     }
@@ -64,6 +66,7 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
       const { args } = parseCommand(`user ${sub}`, argv, {}, ['username']);
       const account = await findAccountOrFail(store, `user ${sub}`, args[0]!);
       await store.accounts.setDisabled(account.id, sub === 'disable');
+      await recordCliChange(store, `user.${sub}`, account);
       io.out(`${sub}d user '${account.username}'`);
       return;
     }
@@ -75,6 +78,7 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
       const problem = checkPasswordRules(password, { username: account.username });
       if (problem) throw new InvalidInputError([`password: ${problem}`]);
       await store.accounts.setPasswordHash(account.id, await hashPassword(password));
+      await recordCliChange(store, 'user.set-password', account);
       io.out(`set a new password for '${account.username}'`);
       return;
     }
@@ -83,9 +87,15 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
       const account = await findAccountOrFail(store, 'user unlock', args[0]!);
       const regulator = createRegulator(store.attempts, defaultRegulationRules, Date.now);
       await Promise.all([regulator.unlock('mfa', account.id), regulator.unlock('password', account.id)]);
+      await recordCliChange(store, 'user.unlock', account);
       io.out(`unlocked '${account.username}': sign-in attempts start counting afresh`);
       return;
     }
+    case 'show':
+    case 'reset-mfa':
+    case 'groups':
+    case 'remove':
+      return userAdminCommand(store, sub, argv, io);
     default:
       throw new UsageError(sub ? `user: unknown command '${sub}'` : 'user: which command?');
   }

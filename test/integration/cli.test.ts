@@ -356,10 +356,11 @@ describe('twofold audit and unlock', () => {
       await store.attempts.update(`mfa:${alice.id}`, () => ({ failures: 100, locks: 9, lockedUntil: null, permanent: true }));
     });
     expect((await twofold(dataDir, ['audit', 'tail'])).out).toEqual([
+      expect.stringMatching(/^\S+ user\.add ok user=alice by=cli:\S+$/),
       '2026-11-22T09:30:00.000Z mfa.verify fail user=alice client=wiki method=totp rule="defaults" ip=198.51.100.7 reason="wrong_code"',
       '2026-11-22T09:31:00.000Z password ok user=bob',
     ]);
-    expect((await twofold(dataDir, ['audit', 'tail', '--user', 'alice', '--lines', '5'])).out).toHaveLength(1);
+    expect((await twofold(dataDir, ['audit', 'tail', '--user', 'alice', '--lines', '5'])).out).toHaveLength(2);
     expect((await twofold(dataDir, ['audit', 'tail', '--lines', 'lots'])).err[0]).toBe("error: audit tail: --lines must be a whole number from 1 to 10000 but is 'lots'");
 
     expect(await twofold(dataDir, ['user', 'unlock', 'alice'])).toMatchObject({ code: 0, out: ["unlocked 'alice': sign-in attempts start counting afresh"] });

@@ -177,7 +177,7 @@ describe('sessions, step-up and the abandoned second factor', () => {
     expect((await payroll.finish(done.location!, checks)).claims()).toMatchObject({ sub: id, amr: ['pwd', 'otp', 'mfa'] });
   });
 
-  test('when max_age has passed, a session with a second factor re-authenticates with that factor alone', async () => {
+  test('oidcc-max-age-1: when max_age has passed, a session with a second factor re-authenticates with that factor alone, and amr names only it', async () => {
     const { username, secret } = await personWithApp();
     const agent = new UserAgent(server.issuer);
     const first = await signInWithPassword(agent, payroll, username, password);

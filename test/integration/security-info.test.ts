@@ -103,6 +103,35 @@ test('removing a method on a password-only session asks for the second factor fi
   expect(await server.store.credentials.list(id)).toEqual([]);
 });
 
+test('making another method the default on a password-only session asks for the second factor first (issue 7, item 4)', async () => {
+  const { username, id, secret } = await person({ groups: ['office'] });
+  const tablet = await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Tablet', secret: generateSecret() });
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username);
+  const verify = await agent.submit(page, `/account/security/methods/${tablet.id}/default`, {}, callback());
+  expect(verify.html).toContain('Verify your identity');
+  expect((await server.store.credentials.list(id)).find((c) => c.isDefault)!.label).toBe('Phone');
+  const back = await agent.follow((await enterCode(agent, verify, await appCode(server, secret), callback())).location!);
+  const changed = await agent.submit(back, `/account/security/methods/${tablet.id}/default`);
+  expect(noticeText(changed.html)).toBe('Your default method has changed.');
+  expect((await server.store.credentials.list(id)).find((c) => c.isDefault)!.label).toBe('Tablet');
+});
+
+test('opening a setup takes a POST: a link to the setup page starts nothing and resets nothing (issue 7, item 6)', async () => {
+  const { username, id, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username, secret);
+  // A link another site could plant, for a person with no setup under way: back to the page.
+  const linked = await agent.get('/account/security/add?method=totp');
+  expect(linked.status).toBe(303);
+  expect(linked.location).toBe(`${server.issuer}/account/security`);
+  expect(await server.store.challenges.get(`settings:${id}`)).toBeUndefined();
+  // With a setup under way, the same link shows it unchanged: the key the person scanned still works.
+  const setup = await agent.submit(page, '/account/security/add/begin', { method: 'totp' });
+  const again = await agent.get('/account/security/add?method=totp');
+  expect(setupKey(again.html)).toBe(setupKey(setup.html));
+});
+
 test('a first method needs only a fresh password', async () => {
   const { username, id } = await person({ groups: ['office'], app: false });
   const agent = new UserAgent(server.issuer);
