@@ -52,6 +52,11 @@ export function pushFactor(deps: FactorDeps & { push: PushStore }, { pollMs, vap
   const wake = async (accountId: string, message: Record<string, unknown>) => {
     if (!vapid) return;
     for (const subscription of await push.subscriptions(accountId)) {
+      // A removed device is woken no more; its subscription goes with it.
+      if (!(await devices.device(subscription.deviceId))) {
+        await push.removeSubscription(subscription.deviceId);
+        continue;
+      }
       if (!allowedEndpoint(subscription.endpoint, pushServiceOrigins)) continue;
       void sendWebPush(vapid, subscription, message, now(), pushLimits.requestSeconds)
         .then((result) => (result === 'gone' ? push.removeSubscription(subscription.deviceId) : undefined))
