@@ -47,8 +47,8 @@ export function pushFactor(deps: FactorDeps & { push: PushStore }, { pollMs, vap
   const { push, credentials, now } = deps;
   const devices = pushDevices({ push, credentials, issuerName: deps.issuerName, now, pushServiceOrigins });
 
-  /** Wakes the account's installed apps. Not awaited: the page does not wait for push services,
-   * and the event stream delivers the request to an app that is open anyway. */
+  /** Wakes the account's installed apps. The sends are not awaited: the page does not wait for
+   * push services, and the event stream delivers the request to an app that is open anyway. */
   const wake = async (accountId: string, message: Record<string, unknown>) => {
     if (!vapid) return;
     for (const subscription of await push.subscriptions(accountId)) {
@@ -161,6 +161,12 @@ export function pushFactor(deps: FactorDeps & { push: PushStore }, { pollMs, vap
   };
 }
 
+/** For callers that build the catalogue without a push repository (a command that only lists
+ * methods): describing a device works, anything that needs the store says what is missing. */
+const noPushStore = new Proxy({} as PushStore, {
+  get: (_target, operation) => () => Promise.reject(new Error(`the push method needs the store's push repository (FactorDeps.push) for ${String(operation)}`)),
+});
+
 const base64url = (bytes: number) => z.string().trim().regex(/^[A-Za-z0-9_-]+$/).refine((value) => Buffer.from(value, 'base64url').length === bytes);
 
 /** The well-known browser push services: Chrome and Edge (FCM), Firefox, Safari, Windows. */
@@ -206,9 +212,8 @@ export const pushDefinition = defineFactor({
     },
   },
   create(deps, config) {
-    if (!deps.push) throw new Error('the push method needs the store\'s push repository (FactorDeps.push)');
     const { pushVapidPublicKey: publicKey, pushVapidPrivateKey: privateKey, pushVapidSubject: subject } = config as Partial<typeof config>;
     const vapid = publicKey && privateKey && subject ? { publicKey, privateKey, subject } : undefined;
-    return pushFactor({ ...deps, push: deps.push }, { pollMs: config.pushStreamPoll, vapid, pushServiceOrigins: config.pushServiceOrigins });
+    return pushFactor({ ...deps, push: deps.push ?? noPushStore }, { pollMs: config.pushStreamPoll, vapid, pushServiceOrigins: config.pushServiceOrigins });
   },
 });

@@ -163,8 +163,10 @@ export function pushRoutes(devices: PushDevices, push: PushStore, options: { pol
     ctx.body = stream;
     const sent = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
+    let closed = false;
     let beats = 0;
     const tick = async () => {
+      if (closed) return;
       try {
         // A device removed while streaming stops hearing anything at once.
         if (!(await devices.device(credential.externalId!))) return stream.end();
@@ -177,11 +179,16 @@ export function pushRoutes(devices: PushDevices, push: PushStore, options: { pol
       } catch {
         return stream.end();
       }
-      timer = setTimeout(tick, options.pollMs);
+      if (!closed) timer = setTimeout(tick, options.pollMs);
     };
     stream.write(': connected\n\n');
-    const stop = () => clearTimeout(timer);
-    ctx.req.on('close', stop);
+    // The device hung up (or the stream ended): no more polling for it.
+    const stop = () => {
+      closed = true;
+      clearTimeout(timer);
+      if (!stream.destroyed) stream.destroy();
+    };
+    ctx.res.on('close', stop);
     stream.on('close', stop);
     void tick();
   });
