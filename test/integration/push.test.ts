@@ -135,7 +135,7 @@ test('a wrong number denies, Deny denies, and neither signs in', async () => {
   expect((await audited(accountId)).filter((e) => e.method === 'push').map((e) => e.reason)).toEqual(['denied', 'denied']);
 });
 
-test('"Deny and report fraud" denies the sign-in and is audited as a fraud report (the pipeline blocks the account)', async () => {
+test('"Deny and report fraud" denies the sign-in with the fraud flag, audited as reported fraud', async () => {
   const { username, device, accountId } = await personWithApp();
   const { agent, page } = await atPushPage(username);
   const request = await onlyRequest(device);
