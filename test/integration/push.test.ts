@@ -223,6 +223,19 @@ test('the event stream delivers a request started after it opened', async () => 
   expect(seen).toEqual(['Team Wiki']);
 });
 
+test('removing the device ends its open event stream', async () => {
+  const { device, accountId } = await personWithApp();
+  let ended = false;
+  const listening = listen(device, () => undefined, { now: server.clock.now }).then(() => { ended = true; });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(ended).toBe(false);
+  const credential = (await server.store.credentials.list(accountId)).find((m) => m.method === 'push')!;
+  await server.store.credentials.remove(accountId, credential.id);
+  for (let i = 0; i < 30 && !ended; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(ended).toBe(true);
+  await listening;
+});
+
 test('the command refuses bad input with a message', async () => {
   const file = join(tempDir(), 'none.json');
   expect(await twofold(server.dataDir, ['authenticator', 'activate', 'not a link', '--file', file])).toMatchObject({ code: 1, err: ["error: not an activation link: 'not a link'"] });
