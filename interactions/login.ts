@@ -40,7 +40,7 @@ export async function showLogin(ctx: Context, deps: ProviderPageDeps, interactio
   if (session?.accountId && sessionAmr.includes('mfa') && interaction.prompt.reasons.every((reason) => reason === 'max_age')) {
     const account = await deps.mfa.deps.directory.find(session.accountId);
     const decision = account && deps.mfa.decide(account, requestFacts(ctx, interaction));
-    if (decision?.require === 'mfa' && (await deps.mfa.usableMethods(session.accountId, decision)).length) {
+    if (decision?.require === 'mfa' && deps.mfa.hasOwnMethod(await deps.mfa.usableMethods(session.accountId, decision))) {
       // What is proven now is all the tokens will name: the earlier password is not repeated.
       await signInStates(deps.store.challenges).save(interaction.uid, { accountId: session.accountId, amr: [], proven: [], reauthenticating: session.acr as string | undefined });
       ctx.status = 303;

@@ -43,6 +43,7 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, interact
   await signInStates(deps.store.challenges).clear(interaction.uid);
   const login = loginResult(state, used, deps.acr);
   if (!login) return finishInteraction(ctx, deps.provider, {});
+  if (used?.method) await deps.mfa.provenBy.record(state.accountId, ts, [used.method]);
   await finishInteraction(ctx, deps.provider, { login: { accountId: state.accountId, ...login, ts, remember: true } });
 }
 

@@ -46,7 +46,9 @@ export interface SignInRequest {
 }
 
 /** Why an answer failed. The person always sees one generic message; the audit log gets this. */
-export type VerifyFailure = 'malformed' | 'wrong_code' | 'replayed' | 'no_credential' | 'too_many_tries';
+export type VerifyFailure = 'malformed' | 'wrong_code' | 'replayed' | 'no_credential' | 'too_many_tries'
+  /** A call that rang out, was hung up or failed; a text or call that could not be sent. */
+  | 'not_answered';
 
 /** Something to tell the person once they are through ("3 recovery codes left"). */
 export interface FactorNotice {
@@ -77,6 +79,9 @@ export interface FactorWording {
   submit: string;
   /** The one message a failed answer gets. */
   failed: string;
+  /** For answers given elsewhere, which no one can guess from the page (a call), the reason may
+   * be told: "The call wasn't answered". Typed answers always get `failed`. */
+  failedBecause?: Partial<Record<VerifyFailure, string>>;
   /** The resend button, for factors that can start a challenge again: "Send a new code". */
   resend?: string;
   /** How "Use a different verification option" lists it, when not by its description. */
@@ -100,8 +105,9 @@ export interface Factor {
    * when deciding whether someone has set one up, and provisioned without a proof.
    */
   standby?: {
-    /** Creates (or replaces) the person's set and returns what is shown once. */
-    provision(account: FactorAccount): Promise<{ view: Record<string, unknown> }>;
+    /** Creates (or replaces) the person's set and returns what is shown once. With `keepExisting`
+     * (the set that comes with a first method) a set already there stays, and nothing is returned. */
+    provision(account: FactorAccount, options?: { keepExisting?: boolean }): Promise<{ view: Record<string, unknown> } | undefined>;
     /** What the security-info page says about the set: "7 of 10 codes left". */
     summary(credential: Credential): string;
   };
@@ -110,6 +116,9 @@ export interface Factor {
     /** `input` is what the person gave when choosing the method (a phone number): a bad one gets
      * a message naming what is wrong. */
     begin(account: FactorAccount, input: Record<string, string>): Promise<EnrollmentStart | { error: string }>;
+    /** What the choice page shows for this method before `begin` (a country picker and a number
+     * field), rendered by views/factors/<id>/begin.njk. Absent when `begin` needs no input. */
+    form?(): Record<string, unknown>;
     /** Proves the new method with one verification and saves it. `claim` is called once the proof
      * holds and before saving: it takes the pending setup, so racing submissions save it once. */
     finish(account: FactorAccount, pending: Record<string, unknown>, form: Record<string, string>, claim: () => Promise<boolean>): Promise<VerifyResult>;

@@ -90,6 +90,9 @@ export interface ClientRecord {
   /** Where the logout token goes when a session ends (OpenID Connect Back-Channel Logout). */
   backchannelLogoutUri: string | null;
   backchannelLogoutSessionRequired: boolean;
+  /** An older app that can only send a username and a password: it may use the resource-owner
+   * password grant, with an app password. */
+  legacy: boolean;
   createdAt: number;
 }
 
@@ -166,6 +169,8 @@ export interface CredentialStore {
   get(id: string): Promise<Credential | undefined>;
   list(accountId: string): Promise<Credential[]>;
   findByExternalId(method: string, externalId: string): Promise<Credential | undefined>;
+  /** Every account's credentials of one method, by external id (an administrator's token list). */
+  listByMethod(method: string): Promise<Credential[]>;
   /** Removes it (another becomes default if it was); false when not found. Changes the methods version. */
   remove(accountId: string, id: string): Promise<boolean>;
   /** Removes every credential of the account; returns how many. Changes the methods version. */
@@ -179,6 +184,65 @@ export interface CredentialStore {
   updateData(id: string, version: number, data: Record<string, unknown>, at: number): Promise<boolean>;
   /** Changes whenever the account's methods change; remembered devices hold the version they saw. */
   methodsVersion(accountId: string): Promise<number>;
+}
+
+/** A hardware token imported by an administrator and not (yet) a person's credential: unassigned
+ * stock, or assigned to someone who has not activated it. Activation moves it into the
+ * credentials (`take` then `CredentialStore.add`), so a seed lives in one place at a time. */
+export interface InventoryToken {
+  /** The factor's id (`oath`). */
+  method: string;
+  serial: string;
+  /** The seed; stored encrypted. */
+  secret: string;
+  /** Model, manufacturer, digits, period, algorithm, kind: what becomes the credential's data. */
+  data: Record<string, unknown>;
+  /** The last counter used (an event-based token's), carried over to the credential. */
+  counter: number | null;
+  /** Who may activate it; null while it is unassigned stock. */
+  accountId: string | null;
+  importedAt: number;
+}
+
+export type NewInventoryToken = Omit<InventoryToken, 'importedAt'>;
+
+export interface TokenInventoryStore {
+  /** ATOMIC, all or nothing: adds every token or none. Throws StoreConflictError naming a serial
+   * already in the inventory or among the method's credentials. */
+  add(tokens: NewInventoryToken[]): Promise<void>;
+  get(method: string, serial: string): Promise<InventoryToken | undefined>;
+  /** Every token of the method, by serial. */
+  list(method: string): Promise<InventoryToken[]>;
+  /** Tokens of the method assigned to the account and not yet activated. */
+  assignedTo(method: string, accountId: string): Promise<InventoryToken[]>;
+  /** Assigns the token to an account, or back to stock with null; false when there is no such token. */
+  assign(method: string, serial: string, accountId: string | null): Promise<boolean>;
+  /** ATOMIC. Removes and returns the token while it is still assigned to the account: of racing
+   * activations, one gets it. */
+  take(method: string, serial: string, accountId: string): Promise<InventoryToken | undefined>;
+}
+
+/** A generated password for an app that can only send a username and a password. */
+export interface AppPassword {
+  id: string;
+  accountId: string;
+  name: string;
+  /** The password's first letters, in the clear: a sign-in checks the one hash they point to,
+   * not all 40. */
+  prefix: string;
+  /** argon2id; the password itself is shown once and never kept. */
+  hash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface AppPasswordStore {
+  /** ATOMIC: adds it unless the account already has `max`; undefined then. */
+  add(input: { accountId: string; name: string; prefix: string; hash: string }, max: number): Promise<AppPassword | undefined>;
+  list(accountId: string): Promise<AppPassword[]>;
+  /** False when it is not the account's (or already gone). */
+  remove(accountId: string, id: string): Promise<boolean>;
+  touch(id: string, at: number): Promise<void>;
 }
 
 /** Per-interaction sign-in state (password done, chosen method, a challenge under way, a setup
@@ -459,6 +523,7 @@ export interface MfaStore {
   audit: AuditStore;
   phone: PhoneStore;
   fraud: FraudStore;
+  tokens: TokenInventoryStore;
   push: PushStore;
   /** Deletes expired records; safe to call at any time. */
   sweep(): Promise<void>;
@@ -469,6 +534,7 @@ export interface MfaStore {
 export interface Store extends MfaStore {
   accounts: AccountStore;
   clients: ClientStore;
+  appPasswords: AppPasswordStore;
   oidc(model: string): OidcAdapter;
   /** Ends every sign-in of the account: deletes its oidc-provider Sessions, Grants,
    * AccessTokens, RefreshTokens and AuthorizationCodes, so no browser session, token or
@@ -487,6 +553,7 @@ export class StoreConflictError extends Error {
 export const sealContext = {
   accountPhone: (accountId: string) => `account.phone:${accountId}`,
   clientSecret: (clientId: string) => `client.secret:${clientId}`,
+  inventorySecret: (method: string, serial: string) => `inventory.secret:${method}:${serial}`,
   credentialSecret: (credentialId: string, accountId: string) => `credential.secret:${credentialId}:${accountId}`,
   challenge: (uid: string, accountId: string) => `challenge:${uid}:${accountId}`,
   phoneCall: (id: string) => `phone.call:${id}`,

@@ -120,7 +120,7 @@ test('a push sign-in: the app sees the application, address and browser, approve
   expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'swk', 'mfa'], acr: acrMfa });
 });
 
-test('a wrong number denies, Deny denies, and neither signs in', async () => {
+test('a wrong number denies, Deny denies: the sign-in stops and the relying party gets access_denied', async () => {
   const { username, device, accountId } = await personWithApp();
   for (const [decision, number] of [['approve', '00'], ['deny', '']] as const) {
     const { agent, page } = await atPushPage(username);
@@ -128,21 +128,40 @@ test('a wrong number denies, Deny denies, and neither signs in', async () => {
     const typed = decision === 'approve' ? (shownNumber(page) === '10' ? '11' : '10') : number;
     expect(await answer(device, request.id, decision, typed)).toBe(decision === 'approve' ? 'wrong_number' : 'denied');
     const result = await cont(agent, page);
-    expect(result.status).toBe(401);
-    expect(alertText(result.html)).toBe('The sign-in was denied. If that was not you, your administrator has been told.');
+    expect(result.status).toBe(403);
+    expect(result.html).toContain('This sign-in was denied, so we stopped it.');
+    const back = await agent.submit(result, /\/mfa\/abort$/, {}, rp.redirectUri);
+    expect(new URL(back.location!).searchParams.get('error')).toBe('access_denied');
     server.clock.advance(31_000);
   }
   expect((await audited(accountId)).filter((e) => e.method === 'push').map((e) => e.reason)).toEqual(['denied', 'denied']);
 });
 
-test('"Deny and report fraud" denies the sign-in with the fraud flag, audited as reported fraud', async () => {
+test('"Deny and report fraud": the relying party gets access_denied, the account is blocked and the report listed, until unblocked', async () => {
   const { username, device, accountId } = await personWithApp();
-  const { agent, page } = await atPushPage(username);
+  const { agent, page, checks } = await atPushPage(username);
   const request = await onlyRequest(device);
   expect(await answer(device, request.id, 'fraud')).toBe('fraud');
-  const result = await cont(agent, page);
-  expect(result.status).toBe(401);
+  const denied = await cont(agent, page);
+  expect(denied.status).toBe(403);
+  expect(denied.html).toContain('<h1>Sign-in stopped</h1>');
+  const back = await agent.submit(denied, /\/mfa\/abort$/, {}, rp.redirectUri);
+  expect(new URL(back.location!).searchParams.get('error')).toBe('access_denied');
+  await expect(rp.finish(back.location!, checks)).rejects.toMatchObject({ error: 'access_denied' });
+  expect(await server.store.fraud.blockOf(accountId, server.clock.now())).toMatchObject({ accountId, until: null });
+  const audit = await server.store.audit.tail({ accountId, limit: 50 });
+  expect(audit.find((event) => event.type === 'fraud.report')).toMatchObject({ method: 'push', clientId: rp.clientId });
   expect((await audited(accountId)).map((e) => e.reason)).toContain('denied and reported as fraud');
+
+  // Blocked: the next sign-in sends no push and says why.
+  server.clock.advance(31_000);
+  const blocked = await signInWithPassword(new UserAgent(server.issuer), rp, username, password);
+  expect(blocked.page.status).toBe(403);
+  expect(blocked.page.html).toContain('<h1>Verification is blocked</h1>');
+  expect(await pendingRequests(device, { now: server.clock.now })).toEqual([]);
+  expect((await twofold(server.dataDir, ['fraud', 'list'])).out.join('\n')).toContain(username);
+  expect((await twofold(server.dataDir, ['user', 'unblock', username])).code).toBe(0);
+  await atPushPage(username);
 });
 
 test('a forged signature, a replayed answer, an answer after expiry and one from a removed device are refused and change nothing', async () => {

@@ -86,32 +86,44 @@ test('with a fresh second factor, a person adds an app, makes it the default and
   expect(changes).toEqual(['method.add fail', 'method.add ok', 'method.provision ok', 'method.default ok', 'method.remove ok']);
 });
 
-test('removing a method on a password-only session asks for the second factor first', async () => {
+test('removing a method on a password-only session asks for a whole sign-in first', async () => {
   const { username, id, secret } = await person({ groups: ['office'] });
   const agent = new UserAgent(server.issuer);
+  const tablet = generateSecret();
+  await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Tablet', secret: tablet });
   const page = await openSecurityInfo(agent, username);
-  expect(methodLabels(page)).toEqual(['Authenticator app (Phone) (default)']);
-  const phoneId = (await server.store.credentials.list(id))[0]!.id;
+  expect(methodLabels(page).sort()).toEqual(['Authenticator app (Phone) (default)', 'Authenticator app (Tablet)']);
+  const phoneId = (await server.store.credentials.list(id)).find((c) => c.label === 'Phone')!.id;
 
   const verify = await agent.submit(page, `/account/security/methods/${phoneId}/remove`, {}, callback());
-  expect(verify.html).toContain('Verify your identity');
-  expect(await server.store.credentials.list(id)).toHaveLength(1);
-  const back = await agent.follow((await enterCode(agent, verify, await appCode(server, secret), callback())).location!);
+  // A whole sign-in again: the password, then the second factor.
+  expect(verify.html).toContain('<h1>Sign in</h1>');
+  expect(await server.store.credentials.list(id)).toHaveLength(2);
+  const code = await agent.submit(verify, /\/login$/, { username, password }, callback());
+  expect(code.html).toContain('Verify your identity');
+  const back = await agent.follow((await enterCode(agent, code, await appCode(server, secret), callback())).location!);
   expect(noticeText(back.html)).toBe("You've verified it's you: you can change your methods for the next 10 minutes.");
   const removed = await agent.submit(back, `/account/security/methods/${phoneId}/remove`);
   expect(removed.html).toContain('The method was removed.');
-  expect(await server.store.credentials.list(id)).toEqual([]);
+  expect((await server.store.credentials.list(id)).map((c) => c.label)).toEqual(['Tablet']);
+
+  // The last one stays until another replaces it: otherwise the next sign-in would set one up on the password alone.
+  const last = await agent.submit(removed, `/account/security/methods/${(await server.store.credentials.list(id))[0]!.id}/remove`);
+  expect(last.status).toBe(400);
+  expect(last.html).toContain('This is your only way to verify it&#39;s you. Add another method first, then remove this one.');
+  expect(await server.store.credentials.list(id)).toHaveLength(1);
 });
 
-test('making another method the default on a password-only session asks for the second factor first (issue 7, item 4)', async () => {
+test('making another method the default on a password-only session asks for a whole sign-in first (issue 7, item 4)', async () => {
   const { username, id, secret } = await person({ groups: ['office'] });
   const tablet = await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Tablet', secret: generateSecret() });
   const agent = new UserAgent(server.issuer);
   const page = await openSecurityInfo(agent, username);
   const verify = await agent.submit(page, `/account/security/methods/${tablet.id}/default`, {}, callback());
-  expect(verify.html).toContain('Verify your identity');
+  expect(verify.html).toContain('<h1>Sign in</h1>');
   expect((await server.store.credentials.list(id)).find((c) => c.isDefault)!.label).toBe('Phone');
-  const back = await agent.follow((await enterCode(agent, verify, await appCode(server, secret), callback())).location!);
+  const code = await agent.submit(verify, /\/login$/, { username, password }, callback());
+  const back = await agent.follow((await enterCode(agent, code, await appCode(server, secret), callback())).location!);
   const changed = await agent.submit(back, `/account/security/methods/${tablet.id}/default`);
   expect(noticeText(changed.html)).toBe('Your default method has changed.');
   expect((await server.store.credentials.list(id)).find((c) => c.isDefault)!.label).toBe('Tablet');
@@ -196,7 +208,7 @@ test('cancelling the verification returns a clear page, and nothing changes', as
   const agent = new UserAgent(server.issuer);
   const page = await openSecurityInfo(agent, username);
   const verify = await agent.submit(page, `/account/security/methods/${(await server.store.credentials.list(id))[0]!.id}/remove`, {}, callback());
-  const cancelled = await agent.submit(verify, /\/mfa\/abort$/, {}, callback());
+  const cancelled = await agent.submit(verify, /\/abort$/, {}, callback());
   const back = await agent.follow(cancelled.location!);
   expect(back.status).toBe(400);
   expect(back.html).toContain("You did not finish verifying it&#39;s you, so nothing was changed.");

@@ -106,7 +106,7 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: ['https://app.example.com/'],
         secret: 'a-very-secret-client-secret-value', authMethod: 'client_secret_basic', jwksUri: null, jwks: null,
         grantTypes: ['authorization_code', 'refresh_token'], pkce: 'required', idTokenAlg: 'RS256',
-        backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, createdAt: 1,
+        backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, legacy: false, createdAt: 1,
       };
 
       it('creates, finds, lists and removes a client', async () => {
@@ -205,6 +205,9 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         const key = await store.credentials.add({ accountId: 'a1', method: 'oath', externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' } });
         expect(await store.credentials.get(key.id)).toMatchObject({ externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' }, counter: null, version: 0 });
         expect(await store.credentials.findByExternalId('oath', 'SN-0001')).toMatchObject({ id: key.id, accountId: 'a1' });
+        await store.credentials.add({ accountId: 'a3', method: 'oath', externalId: 'SN-0000' });
+        await store.credentials.add({ accountId: 'a3', method: 'totp', secret: 'x' });
+        expect((await store.credentials.listByMethod('oath')).map((c) => [c.externalId, c.accountId])).toEqual([['SN-0000', 'a3'], ['SN-0001', 'a1']]);
         expect(await store.credentials.findByExternalId('webauthn', 'SN-0001')).toBeUndefined();
         await expect(store.credentials.add({ accountId: 'a2', method: 'oath', externalId: 'SN-0001' })).rejects.toBeInstanceOf(StoreConflictError);
         expect(await store.credentials.list('a2')).toEqual([]);
@@ -487,6 +490,70 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         await request({ createdAt: clock + 6, accountId: 'a2' });
         expect(await store.push.unansweredOrDenied('a1', clock)).toEqual([clock + 2, clock + 4]);
         expect(await store.push.unansweredOrDenied('a1', clock + 3)).toEqual([clock + 4]);
+      });
+    });
+
+    describe('token inventory', () => {
+      const token = (serial: string, accountId: string | null = null) => ({ method: 'oath', serial, secret: `SEED-${serial}-GEZDGNBVGY3TQOJQ`, data: { kind: 'totp', digits: 6, period: 30 }, counter: null, accountId });
+
+      it('imports tokens with their seeds encrypted, lists them by serial and assigns them', async () => {
+        await store.tokens.add([token('SN-2'), token('SN-1', 'a1')]);
+        expect(await subject.rawContains('SEED-SN-1-GEZDGNBVGY3TQOJQ')).toBe(false);
+        expect((await store.tokens.list('oath')).map((t) => [t.serial, t.accountId, t.secret])).toEqual([['SN-1', 'a1', 'SEED-SN-1-GEZDGNBVGY3TQOJQ'], ['SN-2', null, 'SEED-SN-2-GEZDGNBVGY3TQOJQ']]);
+        expect(await store.tokens.get('oath', 'SN-2')).toMatchObject({ data: { kind: 'totp', digits: 6, period: 30 }, importedAt: clock });
+        expect(await store.tokens.assign('oath', 'SN-2', 'a2')).toBe(true);
+        expect(await store.tokens.assign('oath', 'SN-9', 'a2')).toBe(false);
+        expect((await store.tokens.assignedTo('oath', 'a2')).map((t) => t.serial)).toEqual(['SN-2']);
+        expect(await store.tokens.assign('oath', 'SN-2', null)).toBe(true);
+        expect(await store.tokens.assignedTo('oath', 'a2')).toEqual([]);
+      });
+
+      it('imports all or nothing: a serial already in stock or already activated rejects the whole batch', async () => {
+        await store.tokens.add([token('SN-1')]);
+        await expect(store.tokens.add([token('SN-5'), token('SN-1')])).rejects.toBeInstanceOf(StoreConflictError);
+        await store.credentials.add({ accountId: 'a1', method: 'oath', externalId: 'SN-7', secret: 'x' });
+        await expect(store.tokens.add([token('SN-6'), token('SN-7')])).rejects.toThrow(/SN-7/);
+        expect((await store.tokens.list('oath')).map((t) => t.serial)).toEqual(['SN-1']);
+      });
+
+      it('hands a token to one of racing activations, and only to the person it is assigned to', async () => {
+        await store.tokens.add([{ ...token('SN-1', 'a1'), counter: 41 }]);
+        expect(await store.tokens.take('oath', 'SN-1', 'a2')).toBeUndefined();
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.tokens.take('oath', 'SN-1', 'a1')));
+        expect(results.filter(Boolean)).toMatchObject([{ serial: 'SN-1', counter: 41, secret: 'SEED-SN-1-GEZDGNBVGY3TQOJQ' }]);
+        expect(await store.tokens.get('oath', 'SN-1')).toBeUndefined();
+      });
+    });
+
+    describe('app passwords', () => {
+      let accountId: string;
+      beforeEach(async () => {
+        accountId = (await store.accounts.create({ username: 'mailer', passwordHash: 'h' })).id;
+      });
+
+      it('adds up to the limit, lists, touches and removes one by one', async () => {
+        const first = await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1' }, 2);
+        expect(first).toMatchObject({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1', createdAt: clock, lastUsedAt: null });
+        clock += 1;
+        await store.appPasswords.add({ accountId, name: 'Backup script', prefix: 'efgh', hash: 'hash-2' }, 2);
+        expect(await store.appPasswords.add({ accountId, name: 'Third', prefix: 'ijkl', hash: 'hash-3' }, 2)).toBeUndefined();
+        await store.appPasswords.touch(first!.id, clock + 5);
+        expect((await store.appPasswords.list(accountId)).map((p) => [p.name, p.lastUsedAt])).toEqual([['Thunderbird', clock + 5], ['Backup script', null]]); // oldest first
+        expect(await store.appPasswords.remove('someone-else', first!.id)).toBe(false);
+        expect(await store.appPasswords.remove(accountId, first!.id)).toBe(true);
+        expect(await store.appPasswords.remove(accountId, first!.id)).toBe(false);
+        expect((await store.appPasswords.list(accountId)).map((p) => p.name)).toEqual(['Backup script']);
+      });
+
+      it('never passes the limit when creations race', async () => {
+        await Promise.all(Array.from({ length: 6 }, (_, i) => store.appPasswords.add({ accountId, name: `p${i}`, prefix: 'abcd', hash: 'h' }, 3)));
+        expect(await store.appPasswords.list(accountId)).toHaveLength(3);
+      });
+
+      it('goes with the account', async () => {
+        await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'h' }, 40);
+        await store.accounts.remove(accountId);
+        expect(await store.appPasswords.list(accountId)).toEqual([]);
       });
     });
 

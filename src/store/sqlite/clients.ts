@@ -19,10 +19,11 @@ interface ClientRow {
   id_token_alg: string;
   backchannel_logout_uri: string | null;
   backchannel_logout_session_required: number;
+  legacy: number;
 }
 
 const columns = ['client_id', 'name', 'public', 'first_party', 'redirect_uris', 'post_logout_redirect_uris', 'secret_sealed', 'created_at',
-  'auth_method', 'jwks_uri', 'jwks', 'grant_types', 'pkce', 'id_token_alg', 'backchannel_logout_uri', 'backchannel_logout_session_required'] as const;
+  'auth_method', 'jwks_uri', 'jwks', 'grant_types', 'pkce', 'id_token_alg', 'backchannel_logout_uri', 'backchannel_logout_session_required', 'legacy'] as const;
 
 export function sqliteClients(db: Db, box: SecretBox): ClientStore {
   // Every page and token request looks its client up. A sealed value has a fresh random IV, so
@@ -57,6 +58,7 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
       idTokenAlg: row.id_token_alg as IdTokenAlg,
       backchannelLogoutUri: row.backchannel_logout_uri,
       backchannelLogoutSessionRequired: row.backchannel_logout_session_required === 1,
+      legacy: row.legacy === 1,
       createdAt: row.created_at,
     };
   const toRow = (client: ClientRecord): ClientRow => ({
@@ -76,6 +78,7 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
     id_token_alg: client.idTokenAlg,
     backchannel_logout_uri: client.backchannelLogoutUri,
     backchannel_logout_session_required: client.backchannelLogoutSessionRequired ? 1 : 0,
+    legacy: client.legacy ? 1 : 0,
   });
   const byId = db.prepare('SELECT * FROM clients WHERE client_id = ?');
   const insert = db.prepare(`INSERT INTO clients (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);

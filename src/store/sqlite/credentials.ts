@@ -37,6 +37,7 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
   const byId = db.prepare('SELECT * FROM credentials WHERE id = ?');
   const byExternalId = db.prepare('SELECT * FROM credentials WHERE method = ? AND external_id = ?');
   const listRows = db.prepare('SELECT * FROM credentials WHERE account_id = ? ORDER BY created_at, id');
+  const byMethod = db.prepare('SELECT * FROM credentials WHERE method = ? ORDER BY external_id, created_at, id');
   const hasDefault = db.prepare('SELECT 1 FROM credentials WHERE account_id = ? AND is_default = 1');
   const bumpVersion = db.prepare(`INSERT INTO methods_versions (account_id, version) VALUES (?, 1)
     ON CONFLICT (account_id) DO UPDATE SET version = version + 1`);
@@ -107,6 +108,9 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
     async findByExternalId(method, externalId) {
       const row = byExternalId.get(method, externalId) as CredentialRow | undefined;
       return row && toCredential(row);
+    },
+    async listByMethod(method) {
+      return (byMethod.all(method) as CredentialRow[]).map(toCredential);
     },
     async remove(accountId, id) {
       return remove(accountId, id);

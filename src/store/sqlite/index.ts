@@ -2,6 +2,7 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import type { Store } from '../types.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteAppPasswords } from './appPasswords.js';
 import { sqliteEndAccountSessions } from './accountSessions.js';
 import { sqliteAttempts } from './attempts.js';
 import { sqliteAudit } from './audit.js';
@@ -14,6 +15,7 @@ import { sqliteFraud } from './fraud.js';
 import { sqliteOidcAdapters } from './oidcAdapter.js';
 import { sqlitePhone } from './phone.js';
 import { sqlitePush } from './push.js';
+import { sqliteTokenInventory } from './tokenInventory.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -53,6 +55,8 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     audit: sqliteAudit(db),
     phone: sqlitePhone(db, box),
     fraud: sqliteFraud(db),
+    tokens: sqliteTokenInventory(db, box, now),
+    appPasswords: sqliteAppPasswords(db, now),
     push: push.store,
     oidc: sqliteOidcAdapters(db, now),
     endAccountSessions: sqliteEndAccountSessions(db),
