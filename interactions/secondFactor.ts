@@ -9,7 +9,7 @@ import type { UsableMethod } from '../src/mfa/service.js';
 import { type ActiveChallenge, type SignInState, signInStates } from '../src/mfa/signInState.js';
 import { type Answer, answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
-import { finishInteraction, loadInteraction } from './interaction.js';
+import { clientName, finishInteraction, loadInteraction } from './interaction.js';
 import { answerMessage, mfaMessages, refusalMessage } from './messages.js';
 import { renderPage } from './pages.js';
 import { answerContext, auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
@@ -84,7 +84,7 @@ async function showChallenge(ctx: Context, deps: InteractionDeps, signIn: SignIn
   const states = signInStates(deps.store.challenges);
   const { regulator, audit, now } = deps.mfa.deps;
   const shown = await challengeFor({ regulator, audit, now, save: (state) => states.save(interaction.uid, state) }, account, signIn.state, chosen,
-    answerContext(ctx, interaction, account, 'mfa.challenge', decision), { resend });
+    answerContext(ctx, interaction, account, 'mfa.challenge', decision), { resend, clientName: await clientName(deps.provider, interaction) });
   if (shown.refusal) ctx.status = 429;
   await renderChallenge(ctx, deps, { ...signIn, state: shown.state }, {
     chosen, challenge: shown.challenge,

@@ -32,7 +32,8 @@ export interface TwofoldOptions {
   cookieKeys: string[];
   /** The name authenticator apps show above the code. */
   issuerName?: string;
-  /** The provider's public URL: passkeys are bound to its host unless configured otherwise. */
+  /** The provider's public URL: passkeys are bound to its host unless configured otherwise, and the
+   * authenticator app's activation links start with it. */
   issuer?: string;
   /** Options of the factors (see the README's configuration table); defaults for what is not given. */
   factors?: Partial<FactorConfig>;
@@ -84,7 +85,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const csrf = createCsrf(options.cookieKeys[0]!);
   const factors = createFactors({
     credentials: options.store.credentials, challenges: options.store.challenges, phone: options.phone, phoneVerified: options.phoneVerified,
-    tokens: options.store.tokens, issuerName: options.issuerName ?? 'Twofold', issuer: options.issuer, log, now,
+    tokens: options.store.tokens, push: options.store.push, issuerName: options.issuerName ?? 'Twofold', issuer: options.issuer, log, now,
   }, options.factors);
   const audit = createAudit(options.store.audit, log, now);
   const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);

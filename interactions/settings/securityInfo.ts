@@ -23,6 +23,7 @@ import { answerMessage } from '../messages.js';
 import { type AccountSession, type AccountSessions, accountClientId, accountPaths } from './accountSession.js';
 import { keepLastPhishingResistant, methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
 import type { PolicySource } from '../../src/policy/source.js';
+import { renamable, renameDevice } from './renameDevice.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -48,6 +49,7 @@ const notices: Record<string, string> = {
   verified: "You've verified it's you: you can change your methods for the next 10 minutes.",
   'app-password-revoked': 'The app password was revoked: apps using it can no longer sign in.',
   ...methodChangeNotices,
+  'device-renamed': 'The device has its new name.',
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -149,6 +151,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
         name: credential.label,
         added: day(credential.createdAt),
         lastUsed: credential.lastUsedAt ? day(credential.lastUsedAt) : undefined,
+        renamable: renamable(credential),
       })),
       recovery: standby && {
         id: codes?.id, summary: codes ? standby.standby!.summary(codes) : undefined, issued: codes ? day(codes.createdAt) : undefined,
@@ -182,6 +185,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   });
 
   methodChangeRoutes(router, deps, { guard, signedIn, ownCredential, record, back });
+  router.post(`${accountPaths.page}/push-devices/:id/rename`, guard, signedIn, async (ctx) => {
+    const credential = await ownCredential(ctx);
+    await renameDevice(ctx, { credentials: store.credentials, audit, now: deps.now }, credential, { ...context(ctx, 'method.rename'), result: 'ok', method: credential.method });
+    back(ctx, 'device-renamed');
+  });
 
   const renderAdd = (ctx: Context, factor: Factor, view: Record<string, unknown>, error?: string) =>
     render(ctx, 'settings-add.njk', { ...view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script, error });

@@ -6,6 +6,7 @@ import { openRuntime, type Runtime } from '../runtime.js';
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { auditCommand, auditUsage } from './auditCommand.js';
+import { authenticatorCommand, authenticatorUsage } from './authenticatorCommands.js';
 import { clientCommand, clientUsage } from './clientCommands.js';
 import { fraudCommand, fraudUsage, unblockCommand } from './fraudCommands.js';
 import { type CliIo, UsageError } from './io.js';
@@ -14,7 +15,7 @@ import { oathCommand, oathUsage } from './oathCommands.js';
 import { policyCommand, policyUsage } from './policyCommands.js';
 import { userCommand, userUsage } from './userCommands.js';
 
-const allUsage = [...userUsage, ...fraudUsage, ...oathUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage];
+const allUsage = [...userUsage, ...fraudUsage, ...oathUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage, ...authenticatorUsage];
 export const usage = (group?: string) => [
   'usage:',
   ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
@@ -29,6 +30,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       usage().forEach((line) => io.out(line));
       return group ? 0 : 2;
     }
+    if (group === 'authenticator') return await authenticatorCommand(rest, io);
     if (group === 'keys') {
       await keysCommand(rest, io);
       return 0;

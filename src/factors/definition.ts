@@ -4,7 +4,7 @@ import type { OptionSpec } from '../config/schema.js';
 import type { PhoneService } from '../phone/phoneService.js';
 import type { Logger } from '../log.js';
 import type { MethodId } from '../policy/types.js';
-import type { ChallengeStore, CredentialStore, TokenInventoryStore } from '../store/types.js';
+import type { ChallengeStore, CredentialStore, PushStore, TokenInventoryStore } from '../store/types.js';
 import type { Factor } from './types.js';
 
 /** What every factor may use; each takes what it needs. */
@@ -12,8 +12,9 @@ export interface FactorDeps {
   credentials: CredentialStore;
   /** The organisation's name, shown in authenticator apps, texts and calls. */
   issuerName: string;
-  /** The provider's public URL, where a method is bound to the site (passkeys); a plugin host
-   * may leave it out and configure the method instead. */
+  /** The provider's public URL, where a method is bound to the site (passkeys) and where links a
+   * phone opens start (the authenticator's activation); a plugin host may leave it out and
+   * configure the method instead. */
   issuer?: string;
   /** For what a factor must tell the operator at start (a method it cannot offer, and why). */
   log?: Logger;
@@ -27,6 +28,8 @@ export interface FactorDeps {
   phoneVerified?: (accountId: string, e164: string) => Promise<void>;
   /** Imported hardware tokens waiting for activation (the `oath` factor). */
   tokens?: TokenInventoryStore;
+  /** The authenticator app's devices and requests (the `push` method needs them). */
+  push?: PushStore;
 }
 
 export type OptionSpecs = Record<string, OptionSpec<any>>;

@@ -4,6 +4,7 @@
 import type { MethodId } from '../policy/types.js';
 import { type FactorDeps, type OptionValues, optionDefaults } from './definition.js';
 import { oathDefinition } from './oath/index.js';
+import { pushDefinition } from './push/index.js';
 import { recoveryDefinition } from './recovery/index.js';
 import { smsDefinition } from './sms/index.js';
 import { totpDefinition } from './totp/index.js';
@@ -18,6 +19,7 @@ export const factorDefinitions = {
   recovery: recoveryDefinition,
   sms: smsDefinition,
   voice: voiceDefinition,
+  push: pushDefinition,
 };
 
 type Definitions = typeof factorDefinitions;

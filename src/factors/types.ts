@@ -32,6 +32,17 @@ export interface ChallengeStart {
   state: Record<string, unknown>;
   /** Seconds the challenge may be answered. */
   expiresIn: number;
+  /** Why nothing was sent after all (too many unanswered pushes): audited as a failed send;
+   * the page shows `view`, which says so. */
+  withheld?: string;
+}
+
+/** The sign-in a challenge is for, for methods that show it to the person (an authenticator app). */
+export interface SignInRequest {
+  clientId?: string | null;
+  clientName?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
 }
 
 /** Why an answer failed. The person always sees one generic message; the audit log gets this. */
@@ -118,7 +129,7 @@ export interface Factor {
   };
   /** Sends a text, places a call or pushes a notification. Absent for a code the person already
    * has: then nothing is started or kept, and the page costs nothing to show again. */
-  challenge?(account: FactorAccount, credential: Credential): Promise<ChallengeStart>;
+  challenge?(account: FactorAccount, credential: Credential, request?: SignInRequest): Promise<ChallengeStart>;
   /** For `out-of-band` factors: whether the answer is in, without using it up. */
   peek?(state: Record<string, unknown>): Promise<'pending' | 'answered'>;
   verify(input: VerifyInput): Promise<VerifyResult>;

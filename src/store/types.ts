@@ -425,6 +425,95 @@ export interface FraudStore {
   unblock(accountId: string): Promise<boolean>;
 }
 
+/** A phone or browser activating the authenticator app for an account: the short code is
+ * hashed, usable once, for a few minutes. Once used it holds the device's public key until the
+ * person types the confirmation code the app then shows, and the device becomes a `push` credential. */
+export interface PushActivation {
+  id: string;
+  accountId: string;
+  username: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The device that used the code, once one has. */
+  device: PushDeviceKey | null;
+  activatedAt: number | null;
+  /** The TOTP seed given to the app with the activation; stored encrypted. */
+  totpSecret: string | null;
+  /** Shown by the app once activated, typed on the setup page; stored encrypted. */
+  confirmation: string;
+}
+
+/** A device's identity: its id, the account it holds, its P-256 public key (JWK) and name. */
+export interface PushDeviceKey {
+  deviceId: string;
+  publicKey: Record<string, unknown>;
+  name: string;
+}
+
+/** What the app shows about a sign-in it is asked to approve. */
+export interface PushContext {
+  clientName?: string | null;
+  clientId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  location?: string | null;
+}
+
+/** `wrong_number`: approved with a number other than the one the sign-in page showed. */
+export type PushStatus = 'pending' | 'approved' | 'denied' | 'wrong_number' | 'fraud';
+
+/** A request sent to an account's devices: a sign-in to approve with its number. */
+export interface PushChallenge {
+  id: string;
+  accountId: string;
+  purpose: 'sign-in';
+  /** The two-digit number the sign-in page shows; stored encrypted, never sent to the device. */
+  number: string;
+  context: PushContext;
+  createdAt: number;
+  expiresAt: number;
+  status: PushStatus;
+  answeredBy: string | null;
+  answeredAt: number | null;
+  /** When the sign-in used the answer up. */
+  takenAt: number | null;
+}
+
+export interface PushStore {
+  addActivation(input: { accountId: string; username: string; codeHash: string; totpSecret: string | null; confirmation: string; expiresAt: number }): Promise<PushActivation>;
+  getActivation(id: string): Promise<PushActivation | undefined>;
+  /** ATOMIC. Binds a device to the unexpired, unused activation with this code hash: of racing
+   * devices, one gets it. */
+  activate(codeHash: string, device: PushDeviceKey, at: number): Promise<PushActivation | undefined>;
+  /** ATOMIC. Ends an activation once its setup is saved; true only for the first caller. */
+  finishActivation(id: string): Promise<boolean>;
+  addChallenge(input: Omit<PushChallenge, 'id' | 'status' | 'answeredBy' | 'answeredAt' | 'takenAt'>): Promise<PushChallenge>;
+  getChallenge(id: string): Promise<PushChallenge | undefined>;
+  /** The account's unanswered, unexpired requests, oldest first. */
+  pending(accountId: string, at: number): Promise<PushChallenge[]>;
+  /** ATOMIC. Records a device's answer while the request is pending and unexpired: one answer per request. */
+  answer(id: string, answer: { status: Exclude<PushStatus, 'pending'>; deviceId: string }, at: number): Promise<boolean>;
+  /** ATOMIC. Uses an answered request up: true only for the first caller. */
+  take(id: string, at: number): Promise<boolean>;
+  /** When the account's requests since a time that went unanswered or were denied were sent,
+   * oldest first (the push-bombing limit). */
+  unansweredOrDenied(accountId: string, since: number): Promise<number[]>;
+  /** Keeps (or replaces) a device's Web Push subscription; stored encrypted. */
+  saveSubscription(subscription: PushSubscription): Promise<void>;
+  /** The Web Push subscriptions of the account's devices. */
+  subscriptions(accountId: string): Promise<PushSubscription[]>;
+  removeSubscription(deviceId: string): Promise<void>;
+}
+
+/** Where a push service wakes a device's installed app (the browser's PushSubscription). */
+export interface PushSubscription {
+  deviceId: string;
+  accountId: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
 /** The part of the store the plugin uses: everything about second factors, nothing about the
  * host's accounts, clients or protocol state. */
 export interface MfaStore {
@@ -437,6 +526,7 @@ export interface MfaStore {
   phone: PhoneStore;
   fraud: FraudStore;
   tokens: TokenInventoryStore;
+  push: PushStore;
   /** Deletes expired records; safe to call at any time. */
   sweep(): Promise<void>;
   close(): Promise<void>;
@@ -470,4 +560,7 @@ export const sealContext = {
   challenge: (uid: string, accountId: string) => `challenge:${uid}:${accountId}`,
   phoneCall: (id: string) => `phone.call:${id}`,
   phoneText: (id: string) => `phone.text:${id}`,
+  pushActivation: (id: string, accountId: string) => `push.activation:${id}:${accountId}`,
+  pushChallenge: (id: string, accountId: string) => `push.challenge:${id}:${accountId}`,
+  pushSubscription: (deviceId: string, accountId: string) => `push.subscription:${deviceId}:${accountId}`,
 };

@@ -134,7 +134,8 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
         const claimOnce = async () => (taken ? false : (taken = true));
         const results = await Promise.all(Array.from({ length: 5 }, () => enroll.finish(account, proof.pending, form, claimOnce)));
         expect(results.filter((result) => result.outcome === 'ok')).toHaveLength(1);
-        expect(await store.credentials.list(account.id)).toMatchObject([{ accountId: account.id, method: subject.factor.id }]);
+        // Once, whatever companion a setup brings (the push app's codes come as a \`totp\` method).
+        expect((await store.credentials.list(account.id)).filter((credential) => credential.method === subject.factor.id)).toMatchObject([{ accountId: account.id }]);
       });
     }
 
@@ -166,7 +167,9 @@ export function describeFactorContract(name: string, kind: FactorKind, make: (st
       }
       clock.advance(31_000);
       expect((await show('uid-1', credential, true)).refusal).toMatchObject({ refused: 'sends' });
-      expect((await audited('mfa.challenge')).filter((event) => event.result === 'fail').map((event) => event.reason)).toEqual(['send limit', 'send limit']);
+      // A factor may withhold sends for reasons of its own (push pauses after unanswered requests);
+      // each refusal of the send throttle is audited as such.
+      expect((await audited('mfa.challenge')).filter((event) => event.result === 'fail' && event.reason === 'send limit')).toHaveLength(2);
       // Racing requests to send see each other: at most the allowance goes, however many race.
       clock.advance(16 * 60_000);
       const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => show(`race-${i}`, credential)));

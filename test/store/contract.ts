@@ -442,6 +442,67 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
       });
     });
 
+    describe('push', () => {
+      const device = { deviceId: 'device-1', publicKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, name: 'Work phone' };
+      const request = (over: Partial<Parameters<Store['push']['addChallenge']>[0]> = {}) => store.push.addChallenge({
+        accountId: 'a1', purpose: 'sign-in', number: '42', context: { clientName: 'Wiki', ip: '198.51.100.7' }, createdAt: clock, expiresAt: clock + 60_000, ...over,
+      });
+
+      it('activates once, with an unexpired code, and keeps the TOTP seed encrypted', async () => {
+        const activation = await store.push.addActivation({ accountId: 'a1', username: 'alice', codeHash: 'hash-1', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP', confirmation: '123456', expiresAt: clock + 300_000 });
+        expect(activation).toMatchObject({ accountId: 'a1', username: 'alice', device: null, activatedAt: null, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP', confirmation: '123456' });
+        expect(await subject.rawContains('JBSWY3DPEHPK3PXPJBSWY3DP')).toBe(false);
+        expect(await store.push.activate('wrong-hash', device, clock)).toBeUndefined();
+        const racing = await Promise.all([1, 2, 3].map((n) => store.push.activate('hash-1', { ...device, deviceId: `device-${n}` }, clock + 1)));
+        expect(racing.filter(Boolean)).toHaveLength(1);
+        const won = racing.find(Boolean)!;
+        expect(won).toMatchObject({ id: activation.id, activatedAt: clock + 1, device: { publicKey: device.publicKey, name: 'Work phone' } });
+        expect(await store.push.getActivation(activation.id)).toEqual(won);
+        expect(await store.push.finishActivation(activation.id)).toBe(true);
+        expect(await store.push.finishActivation(activation.id)).toBe(false);
+        await store.push.addActivation({ accountId: 'a1', username: 'alice', codeHash: 'hash-2', totpSecret: null, confirmation: '654321', expiresAt: clock + 300_000 });
+        expect(await store.push.activate('hash-2', { ...device, deviceId: 'late' }, clock + 300_000)).toBeUndefined();
+      });
+
+      it('keeps a request with its number encrypted, lists the pending ones, and takes one answer, once', async () => {
+        const first = await request();
+        const second = await request({ createdAt: clock + 1 });
+        expect(first).toMatchObject({ accountId: 'a1', number: '42', status: 'pending', context: { clientName: 'Wiki' }, answeredBy: null, takenAt: null });
+        expect((await store.push.pending('a1', clock + 2)).map((c) => c.id)).toEqual([first.id, second.id]);
+        expect(await store.push.pending('a2', clock)).toEqual([]);
+        const answers = await Promise.all(['approved', 'denied', 'fraud'].map((status) => store.push.answer(first.id, { status: status as 'approved', deviceId: 'device-1' }, clock + 5)));
+        expect(answers.filter(Boolean)).toHaveLength(1);
+        expect((await store.push.pending('a1', clock + 5)).map((c) => c.id)).toEqual([second.id]);
+        expect(await store.push.getChallenge(first.id)).toMatchObject({ answeredBy: 'device-1', answeredAt: clock + 5 });
+        expect(await store.push.take(second.id, clock + 6)).toBe(false); // nothing to use before an answer
+        expect((await Promise.all([1, 2, 3].map(() => store.push.take(first.id, clock + 6)))).filter(Boolean)).toHaveLength(1);
+        expect(await store.push.answer(second.id, { status: 'approved', deviceId: 'device-1' }, clock + 60_000)).toBe(false); // expired
+      });
+
+      it('keeps one Web Push subscription per device, encrypted, listed by account', async () => {
+        const subscription = { deviceId: 'd1', accountId: 'a1', endpoint: 'https://push.example.net/send/secret-token', p256dh: 'BPublicKey', auth: 'authSecret' };
+        await store.push.saveSubscription(subscription);
+        await store.push.saveSubscription({ ...subscription, deviceId: 'd2', endpoint: 'https://push.example.net/send/other' });
+        await store.push.saveSubscription({ ...subscription, endpoint: 'https://push.example.net/send/renewed' });
+        await store.push.saveSubscription({ ...subscription, deviceId: 'd3', accountId: 'a2' });
+        expect((await store.push.subscriptions('a1')).map((s) => [s.deviceId, s.endpoint]).sort()).toEqual([['d1', 'https://push.example.net/send/renewed'], ['d2', 'https://push.example.net/send/other']]);
+        expect(await subject.rawContains('secret-token')).toBe(false);
+        await store.push.removeSubscription('d1');
+        expect((await store.push.subscriptions('a1')).map((s) => s.deviceId)).toEqual(['d2']);
+      });
+
+      it('counts requests left unanswered or denied, not approved ones', async () => {
+        const approved = await request();
+        await store.push.answer(approved.id, { status: 'approved', deviceId: 'd' }, clock + 1);
+        const denied = await request({ createdAt: clock + 2 });
+        await store.push.answer(denied.id, { status: 'denied', deviceId: 'd' }, clock + 3);
+        await request({ createdAt: clock + 4 });
+        await request({ createdAt: clock + 6, accountId: 'a2' });
+        expect(await store.push.unansweredOrDenied('a1', clock)).toEqual([clock + 2, clock + 4]);
+        expect(await store.push.unansweredOrDenied('a1', clock + 3)).toEqual([clock + 4]);
+      });
+    });
+
     describe('token inventory', () => {
       const token = (serial: string, accountId: string | null = null) => ({ method: 'oath', serial, secret: `SEED-${serial}-GEZDGNBVGY3TQOJQ`, data: { kind: 'totp', digits: 6, period: 30 }, counter: null, accountId });
 

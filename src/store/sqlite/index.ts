@@ -14,6 +14,7 @@ import { openDatabase } from './database.js';
 import { sqliteFraud } from './fraud.js';
 import { sqliteOidcAdapters } from './oidcAdapter.js';
 import { sqlitePhone } from './phone.js';
+import { sqlitePush } from './push.js';
 import { sqliteTokenInventory } from './tokenInventory.js';
 
 export interface SqliteStoreOptions {
@@ -41,6 +42,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     // spraying made-up names would add rows for ever. Real accounts keep their count.
     db.prepare("DELETE FROM regulation WHERE subject LIKE 'password:unknown:%' AND permanent = 0 AND updated_at <= @now - 86400000 AND (locked_until IS NULL OR locked_until <= @now)"),
   ];
+  const push = sqlitePush(db, box, now);
   return {
     file,
     accounts: sqliteAccounts(db, box, now),
@@ -55,11 +57,13 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     fraud: sqliteFraud(db),
     tokens: sqliteTokenInventory(db, box, now),
     appPasswords: sqliteAppPasswords(db, now),
+    push: push.store,
     oidc: sqliteOidcAdapters(db, now),
     endAccountSessions: sqliteEndAccountSessions(db),
     async sweep() {
       const at = now();
       for (const sweep of sweeps) sweep.run({ now: at });
+      push.sweep(at);
     },
     async close() {
       db.close();

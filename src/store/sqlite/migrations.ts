@@ -239,4 +239,45 @@ export const migrations: Migration[] = [
       ALTER TABLE clients ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    name: 'authenticator app: activations (device keys until proven), push requests, Web Push subscriptions',
+    sql: `
+      CREATE TABLE push_activations (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        username TEXT NOT NULL,
+        code_hash TEXT NOT NULL UNIQUE,
+        secrets_sealed TEXT NOT NULL,
+        device_id TEXT UNIQUE,
+        device_key TEXT,
+        device_name TEXT,
+        activated_at INTEGER,
+        finished_at INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX push_activations_expires ON push_activations (expires_at);
+      CREATE TABLE push_challenges (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        number_sealed TEXT NOT NULL,
+        context TEXT NOT NULL,
+        status TEXT NOT NULL,
+        answered_by TEXT,
+        answered_at INTEGER,
+        taken_at INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX push_challenges_account ON push_challenges (account_id, created_at);
+      CREATE TABLE push_subscriptions (
+        device_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        subscription_sealed TEXT NOT NULL
+      );
+      CREATE INDEX push_subscriptions_account ON push_subscriptions (account_id);
+    `,
+  },
 ];
