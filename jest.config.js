@@ -4,6 +4,7 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  setupFiles: ['<rootDir>/test/setup/quietKnownWarnings.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/interactions/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,

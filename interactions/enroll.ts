@@ -27,9 +27,15 @@ const passwordIsFresh = (deps: InteractionDeps, signIn: SignInContext) =>
 async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInContext): Promise<Factor[] | undefined> {
   if (await settledByPolicy(ctx, deps, signIn)) return undefined;
   const { interaction, state, decision } = signIn;
-  if (deps.mfa.hasOwnMethod(await deps.mfa.usableMethods(state.accountId, decision))) {
+  const usable = (await deps.mfa.usableMethods(state.accountId, decision)).filter((method) => method.credential.id !== state.firstFactorCredential);
+  if (deps.mfa.hasOwnMethod(usable)) {
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}/mfa`);
+    return undefined;
+  }
+  if (await deps.mfa.blocked(state.accountId)) {
+    ctx.status = 403;
+    await renderPage(ctx, deps, interaction, 'mfa-blocked.njk');
     return undefined;
   }
   const factors = deps.mfa.enrollableFactors(decision);
@@ -45,9 +51,9 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
   return factors;
 }
 
-const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; chosen?: string } = {}) =>
+const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; chosen?: string; values?: Record<string, string> } = {}) =>
   renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
-    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description })),
+    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.() })),
     optional: maySkip(signIn.decision),
     ...extra,
   });
@@ -68,7 +74,7 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
   const started = await factor.enroll.begin(signIn.account, form);
   if ('error' in started) {
     ctx.status = 400;
-    return renderIntro(ctx, deps, signIn, factors, { error: started.error, chosen: factor.id });
+    return renderIntro(ctx, deps, signIn, factors, { error: started.error, chosen: factor.id, values: form });
   }
   await pendingSetups(deps.store.challenges).save(setupKey(signIn.interaction.uid), signIn.account.id, { method: factor.id, ...started });
   ctx.status = 303;
@@ -103,11 +109,9 @@ export async function showSetup(ctx: Context, deps: InteractionDeps) {
  * them and the person has none: shown once on the next page. */
 async function provisionStandby(deps: InteractionDeps, signIn: SignInContext): Promise<ProvenFactor['provisioned']> {
   const standby = deps.mfa.allowedFactors(signIn.decision).find((factor) => factor.standby);
-  if (!standby?.standby) return undefined;
-  const existing = (await deps.store.credentials.list(signIn.account.id)).some((credential) => credential.method === standby.id);
-  if (existing) return undefined;
-  const { view } = await standby.standby.provision(signIn.account);
-  return { factor: standby.id, view };
+  // Made only where none exists, so racing setups never void a set someone was just shown.
+  const provisioned = standby?.standby && (await standby.standby.provision(signIn.account, { keepExisting: true }));
+  return provisioned ? { factor: standby.id, view: provisioned.view } : undefined;
 }
 
 export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
@@ -118,13 +122,17 @@ export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
   const { interaction, account, decision } = signIn;
   const { regulator, audit, now } = deps.mfa.deps;
   const setups = pendingSetups(deps.store.challenges);
-  const result = await answer({ regulator, audit }, factor, answerContext(ctx, interaction, account, 'mfa.enroll', decision),
+  const result = await answer({ regulator, audit, fraud: deps.mfa.deps.fraud }, factor, answerContext(ctx, interaction, account, 'mfa.enroll', decision),
     () => factor.enroll!.finish(account, setup.pending, ctx.state.form as Record<string, string>, setups.claimer(setupKey(interaction.uid))));
   if (result.outcome !== 'ok') {
     ctx.status = result.outcome === 'refused' ? 429 : 401;
     return renderSetup(ctx, deps, signIn, factor, setup, answerMessage(result, factor, now()));
   }
-  const done: ProvenFactor = { amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, setUp: factor.title, provisioned: await provisionStandby(deps, signIn) };
+  const provisioned = await provisionStandby(deps, signIn);
+  const done: ProvenFactor = {
+    method: factor.id, amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, setUp: factor.title, provisioned,
+    methodsVersion: await deps.store.credentials.methodsVersion(account.id),
+  };
   await showDoneNext(ctx, deps, interaction.uid, { ...signIn.state, done });
 }
 

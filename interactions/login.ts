@@ -8,6 +8,7 @@ import { signInStates } from '../src/mfa/signInState.js';
 import type { ProviderPageDeps } from './deps.js';
 import { clientName, type Interaction, loadInteraction } from './interaction.js';
 import { refusalMessage, refusalReason } from './messages.js';
+import { passkeyOffer } from './passkey.js';
 import { auditFields, completePrimary, requestFacts } from './signIn.js';
 
 export const messages = {
@@ -26,6 +27,7 @@ export async function renderLogin(ctx: Context, deps: ProviderPageDeps, interact
     csrf: deps.csrf.token(ctx),
     username: extra.username ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : ''),
     error: extra.error,
+    passkey: await passkeyOffer(deps, interaction),
   });
 }
 
@@ -40,7 +42,7 @@ export async function showLogin(ctx: Context, deps: ProviderPageDeps, interactio
   if (session?.accountId && sessionAmr.includes('mfa') && interaction.prompt.reasons.every((reason) => reason === 'max_age')) {
     const account = await deps.mfa.deps.directory.find(session.accountId);
     const decision = account && deps.mfa.decide(account, requestFacts(ctx, interaction));
-    if (decision?.require === 'mfa' && (await deps.mfa.usableMethods(session.accountId, decision)).length) {
+    if (decision?.require === 'mfa' && deps.mfa.hasOwnMethod(await deps.mfa.usableMethods(session.accountId, decision))) {
       // What is proven now is all the tokens will name: the earlier password is not repeated.
       await signInStates(deps.store.challenges).save(interaction.uid, { accountId: session.accountId, amr: [], proven: [], reauthenticating: session.acr as string | undefined });
       ctx.status = 303;

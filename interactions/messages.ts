@@ -10,6 +10,7 @@ export const mfaMessages = {
   expired: 'That request has expired. Ask for a new one, or choose another way to verify.',
   denied: 'The sign-in was denied. If that was not you, your administrator has been told.',
   waiting: "We haven't had an answer yet. Answer it, then choose Continue.",
+  blocked: 'Verification is blocked after a sign-in was reported as not yours. Contact your administrator to unblock it.',
 };
 
 export { refusalReason } from '../src/mfa/verification.js';
@@ -40,6 +41,10 @@ export function answerMessage(answer: Answer, factor: Factor, now: number): stri
       return mfaMessages.denied;
     case 'pending':
       return mfaMessages.waiting;
+    case 'blocked':
+      return mfaMessages.blocked;
+    case 'failed':
+      return (factor.waiting === 'out-of-band' && factor.wording.failedBecause?.[answer.reason]) || factor.wording.failed;
     default:
       return factor.wording.failed;
   }

@@ -7,7 +7,8 @@ import type { ProviderPageDeps } from './deps.js';
 import { finishInteraction, loadInteraction } from './interaction.js';
 import { mfaPromptName } from '../src/provider/mfaPrompt.js';
 import { formGuard, pageErrors } from './guards.js';
-import { showLogin, submitLogin } from './login.js';
+import { renderLogin, showLogin, submitLogin } from './login.js';
+import { submitPasskey } from './passkey.js';
 
 export function interactionRoutes(deps: ProviderPageDeps): Router {
   const router = new Router({ prefix: '/interaction' });
@@ -29,6 +30,7 @@ export function interactionRoutes(deps: ProviderPageDeps): Router {
     }
   });
   router.post('/:uid/login', guard, (ctx) => submitLogin(ctx, deps));
+  router.post('/:uid/passkey', guard, (ctx) => submitPasskey(ctx, deps, (interaction, error) => renderLogin(ctx, deps, interaction, { error })));
   router.post('/:uid/consent', guard, (ctx) => submitConsent(ctx, deps));
   router.post('/:uid/abort', guard, async (ctx) => {
     await loadInteraction(ctx, deps.provider);

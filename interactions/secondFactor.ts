@@ -9,7 +9,7 @@ import type { UsableMethod } from '../src/mfa/service.js';
 import { type ActiveChallenge, type SignInState, signInStates } from '../src/mfa/signInState.js';
 import { type Answer, answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
-import { finishInteraction, loadInteraction } from './interaction.js';
+import { clientName, finishInteraction, loadInteraction } from './interaction.js';
 import { answerMessage, mfaMessages, refusalMessage } from './messages.js';
 import { renderPage } from './pages.js';
 import { answerContext, auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
@@ -25,8 +25,26 @@ async function methodsOrRedirect(ctx: Context, deps: InteractionDeps, signIn: Si
     return undefined;
   };
   if (state.done) return goTo('/done');
-  const usable = await deps.mfa.usableMethods(state.accountId, decision);
-  return deps.mfa.hasOwnMethod(usable) ? usable : goTo('/enroll');
+  // A denied sign-in stays denied; a blocked account is not challenged (nothing is sent).
+  if (state.denied) return void (await renderDenied(ctx, deps, signIn, state.denied));
+  if (await deps.mfa.blocked(state.accountId)) return void (await renderStopped(ctx, deps, signIn));
+  // A passkey that was the first factor is not a second one as well.
+  const all = (await deps.mfa.usableMethods(state.accountId, decision)).filter((method) => method.credential.id !== state.firstFactorCredential);
+  if (!deps.mfa.hasOwnMethod(all)) return goTo('/enroll');
+  // A re-authentication with one factor stands in for the whole sign-in only with the person's own
+  // method: a recovery code alone would leave a single-factor session (and someone who has only the
+  // code file should give the password too, by signing in again).
+  return state.reauthenticating ? all.filter((method) => !method.factor.standby) : all;
+}
+
+async function renderDenied(ctx: Context, deps: InteractionDeps, signIn: SignInContext, denied: 'fraud' | 'denied') {
+  ctx.status = 403;
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-denied.njk', { fraud: denied === 'fraud' });
+}
+
+async function renderStopped(ctx: Context, deps: InteractionDeps, signIn: SignInContext) {
+  ctx.status = 403;
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-blocked.njk');
 }
 
 const chosenMethod = (usable: UsableMethod[], credentialId: string | undefined) =>
@@ -54,6 +72,8 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     username: signIn.account.username,
     rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
     error: error ?? (expired ? mfaMessages.expired : undefined),
+    // Nothing more can come in for an expired challenge: the page stops asking until a new one starts.
+    expired,
     notice,
   });
 }
@@ -64,7 +84,7 @@ async function showChallenge(ctx: Context, deps: InteractionDeps, signIn: SignIn
   const states = signInStates(deps.store.challenges);
   const { regulator, audit, now } = deps.mfa.deps;
   const shown = await challengeFor({ regulator, audit, now, save: (state) => states.save(interaction.uid, state) }, account, signIn.state, chosen,
-    answerContext(ctx, interaction, account, 'mfa.challenge', decision), { resend });
+    answerContext(ctx, interaction, account, 'mfa.challenge', decision), { resend, clientName: await clientName(deps.provider, interaction) });
   if (shown.refusal) ctx.status = 429;
   await renderChallenge(ctx, deps, { ...signIn, state: shown.state }, {
     chosen, challenge: shown.challenge,
@@ -112,9 +132,16 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   } else {
     // Any of the person's credentials of the chosen kind will do: people keep an app on two phones.
     const sameKind = usable.filter((method) => method.factor.id === factor.id && method.credential.id !== chosen.credential.id).map((method) => method.credential);
-    result = await answer({ regulator, audit }, factor, context,
+    result = await answer({ regulator, audit, fraud: deps.mfa.deps.fraud }, factor, context,
       () => factor.verify({ account, credentials: [chosen.credential, ...sameKind], form, state: challenge?.state }));
   }
+  if (result.outcome === 'denied') {
+    // The person said no (0# on a call): this sign-in ends, and the relying party gets access_denied.
+    const denied = result.fraud ? 'fraud' : 'denied';
+    await signInStates(deps.store.challenges).save(interaction.uid, { ...state, challenge: undefined, denied });
+    return renderDenied(ctx, deps, signIn, denied);
+  }
+  if (result.outcome === 'blocked') return renderStopped(ctx, deps, signIn);
   if (result.outcome !== 'ok') {
     ctx.status = result.outcome === 'refused' ? 429 : result.outcome === 'pending' ? 200 : 401;
     return renderChallenge(ctx, deps, signIn, { chosen, challenge, error: answerMessage(result, factor, now()) });
@@ -126,8 +153,11 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
     ctx.cookies.set(deviceCookie, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: decision.remember * 1000 });
     await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${period}`, rule: decision.rule, method: factor.id, ...auditFields(ctx, interaction, account) });
   }
-  const used = { amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant };
-  if (result.notice) return showDoneNext(ctx, deps, interaction.uid, { ...state, done: { ...used, notice: result.notice } });
+  const used = { method: factor.id, amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, standby: Boolean(factor.standby) };
+  if (result.notice) {
+    const methodsVersion = await deps.store.credentials.methodsVersion(account.id);
+    return showDoneNext(ctx, deps, interaction.uid, { ...state, done: { ...used, notice: result.notice, methodsVersion } });
+  }
   await finishSignIn(ctx, deps, interaction, state, used);
 }
 
@@ -156,13 +186,23 @@ export async function showDone(ctx: Context, deps: InteractionDeps) {
     ctx.status = 303;
     return ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa`);
   }
-  await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', { setUp: done.setUp, notice: done.notice, provisioned: done.provisioned });
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', { setUp: done.setUp, notice: done.notice, provisioned: done.provisioned, provisionedShown: done.provisionedShown });
+  // Codes are shown once: a reload shows the page without them (new ones can be made on the security-info page).
+  if (done.provisioned) {
+    await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, done: { ...done, provisioned: undefined, provisionedShown: true } });
+  }
 }
 
 export async function continueAfterDone(ctx: Context, deps: InteractionDeps) {
   const signIn = await loadSignIn(ctx, deps);
   const { done, ...state } = signIn.state;
   if (!done) throw new HttpError(400, 'There is nothing to continue here. Go back to the application and start again.');
+  // The person's methods changed since the proof (an administrator's reset, a removal): it no longer counts.
+  if (done.methodsVersion !== (await deps.store.credentials.methodsVersion(signIn.account.id))) {
+    await signInStates(deps.store.challenges).save(signIn.interaction.uid, state);
+    ctx.status = 303;
+    return ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa`);
+  }
   await finishSignIn(ctx, deps, signIn.interaction, state, done);
 }
 
@@ -195,13 +235,14 @@ export async function abortSignIn(ctx: Context, deps: InteractionDeps) {
   const account = state && (await deps.mfa.deps.directory.find(state.accountId));
   const decision = account && deps.mfa.decide(account, requestFacts(ctx, interaction));
   const blocked = decision?.require === 'block';
+  const denied = state?.denied;
   await deps.mfa.deps.audit.record({
-    type: 'sign-in', result: 'fail', reason: blocked ? 'blocked by policy' : 'cancelled by the person', rule: decision?.rule,
-    ...auditFields(ctx, interaction, account),
+    type: 'sign-in', result: 'fail', rule: decision?.rule, ...auditFields(ctx, interaction, account),
+    reason: blocked ? 'blocked by policy' : denied === 'fraud' ? 'denied by the person and reported as fraud' : denied ? 'denied by the person' : 'cancelled by the person',
   });
   await states.clear(interaction.uid);
   await finishInteraction(ctx, deps.provider, {
     error: 'access_denied',
-    error_description: blocked ? 'the sign-in policy does not allow this sign-in' : 'End-User aborted interaction',
+    error_description: blocked ? 'the sign-in policy does not allow this sign-in' : denied ? 'the End-User denied the sign-in' : 'End-User aborted interaction',
   });
 }

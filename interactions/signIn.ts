@@ -43,6 +43,7 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, interact
   await signInStates(deps.store.challenges).clear(interaction.uid);
   const login = loginResult(state, used, deps.acr);
   if (!login) return finishInteraction(ctx, deps.provider, {});
+  if (used?.method) await deps.mfa.provenBy.record(state.accountId, ts, [used.method]);
   await finishInteraction(ctx, deps.provider, { login: { accountId: state.accountId, ...login, ts, remember: true } });
 }
 
@@ -54,20 +55,31 @@ export async function settledByPolicy(ctx: Context, deps: InteractionDeps, { int
   return decision.require !== 'mfa';
 }
 
-/** After a first factor (the password, or a host's own login): decide, then finish or ask for a second factor. */
-export async function completePrimary(ctx: Context, deps: InteractionDeps, interaction: Interaction, account: DirectoryAccount, amr: string[]) {
+/**
+ * After a first factor (the password, a passkey, or a host's own login): decide, then finish or
+ * ask for a second factor. A first factor that is already two (a passkey that verified the
+ * person: amr [swk, user]) finishes the sign-in when it meets the policy as a second factor would.
+ */
+export async function completePrimary(ctx: Context, deps: InteractionDeps, interaction: Interaction, account: DirectoryAccount, amr: string[], { phishingResistant = false, credentialId, method }: { phishingResistant?: boolean; credentialId?: string; method?: string } = {}) {
   const decision = deps.mfa.decide(account, requestFacts(ctx, interaction));
-  const state: SignInState = { accountId: account.id, amr, proven: amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined };
+  const state: SignInState = { accountId: account.id, amr, proven: amr, passwordAt: amr.includes('pwd') ? nowSeconds(deps) : undefined, firstFactorCredential: credentialId };
+  const used = { method, amr, phishingResistant };
   await deps.mfa.deps.audit.record({ type: 'policy', result: 'info', rule: decision.rule, reason: `require ${decision.require}${decision.floor ? ` (floor ${decision.floor})` : ''}`, ...auditFields(ctx, interaction, account) });
 
-  if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state);
+  if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state, used);
   // Kept for a block too, so that leaving the blocked page is logged as the policy's doing.
   await signInStates(deps.store.challenges).save(interaction.uid, state);
   if (decision.require === 'block') return renderBlocked(ctx, deps, interaction);
-  const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }) }, decision);
+  const login = loginResult(state, used, deps.acr)!;
+  // A first factor that is two factors already (a passkey that verified the person) may meet the policy on its own.
+  if (method && deps.mfa.meets([method], login, decision)) {
+    await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: `the first factor was multi-factor (${login.amr.join(' ')})`, rule: decision.rule, ...auditFields(ctx, interaction, account) });
+    return finishSignIn(ctx, deps, interaction, state, used);
+  }
+  const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr: login.amr, acr: login.acr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }) }, decision);
   if (satisfied === 'remembered-device') {
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: 'remembered device', rule: decision.rule, ...auditFields(ctx, interaction, account) });
-    return finishSignIn(ctx, deps, interaction, state);
+    return finishSignIn(ctx, deps, interaction, state, used);
   }
   ctx.status = 303;
   ctx.redirect(`/interaction/${interaction.uid}/mfa`);

@@ -3,10 +3,12 @@
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { checkPassword } from './accounts/checkPassword.js';
+import { createAudit } from './audit/audit.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
 import { isClientFault } from './http/clientGone.js';
+import { createCsrf } from './http/csrf.js';
 import { originFormTarget, pinOrigin } from './http/pinOrigin.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
@@ -19,12 +21,15 @@ import { createTwofold, type Twofold } from './plugin.js';
 import type { PolicySource } from './policy/source.js';
 import { acrLevels } from './provider/acr.js';
 import { createProvider } from './provider/createProvider.js';
+import { registerPasswordGrant } from './provider/passwordGrant.js';
 import { auditRefreshFailures, refreshCheck } from './provider/refreshCheck.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
 import { twofoldRoutes } from '../interactions/mfaRoutes.js';
 import { accountClientMetadata, accountSessions } from '../interactions/settings/accountSession.js';
+import { phoneSettingsRoutes } from '../interactions/settings/phone.js';
+import { appPasswordRoutes } from '../interactions/settings/appPasswords.js';
 import { settingsRoutes } from '../interactions/settings/securityInfo.js';
 
 export interface AppOptions {
@@ -40,15 +45,30 @@ export interface AppOptions {
 export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
+  const clock = now ?? Date.now;
+  // Texts and calls, built first because the phone methods use them: the development phone at
+  // /dev/phone (never in production), or Twilio's callbacks.
+  const phone = createPhone({
+    config, store, encryptionKey: keys.encryptionKey, audit: createAudit(store.audit, log, clock), views, csrf: createCsrf(keys.cookieKeys[0]!), log, now: clock,
+  });
   const twofold = createTwofold({
     store, policies, views, log, acr, now,
     directory: storeDirectory(store.accounts),
     cookieKeys: keys.cookieKeys,
     issuerName: config.displayName,
+    issuer,
     factors: config,
+    sessionTtl: config.sessionTtl,
     regulation: regulationRulesFrom(config),
     async confirmPassword(accountId, password) {
       return (await checkPassword(store.accounts, await store.accounts.findById(accountId), password)).ok;
+    },
+    phone: phone.service,
+    fraudBlock: config.fraudBlock,
+    // A number proven by a text or call is the account's verified phone, unless it has another.
+    async phoneVerified(accountId, e164) {
+      const account = await store.accounts.findById(accountId);
+      if (account && (!account.phone || account.phone.replace(/[^\d+]/g, '') === e164)) await store.accounts.updateProfile(accountId, { phone: e164, phoneVerified: true });
     },
   });
   const provider = createProvider({
@@ -61,6 +81,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     refreshCheck: refreshCheck({ mfa: twofold.mfa, audit: twofold.audit }),
   });
   auditRefreshFailures(provider, twofold.audit);
+  registerPasswordGrant(provider, { store, mfa: twofold.mfa, audit: twofold.audit, acr });
   const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
@@ -78,13 +99,14 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(staticFiles('/public', publicDir));
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
-  app.use(settingsRoutes({
-    store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator,
+  const settings = {
+    store, views, log, csrf: deps.csrf, factors: twofold.factors, audit: twofold.audit, regulator: twofold.mfa.deps.regulator, fraud: twofold.mfa.deps.fraud, policies,
     sessions: accountSessions(issuer, acr.mfa, { challenges: store.challenges, providerSessions: provider.Session, now: twofold.mfa.deps.now }), now: twofold.mfa.deps.now,
-  }).routes());
+  };
+  app.use(settingsRoutes(settings).routes());
+  app.use(phoneSettingsRoutes(settings).routes());
+  app.use(appPasswordRoutes(settings).routes());
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
-  // Texts and calls: the development phone at /dev/phone (never in production), or Twilio's callbacks.
-  const phone = createPhone({ config, store, encryptionKey: keys.encryptionKey, audit: twofold.audit, views, csrf: deps.csrf, log, now: twofold.mfa.deps.now });
   app.use(phone.routes);
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();

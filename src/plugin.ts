@@ -5,10 +5,12 @@ import type Provider from 'oidc-provider';
 import type { interactionPolicy } from 'oidc-provider';
 import { type Audit, createAudit } from './audit/audit.js';
 import { createFactors, type FactorConfig, type FactorRegistry } from './factors/registry.js';
+import { createFraudReports, type FraudBlockRule } from './fraud/fraudReports.js';
 import { createCsrf } from './http/csrf.js';
 import { createViews, type Views } from './http/views.js';
 import { type Logger, silentLogger } from './log.js';
 import type { AccountDirectory } from './mfa/accountDirectory.js';
+import type { PhoneService } from './phone/phoneService.js';
 import { createMfaService, type MfaService } from './mfa/service.js';
 import type { PolicySource } from './policy/source.js';
 import { type AcrLevels, acrLevels } from './provider/acr.js';
@@ -30,6 +32,9 @@ export interface TwofoldOptions {
   cookieKeys: string[];
   /** The name authenticator apps show above the code. */
   issuerName?: string;
+  /** The provider's public URL: passkeys are bound to its host unless configured otherwise, and the
+   * authenticator app's activation links start with it. */
+  issuer?: string;
   /** Options of the factors (see the README's configuration table); defaults for what is not given. */
   factors?: Partial<FactorConfig>;
   acr?: AcrLevels;
@@ -37,8 +42,17 @@ export interface TwofoldOptions {
   views?: Views;
   log?: Logger;
   now?: () => number;
+  /** Seconds a sign-in session lasts (oidc-provider's Session ttl): how long Twofold remembers
+   * which methods proved it. Default one day. */
+  sessionTtl?: number;
   /** Lets a person confirm their password before setting up a method on an older session. */
   confirmPassword?: (accountId: string, password: string) => Promise<boolean>;
+  /** Texts and calls for the phone methods (src/phone/); without it they say they are unavailable. */
+  phone?: PhoneService;
+  /** Told when a person proves a phone number is theirs (to mark it verified on their account). */
+  phoneVerified?: (accountId: string, e164: string) => Promise<void>;
+  /** What a fraud report does to the account's second factor (default: blocked until unblocked). */
+  fraudBlock?: FraudBlockRule;
 }
 
 export interface Twofold {
@@ -69,10 +83,14 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const acr = options.acr ?? acrLevels('http://schemas.openid.net/pape/policies/2007/06/phishing-resistant');
   const views = options.views ?? createViews();
   const csrf = createCsrf(options.cookieKeys[0]!);
-  const factors = createFactors({ credentials: options.store.credentials, issuerName: options.issuerName ?? 'Twofold', now }, options.factors);
+  const factors = createFactors({
+    credentials: options.store.credentials, challenges: options.store.challenges, phone: options.phone, phoneVerified: options.phoneVerified,
+    tokens: options.store.tokens, push: options.store.push, issuerName: options.issuerName ?? 'Twofold', issuer: options.issuer, log, now,
+  }, options.factors);
   const audit = createAudit(options.store.audit, log, now);
   const regulator = createRegulator(options.store.attempts, options.regulation ?? defaultRegulationRules, now);
-  const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now });
+  const fraud = createFraudReports({ store: options.store.fraud, audit, rule: options.fraudBlock ?? 'until-unblocked', now });
+  const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now, fraud, sessionTtl: options.sessionTtl });
 
   const interactionDeps = (provider: Provider): InteractionDeps => ({
     provider, store: options.store, views, csrf, log, acr, mfa, confirmPassword: options.confirmPassword,

@@ -45,7 +45,17 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
   }
   const issuer = config.issuer ?? `http://localhost:${(server.address() as AddressInfo).port}`;
   if (config.demo && !worker) await seedDemo(store, issuer, log);
-  const { app, provider, phone } = createApp({ ...runtime, issuer, policies, now: sources.now });
+  let built: ReturnType<typeof createApp>;
+  try {
+    // Parts built here check their options against the issuer (passkeys' relying party).
+    built = createApp({ ...runtime, issuer, policies, now: sources.now });
+  } catch (error) {
+    policies.close();
+    await new Promise<void>((done) => server.close(() => done()));
+    await store.close();
+    throw error;
+  }
+  const { app, provider, phone } = built;
   server.on('request', app.callback());
   const sweeper = worker ? undefined : sweepEvery(store, log);
 

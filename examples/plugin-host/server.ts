@@ -39,7 +39,7 @@ export async function startPluginHost({ dataDir, policyDir }: { dataDir: string;
   const store = await openTwofoldStore({ file: join(dataDir, 'twofold.db'), encryptionKey: randomBytes(32) });
   const policies = openPolicyFolder(policyDir, console, { watchChanges: false });
   const twofold = createTwofold({
-    store, policies, cookieKeys, issuerName: 'Host',
+    store, policies, cookieKeys, issuerName: 'Host', issuer, // issuer: passkeys are bound to its host
     directory: { find: async (id) => (people.has(id) ? { id, username: id, groups: people.get(id)!.groups } : undefined) },
   });
 

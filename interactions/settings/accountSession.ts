@@ -21,9 +21,6 @@ export interface AccountSession {
   sub: string;
   username: string;
   amr: string[];
-  /** The acr of the sign-in: a re-authentication with the second factor alone keeps the
-   * multi-factor level while its amr names only that factor. */
-  acr?: string;
   authTime: number;
   idToken: string;
 }
@@ -90,19 +87,20 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
         clearCookie(ctx);
         return undefined;
       }
-      const { sub, username, amr, acr, authTime, idToken } = record;
-      return { sub, username, amr, acr, authTime, idToken };
+      const { sub, username, amr, authTime, idToken } = record;
+      return { sub, username, amr, authTime, idToken };
     },
 
     isFresh(session: AccountSession, need: Freshness, now = Math.floor(Date.now() / 1000)): boolean {
       const recent = now - session.authTime <= freshWindow;
-      if (need === 'password') return recent && session.amr.includes('pwd');
-      return recent && (session.amr.includes('mfa') || session.acr === acrMfa);
+      // Changes need a whole sign-in of the last 10 minutes, password and second factor: not a
+      // re-authentication with one factor, which could be a recovery code from a Downloads folder.
+      return recent && session.amr.includes(need === 'password' ? 'pwd' : 'mfa');
     },
 
     /** Sends the browser to sign in (again), fresh enough for `need`, then back to `returnTo`. */
     signIn(ctx: Context, returnTo: string, need?: Freshness) {
-      const freshness: Record<string, string> = need === 'mfa' ? { acr_values: acrMfa, max_age: String(freshWindow) } : need === 'password' ? { prompt: 'login' } : {};
+      const freshness: Record<string, string> = need === 'mfa' ? { acr_values: acrMfa, prompt: 'login' } : need === 'password' ? { prompt: 'login' } : {};
       // The ID token's `sid` names the provider session this sign-in belongs to (see `current`).
       return rp.begin(ctx, { scope: 'openid profile', claims: JSON.stringify({ id_token: { sid: null } }), ...freshness }, returnTo);
     },
@@ -125,7 +123,6 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
         sub,
         username: String(signedIn.userinfo.preferred_username ?? sub),
         amr: (signedIn.claims.amr as string[] | undefined) ?? [],
-        acr: signedIn.claims.acr as string | undefined,
         authTime: Number(signedIn.claims.auth_time),
         idToken: signedIn.idToken,
         providerSession: { uid: providerSession.uid, sid },

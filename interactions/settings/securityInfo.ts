@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Audit } from '../../src/audit/audit.js';
 import type { FactorRegistry } from '../../src/factors/registry.js';
+import type { FraudReports } from '../../src/fraud/fraudReports.js';
 import type { Factor, FactorAccount } from '../../src/factors/types.js';
 import type { Csrf } from '../../src/http/csrf.js';
 import { HttpError } from '../../src/http/form.js';
@@ -14,11 +15,15 @@ import type { Views } from '../../src/http/views.js';
 import type { Logger } from '../../src/log.js';
 import { pendingSetups } from '../../src/mfa/signInState.js';
 import { answer, type AnswerContext } from '../../src/mfa/verification.js';
+import { appPasswordsView } from './appPasswords.js';
 import type { Regulator } from '../../src/regulation/regulator.js';
 import type { Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
 import { answerMessage } from '../messages.js';
 import { type AccountSession, type AccountSessions, accountClientId, accountPaths } from './accountSession.js';
+import { keepLastPhishingResistant, methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
+import type { PolicySource } from '../../src/policy/source.js';
+import { renamable, renameDevice } from './renameDevice.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -30,6 +35,9 @@ export interface SettingsDeps {
   audit: Audit;
   sessions: AccountSessions;
   now: () => number;
+  /** Fraud reports: a denial while adding a phone is reported, and a blocked account adds nothing. */
+  fraud?: FraudReports;
+  policies?: PolicySource;
 }
 
 const notices: Record<string, string> = {
@@ -39,27 +47,23 @@ const notices: Record<string, string> = {
   forgotten: 'That device will be asked for a second factor again.',
   'forgot-all': 'Every device will be asked for a second factor again.',
   verified: "You've verified it's you: you can change your methods for the next 10 minutes.",
+  'app-password-revoked': 'The app password was revoked: apps using it can no longer sign in.',
+  ...methodChangeNotices,
+  'device-renamed': 'The device has its new name.',
 };
 
 const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const setupKeyFor = (sub: string) => `settings:${sub}`;
+export const setupKeyFor = (sub: string) => `settings:${sub}`;
 const paths = {
   add: `${accountPaths.page}/add`,
   addBegin: `${accountPaths.page}/add/begin`,
   recovery: `${accountPaths.page}/recovery-codes`,
 };
 
-export function settingsRoutes(deps: SettingsDeps): Router {
-  const { store, sessions, factors, audit } = deps;
-  const setups = pendingSetups(store.challenges);
-  const router = new Router();
-  const guard = formGuard(deps);
-  router.use(securityHeaders, pageErrors(deps));
-
+/** The guards every security-info route uses; other settings sections (app passwords) reuse them. */
+export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, 'store' | 'sessions' | 'factors'>) {
   const person = (ctx: Context) => ctx.state.account as AccountSession;
-  const factorAccount = (ctx: Context): FactorAccount => ({ id: person(ctx).sub, username: person(ctx).username });
   const ownMethods = (credentials: Credential[]) => credentials.filter((credential) => !factors.get(credential.method)?.standby);
-
   /** The signed-in person, or a trip to sign in first. An account disabled since is signed out. */
   const signedIn = async (ctx: Context, next: Next) => {
     const session = await sessions.current(ctx);
@@ -77,6 +81,19 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, `${accountPaths.page}?notice=verified`, need);
     return next();
   };
+  return { person, signedIn, fresh };
+}
+
+export function settingsRoutes(deps: SettingsDeps): Router {
+  const { store, sessions, factors, audit } = deps;
+  const setups = pendingSetups(store.challenges);
+  const router = new Router();
+  const guard = formGuard(deps);
+  router.use(securityHeaders, pageErrors(deps));
+
+  const { person, signedIn, fresh } = accountGuards(deps);
+  const factorAccount = (ctx: Context): FactorAccount => ({ id: person(ctx).sub, username: person(ctx).username });
+  const ownMethods = (credentials: Credential[]) => credentials.filter((credential) => !factors.get(credential.method)?.standby);
   const context = (ctx: Context, type: string): AnswerContext => {
     const session = person(ctx);
     return { type, accountId: session.sub, username: session.username, clientId: accountClientId, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
@@ -99,7 +116,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   const recoveryFactor = () => factors.all().find((factor) => factor.standby);
   /** A new set of standby codes, shown once on the page this request answers. */
   const provisionAndShow = async (ctx: Context, standby: Factor, extra: Record<string, unknown> = {}) => {
-    const { view } = await standby.standby!.provision(factorAccount(ctx));
+    const { view } = (await standby.standby!.provision(factorAccount(ctx)))!;
     await record(ctx, 'method.provision', standby.id, 'new set: any earlier one no longer works');
     render(ctx, 'settings-provisioned.njk', { provisioned: { factor: standby.id, view }, ...extra });
   };
@@ -128,10 +145,13 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       notice: notices[String(ctx.query.notice)],
       methods: ownMethods(credentials).map((credential) => ({
         id: credential.id,
+        method: credential.method,
         label: factors.get(credential.method)?.describe(credential) ?? credential.method,
         isDefault: credential.isDefault,
+        name: credential.label,
         added: day(credential.createdAt),
         lastUsed: credential.lastUsedAt ? day(credential.lastUsedAt) : undefined,
+        renamable: renamable(credential),
       })),
       recovery: standby && {
         id: codes?.id, summary: codes ? standby.standby!.summary(codes) : undefined, issued: codes ? day(codes.createdAt) : undefined,
@@ -139,6 +159,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       },
       factors: factors.all().filter((factor) => factor.enroll && !factor.standby).map((factor) => ({ id: factor.id, title: factor.title })),
       devices: devices.map((device) => ({ id: device.id, label: device.label, added: day(device.createdAt), until: day(device.expiresAt) })),
+      appPasswords: await appPasswordsView(store.appPasswords, session.sub),
     });
   });
 
@@ -151,9 +172,23 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh, async (ctx) => {
     const credential = await ownCredential(ctx);
+    await keepLastPhishingResistant(deps, credential);
+    // Without a method of their own, the next sign-in would set one up on the password alone:
+    // the last one goes only when another replaces it (or an administrator resets the account).
+    const own = ownMethods(await store.credentials.list(credential.accountId));
+    if (!factors.get(credential.method)?.standby && own.length === 1) {
+      throw new HttpError(400, "This is your only way to verify it's you. Add another method first, then remove this one.");
+    }
     await store.credentials.remove(credential.accountId, credential.id);
     await record(ctx, 'method.remove', credential.method);
     back(ctx, 'removed');
+  });
+
+  methodChangeRoutes(router, deps, { guard, signedIn, ownCredential, record, back });
+  router.post(`${accountPaths.page}/push-devices/:id/rename`, guard, signedIn, async (ctx) => {
+    const credential = await ownCredential(ctx);
+    await renameDevice(ctx, { credentials: store.credentials, audit, now: deps.now }, credential, { ...context(ctx, 'method.rename'), result: 'ok', method: credential.method });
+    back(ctx, 'device-renamed');
   });
 
   const renderAdd = (ctx: Context, factor: Factor, view: Record<string, unknown>, error?: string) =>
@@ -164,6 +199,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const factor = factors.get(String(form.method));
     if (!factor?.enroll || factor.standby) throw new HttpError(400, 'Choose a method to add.');
     const started = await factor.enroll.begin(factorAccount(ctx), form);
+    if ('error' in started && factor.enroll.form) {
+      // A method that needs details first (a phone number): its form, and what was wrong with them.
+      ctx.status = form.step === 'details' ? 400 : 200;
+      return render(ctx, 'settings-begin.njk', { factor: factor.id, methodTitle: factor.title, form: factor.enroll.form(), values: form, error: form.step === 'details' ? started.error : undefined });
+    }
     if ('error' in started) throw new HttpError(400, started.error);
     await setups.save(setupKeyFor(person(ctx).sub), person(ctx).sub, { method: factor.id, ...started });
     ctx.status = 303;

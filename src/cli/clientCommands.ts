@@ -15,6 +15,7 @@ export const clientUsage = [
   'twofold client update <client_id> [--redirect-uri <uri>]... [--post-logout-redirect-uri <uri>]... [--name <name>] [--first-party | --no-first-party] [--no-backchannel-logout-session-required] [options]',
   'twofold client add|update options: [--auth-method <method>] [--jwks-uri <url> | --jwks-file <file>] [--grant authorization_code|client_credentials]...',
   'twofold client add|update options: [--pkce required|optional] [--id-token-alg RS256|ES256] [--backchannel-logout-uri <uri> [--backchannel-logout-session-required]]',
+  'twofold client add|update options: [--legacy] (an app that only sends a username and an app password: the password grant; update takes --no-legacy)',
   'twofold client list',
   'twofold client remove <client_id>',
 ];
@@ -26,6 +27,7 @@ const clientOptions = {
   'auth-method': { type: 'string' }, 'jwks-uri': { type: 'string' }, 'jwks-file': { type: 'string' },
   grant: { type: 'string', multiple: true }, pkce: { type: 'string' }, 'id-token-alg': { type: 'string' },
   'backchannel-logout-uri': { type: 'string' }, 'backchannel-logout-session-required': { type: 'boolean' },
+  legacy: { type: 'boolean' },
 } as const;
 
 /** A JWK Set (or one JWK) from a file, or a message saying what is wrong with it. */
@@ -65,6 +67,7 @@ function fieldsFrom(values: ClientValues): ClientChange {
     idTokenAlg: values['id-token-alg'] as ClientChange['idTokenAlg'],
     backchannelLogoutUri: optional(values['backchannel-logout-uri']),
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'],
+    legacy: values.legacy,
   };
   return Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
 }
@@ -77,7 +80,7 @@ function describe(client: ClientRecord): string[] {
     `${client.clientId}${client.name ? `  "${client.name}"` : ''}`,
     `  type:                       ${typeOf(client)}`,
     `  first party:                ${client.firstParty ? 'yes (no consent page)' : 'no'}`,
-    `  grants:                     ${list(client.grantTypes)}`,
+    `  grants:                     ${list(client.grantTypes)}${client.legacy ? ' (legacy: and password, with app passwords)' : ''}`,
     `  pkce:                       ${client.pkce}`,
     `  id token alg:               ${client.idTokenAlg}`,
     ...(client.authMethod === 'private_key_jwt' ? [`  keys:                       ${client.jwksUri ?? `${client.jwks?.keys.length ?? 0} in a JWK Set`}`] : []),
@@ -109,7 +112,7 @@ export async function clientCommand(store: Store, [sub, ...argv]: string[], io: 
     }
     case 'update': {
       const { values, args } = parseCommand('client update', argv, {
-        ...clientOptions, 'no-first-party': { type: 'boolean' }, 'no-backchannel-logout-session-required': { type: 'boolean' },
+        ...clientOptions, 'no-first-party': { type: 'boolean' }, 'no-backchannel-logout-session-required': { type: 'boolean' }, 'no-legacy': { type: 'boolean' },
       }, ['client_id']);
       if (values['first-party'] && values['no-first-party']) throw new UsageError('client update: give --first-party or --no-first-party, not both');
       if (values['backchannel-logout-session-required'] && values['no-backchannel-logout-session-required']) {
@@ -117,6 +120,7 @@ export async function clientCommand(store: Store, [sub, ...argv]: string[], io: 
       }
       const change = fieldsFrom(values);
       if (values['no-first-party']) change.firstParty = false;
+      if (values['no-legacy']) change.legacy = false;
       if (values['no-backchannel-logout-session-required']) change.backchannelLogoutSessionRequired = false;
       if (!Object.keys(change).length) throw new UsageError('client update: nothing to change: give the options to change');
       const { client, changes, generatedSecret } = await updateClient(store.clients, args[0]!, change);

@@ -7,15 +7,17 @@ import { MongoNotMigratedError, MongoUnreachableError } from '../store/mongo/err
 import { StoreConflictError } from '../store/types.js';
 import { InvalidInputError } from '../validation.js';
 import { auditCommand, auditUsage } from './auditCommand.js';
+import { authenticatorCommand, authenticatorUsage } from './authenticatorCommands.js';
 import { clientCommand, clientUsage } from './clientCommands.js';
 import { dbCommand, dbUsage } from './dbCommands.js';
 import { fraudCommand, fraudUsage, unblockCommand } from './fraudCommands.js';
 import { type CliIo, UsageError } from './io.js';
 import { keysCommand, keysUsage } from './keysCommand.js';
+import { oathCommand, oathUsage } from './oathCommands.js';
 import { policyCommand, policyUsage } from './policyCommands.js';
 import { userCommand, userUsage } from './userCommands.js';
 
-const allUsage = [...userUsage, ...fraudUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage, ...dbUsage];
+const allUsage = [...userUsage, ...fraudUsage, ...oathUsage, ...clientUsage, ...policyUsage, ...auditUsage, ...keysUsage, ...authenticatorUsage, ...dbUsage];
 export const usage = (group?: string) => [
   'usage:',
   ...allUsage.filter((line) => !group || !allUsage.some((l) => l.startsWith(`twofold ${group} `)) || line.startsWith(`twofold ${group} `)).map((line) => `  ${line}`),
@@ -30,6 +32,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       usage().forEach((line) => io.out(line));
       return group ? 0 : 2;
     }
+    if (group === 'authenticator') return await authenticatorCommand(rest, io);
     if (group === 'keys') {
       await keysCommand(rest, io);
       return 0;
@@ -37,7 +40,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (group === 'db') return await dbCommand(open, rest, io);
     if (group === 'policy') return await policyCommand({ runtime: open, config: () => loadConfig({ env: io.env }) }, rest, io);
     if (group === 'user' && rest[0] === 'unblock') return await unblockCommand((await open()).store, rest.slice(1), io).then(() => 0);
-    const commands = { user: userCommand, client: clientCommand, audit: auditCommand, fraud: fraudCommand };
+    const commands = { user: userCommand, client: clientCommand, audit: auditCommand, fraud: fraudCommand, oath: oathCommand };
     if (!(group in commands)) throw new UsageError(`unknown command '${group}'`);
     await commands[group as keyof typeof commands]((await open()).store, rest, io);
     return 0;

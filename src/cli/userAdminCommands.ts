@@ -45,7 +45,7 @@ export async function userAdminCommand(store: Store, sub: string, argv: string[]
     case 'show': {
       const { args } = parseCommand('user show', argv, {}, ['username']);
       const account = await findAccountOrFail(store, 'user show', args[0]!);
-      const factors = createFactors({ credentials: store.credentials, issuerName: 'Twofold', now: Date.now });
+      const factors = createFactors({ credentials: store.credentials, challenges: store.challenges, tokens: store.tokens, issuerName: 'Twofold', now: Date.now });
       const [credentials, devices, recent, mfaLock, passwordLock, block] = await Promise.all([
         store.credentials.list(account.id), store.devices.list(account.id), store.audit.tail({ accountId: account.id, limit: 500 }),
         lockState(store, 'mfa', account.id), lockState(store, 'password', account.id), store.fraud.blockOf(account.id, Date.now()),

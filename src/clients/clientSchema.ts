@@ -70,16 +70,24 @@ export const clientSchema = z
     authMethod: z.enum(clientAuthMethods, { message: `must be one of ${clientAuthMethods.join(', ')}` }).optional(),
     jwksUri: webUrl('').nullish(),
     jwks: jwksSchema.nullish(),
-    grantTypes: z.array(z.enum(grantChoices, { message: `must be one of ${grantChoices.join(', ')}` })).min(1, 'give at least one grant').default(['authorization_code']),
+    grantTypes: z.array(z.enum(grantChoices, { message: `must be one of ${grantChoices.join(', ')}` })).optional(),
     pkce: z.enum(['required', 'optional'], { message: 'must be required or optional' }).default('required'),
     idTokenAlg: z.enum(idTokenAlgs, { message: `must be one of ${idTokenAlgs.join(', ')}` }).default('RS256'),
     backchannelLogoutUri: webUrl('').nullish(),
     backchannelLogoutSessionRequired: z.boolean().default(false),
+    /** An app that can only send a username and a password: the password grant, with app passwords. */
+    legacy: z.boolean().default(false),
   })
-  .transform((client) => ({ ...client, authMethod: client.authMethod ?? (client.public ? 'none' as const : 'client_secret_basic' as const) }))
+  .transform((client) => ({
+    ...client,
+    authMethod: client.authMethod ?? (client.public ? 'none' as const : 'client_secret_basic' as const),
+    // A legacy app may do nothing but the password grant; anyone else signs people in by default.
+    grantTypes: client.grantTypes ?? (client.legacy ? [] : ['authorization_code' as const]),
+  }))
   .superRefine((client, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const signsPeopleIn = client.grantTypes.includes('authorization_code');
+    if (!client.grantTypes.length && !client.legacy) problem('grantTypes', 'give at least one grant');
     if (client.public && client.secret) problem('secret', 'a public client has no secret: drop the secret or --public');
     if (client.public && client.authMethod !== 'none') problem('authMethod', "a public client has no credentials to authenticate with: its method is 'none'");
     if (!client.public && client.authMethod === 'none') problem('authMethod', "'none' is for public clients: use --public");

@@ -3,15 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { resolvePushConfig } from '../factors/push/config.js';
 import { resolvePhoneConfig } from '../phone/config.js';
+import { ConfigError } from './configError.js';
 import { type Config, type OptionName, type OptionSpec, optionSpecs } from './schema.js';
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './configError.js';
 
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
@@ -87,6 +84,7 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
   config.demo ??= !production;
   config.workers ??= production ? availableParallelism() : 1;
   problems.push(...resolvePhoneConfig(config, invalid));
+  problems.push(...resolvePushConfig(config, invalid));
 
   if (production) {
     if (!config.issuer && !invalid.has('issuer')) {

@@ -3,13 +3,23 @@
 // one line in `factorDefinitions` below.
 import type { MethodId } from '../policy/types.js';
 import { type FactorDeps, type OptionValues, optionDefaults } from './definition.js';
+import { oathDefinition } from './oath/index.js';
+import { pushDefinition } from './push/index.js';
 import { recoveryDefinition } from './recovery/index.js';
+import { smsDefinition } from './sms/index.js';
 import { totpDefinition } from './totp/index.js';
+import { webauthnDefinition } from './webauthn/index.js';
 import type { Factor } from './types.js';
+import { voiceDefinition } from './voice/index.js';
 
 export const factorDefinitions = {
   totp: totpDefinition,
+  oath: oathDefinition,
+  webauthn: webauthnDefinition,
   recovery: recoveryDefinition,
+  sms: smsDefinition,
+  voice: voiceDefinition,
+  push: pushDefinition,
 };
 
 type Definitions = typeof factorDefinitions;

@@ -32,10 +32,27 @@ export interface ChallengeStart {
   state: Record<string, unknown>;
   /** Seconds the challenge may be answered. */
   expiresIn: number;
+  /** Why nothing was sent after all (too many unanswered pushes): audited as a failed send;
+   * the page shows `view`, which says so. */
+  withheld?: string;
+}
+
+/** The sign-in a challenge is for, for methods that show it to the person (an authenticator app). */
+export interface SignInRequest {
+  clientId?: string | null;
+  clientName?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
 }
 
 /** Why an answer failed. The person always sees one generic message; the audit log gets this. */
-export type VerifyFailure = 'malformed' | 'wrong_code' | 'replayed' | 'no_credential' | 'too_many_tries';
+export type VerifyFailure = 'malformed' | 'wrong_code' | 'replayed' | 'no_credential' | 'too_many_tries'
+  /** A call that rang out, was hung up or failed; a text or call that could not be sent. */
+  | 'not_answered'
+  /** A security key whose signature counter went backwards: possibly a copy. */
+  | 'cloned_key'
+  /** An authenticator the configuration does not accept (a model not on an allow-list). */
+  | 'not_allowed';
 
 /** Something to tell the person once they are through ("3 recovery codes left"). */
 export interface FactorNotice {
@@ -49,7 +66,7 @@ export type VerifyResult =
   | { outcome: 'pending' }
   | { outcome: 'denied'; /** The person said it was not them. */ fraud?: boolean }
   | { outcome: 'expired' }
-  | { outcome: 'failed'; reason: VerifyFailure };
+  | { outcome: 'failed'; reason: VerifyFailure; /** For the audit log only: what exactly did not match. */ detail?: string };
 
 export interface VerifyInput {
   account: FactorAccount;
@@ -66,6 +83,9 @@ export interface FactorWording {
   submit: string;
   /** The one message a failed answer gets. */
   failed: string;
+  /** For answers given elsewhere, which no one can guess from the page (a call), the reason may
+   * be told: "The call wasn't answered". Typed answers always get `failed`. */
+  failedBecause?: Partial<Record<VerifyFailure, string>>;
   /** The resend button, for factors that can start a challenge again: "Send a new code". */
   resend?: string;
   /** How "Use a different verification option" lists it, when not by its description. */
@@ -89,8 +109,9 @@ export interface Factor {
    * when deciding whether someone has set one up, and provisioned without a proof.
    */
   standby?: {
-    /** Creates (or replaces) the person's set and returns what is shown once. */
-    provision(account: FactorAccount): Promise<{ view: Record<string, unknown> }>;
+    /** Creates (or replaces) the person's set and returns what is shown once. With `keepExisting`
+     * (the set that comes with a first method) a set already there stays, and nothing is returned. */
+    provision(account: FactorAccount, options?: { keepExisting?: boolean }): Promise<{ view: Record<string, unknown> } | undefined>;
     /** What the security-info page says about the set: "7 of 10 codes left". */
     summary(credential: Credential): string;
   };
@@ -99,13 +120,16 @@ export interface Factor {
     /** `input` is what the person gave when choosing the method (a phone number): a bad one gets
      * a message naming what is wrong. */
     begin(account: FactorAccount, input: Record<string, string>): Promise<EnrollmentStart | { error: string }>;
+    /** What the choice page shows for this method before `begin` (a country picker and a number
+     * field), rendered by views/factors/<id>/begin.njk. Absent when `begin` needs no input. */
+    form?(): Record<string, unknown>;
     /** Proves the new method with one verification and saves it. `claim` is called once the proof
      * holds and before saving: it takes the pending setup, so racing submissions save it once. */
     finish(account: FactorAccount, pending: Record<string, unknown>, form: Record<string, string>, claim: () => Promise<boolean>): Promise<VerifyResult>;
   };
   /** Sends a text, places a call or pushes a notification. Absent for a code the person already
    * has: then nothing is started or kept, and the page costs nothing to show again. */
-  challenge?(account: FactorAccount, credential: Credential): Promise<ChallengeStart>;
+  challenge?(account: FactorAccount, credential: Credential, request?: SignInRequest): Promise<ChallengeStart>;
   /** For `out-of-band` factors: whether the answer is in, without using it up. */
   peek?(state: Record<string, unknown>): Promise<'pending' | 'answered'>;
   verify(input: VerifyInput): Promise<VerifyResult>;
@@ -116,4 +140,14 @@ export interface Factor {
   routes?(): Router;
   /** Its browser script, served from public/factors/<id>/. */
   script?: string;
+  /**
+   * For a method that proves who the person is on its own (a passkey): the sign-in page's
+   * ceremony without a username. `verify` finds the credential from the answer; an `ok` result's
+   * credential names the account and its `amr` says what was proven (with `user` when the
+   * authenticator verified the person).
+   */
+  firstFactor?: {
+    challenge(): Promise<ChallengeStart>;
+    verify(form: Record<string, string>, state: Record<string, unknown>): Promise<VerifyResult>;
+  };
 }

@@ -7,7 +7,9 @@ export function combineAmr(...sets: string[][]): string[] {
   return methods.length >= 2 ? [...methods, 'mfa'] : methods;
 }
 
+/** The phishing-resistant level is a multi-factor level: a passkey that did not verify the
+ * person is one factor, however phishing-resistant, and reaches only `sfa`. */
 export function acrFor(amr: string[], phishingResistant: boolean, levels: AcrLevels): string {
-  if (phishingResistant) return levels.phishingResistant;
-  return amr.includes('mfa') ? levels.mfa : levels.sfa;
+  if (!amr.includes('mfa')) return levels.sfa;
+  return phishingResistant ? levels.phishingResistant : levels.mfa;
 }

@@ -25,7 +25,7 @@ export interface ChallengeShown {
 
 /** The challenge for the chosen method: the one already under way, or, when there is none for
  * it (or the person asked to resend), a new one. */
-export async function challengeFor(deps: ChallengeDeps, account: FactorAccount, state: SignInState, method: UsableMethod, context: AnswerContext, { resend = false } = {}): Promise<ChallengeShown> {
+export async function challengeFor(deps: ChallengeDeps, account: FactorAccount, state: SignInState, method: UsableMethod, context: AnswerContext, { resend = false, clientName }: { resend?: boolean; clientName?: string } = {}): Promise<ChallengeShown> {
   const { factor, credential } = method;
   if (!factor.challenge) return { state };
   const existing = state.challenge?.credentialId === credential.id ? state.challenge : undefined;
@@ -38,14 +38,14 @@ export async function challengeFor(deps: ChallengeDeps, account: FactorAccount, 
     await record('fail', refusalReason(refusal));
     return { state, challenge: existing, refusal };
   }
-  const started = await factor.challenge(account, credential);
+  const started = await factor.challenge(account, credential, { clientId: context.clientId, clientName, ip: context.ip, userAgent: context.userAgent });
   const at = deps.now();
   const challenge: ActiveChallenge = {
     credentialId: credential.id, method: factor.id, state: started.state, view: started.view, startedAt: at, expiresAt: at + started.expiresIn * 1000,
   };
   const next = { ...state, challenge };
   await deps.save(next);
-  await record('ok', resend ? 'sent again' : 'sent');
+  await record(started.withheld ? 'fail' : 'ok', started.withheld ?? (resend ? 'sent again' : 'sent'));
   return { state: next, challenge };
 }
 

@@ -3,6 +3,7 @@
 // already meet it.
 import type { Audit } from '../audit/audit.js';
 import type { FactorRegistry } from '../factors/registry.js';
+import type { FraudReports } from '../fraud/fraudReports.js';
 import type { Factor } from '../factors/types.js';
 import type { Logger } from '../log.js';
 import { decide } from '../policy/decide.js';
@@ -13,6 +14,7 @@ import type { Regulator } from '../regulation/regulator.js';
 import type { Credential, MfaStore } from '../store/types.js';
 import type { AccountDirectory, DirectoryAccount } from './accountDirectory.js';
 import { rememberedDevices } from './rememberedDevices.js';
+import { sessionMethods } from './sessionMethods.js';
 
 export interface MfaDeps {
   store: MfaStore;
@@ -24,6 +26,10 @@ export interface MfaDeps {
   acr: AcrLevels;
   log: Logger;
   now: () => number;
+  /** Seconds a sign-in session lasts: how long the methods that proved it are kept. */
+  sessionTtl?: number;
+  /** Fraud reports and the blocks they put on an account's second factor. */
+  fraud?: FraudReports;
 }
 
 export interface RequestFacts {
@@ -54,11 +60,13 @@ export type MfaService = ReturnType<typeof createMfaService>;
 export function createMfaService(deps: MfaDeps) {
   const { store, factors, acr } = deps;
   const devices = rememberedDevices(store.devices, store.credentials, deps.now);
+  const provenBy = sessionMethods(store.challenges, deps.sessionTtl ?? 86400);
   const levels = { sfa: acr.sfa, mfa: acr.mfa, phishingResistant: acr.phishingResistant };
 
   const service = {
     deps,
     devices,
+    provenBy,
 
     decide(account: DirectoryAccount, request: RequestFacts): Decision {
       return decide({ account, client: { id: request.clientId }, request: { ip: request.ip, acr: request.acr }, acrLevels: levels }, deps.policies.current(), { explain: false });
@@ -93,16 +101,30 @@ export function createMfaService(deps: MfaDeps) {
       return usable.some((method) => !method.factor.standby);
     },
 
+    /** Whether the account's second factor is blocked after a fraud report. */
+    async blocked(accountId: string): Promise<boolean> {
+      return Boolean(deps.fraud && (await deps.fraud.blockOf(accountId)));
+    },
+
+    /** Whether an authentication that used these methods, with this amr and acr, meets the
+     * decision's second factor: it was multi-factor, strong enough, and one of its methods is one
+     * the decision accepts (two methods can give the same amr: an app code and a recovery code). */
+    meets(proven: string[], { amr, acr: level }: { amr: string[]; acr?: string }, decision: Decision): boolean {
+      const allowed = new Set(service.allowedFactors(decision).map((factor) => factor.id as string));
+      const strongEnough = decision.strength === 'any' || level === acr.phishingResistant;
+      // A re-authentication with the second factor alone keeps the session's multi-factor acr
+      // while its amr names only that factor (see loginResult.ts).
+      const multiFactor = amr.includes('mfa') || level === acr.mfa || level === acr.phishingResistant;
+      return multiFactor && strongEnough && proven.some((method) => allowed.has(method));
+    },
+
     /** Whether the session meets the decision without asking the person anything, and why. */
     async satisfies(session: SessionFacts, decision: Decision): Promise<Satisfaction> {
       if (decision.require === 'none') return 'not-required';
       if (decision.require === 'block') return false;
-      const countable = new Set(service.allowedFactors(decision).flatMap((factor) => factor.amr));
-      const strongEnough = decision.strength === 'any' || session.acr === acr.phishingResistant;
-      // A re-authentication with the second factor alone keeps the session's multi-factor acr
-      // while its amr names only that factor (see loginResult.ts).
-      const multiFactor = session.amr.includes('mfa') || session.acr === acr.mfa || session.acr === acr.phishingResistant;
-      if (multiFactor && session.amr.some((value) => countable.has(value)) && strongEnough) return 'second-factor';
+      // A blocked second factor counts for nothing, remembered or not, until an administrator lifts it.
+      if (await service.blocked(session.accountId)) return false;
+      if (session.loginTs !== undefined && service.meets(await provenBy.list(session.accountId, session.loginTs), session, decision)) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
       if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';
@@ -128,7 +150,9 @@ export function requestedAcr(params: Record<string, unknown>, claims?: unknown):
       parsed = undefined;
     }
   }
-  const claim = (parsed as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } } | undefined)?.id_token?.acr;
-  const fromClaim = claim?.essential ? [...(claim.values ?? []), ...(claim.value ? [claim.value] : [])] : [];
+  // Whatever the request holds: only strings count, so a malformed claims parameter asks for nothing.
+  const claim = (parsed as { id_token?: { acr?: { essential?: unknown; value?: unknown; values?: unknown } } } | undefined)?.id_token?.acr;
+  const strings = (value: unknown) => (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+  const fromClaim = claim?.essential === true ? [...strings(claim.values), ...strings(claim.value)] : [];
   return [...new Set([...fromParam, ...fromClaim])];
 }

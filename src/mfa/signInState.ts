@@ -3,6 +3,7 @@
 // bound to the interaction and the account (see sealContext.challenge), so a challenge started
 // in one sign-in cannot be answered in another.
 import type { FactorNotice } from '../factors/types.js';
+import type { UsedFactor } from './loginResult.js';
 import type { ChallengeStore } from '../store/types.js';
 
 /** A challenge started once (a text sent, a call placed) and kept until answered or expired. */
@@ -19,15 +20,17 @@ export interface ActiveChallenge {
 
 /** A factor proven in this interaction, with one more page to show before the sign-in goes on
  * (recovery codes to save, how many codes are left). */
-export interface ProvenFactor {
-  amr: string[];
-  phishingResistant: boolean;
+export interface ProvenFactor extends UsedFactor {
+  /** The account's methods version right after the proof: a reset or a removal since voids it. */
+  methodsVersion: number;
   /** The method just set up, when this was a setup. */
   setUp?: string;
   notice?: FactorNotice;
   /** A standby just provisioned (a new set of recovery codes): its factor and what it shows,
    * until the person continues. */
   provisioned?: { factor: string; view: Record<string, unknown> };
+  /** The provisioned standby was shown and is not shown again. */
+  provisionedShown?: boolean;
 }
 
 export interface SignInState {
@@ -39,6 +42,8 @@ export interface SignInState {
   proven: string[];
   /** Seconds since the epoch when the password was proven in this interaction, if it was. */
   passwordAt?: number;
+  /** The credential that was the first factor (a passkey), which cannot be the second too. */
+  firstFactorCredential?: string;
   /** The credential the person chose with "Use a different verification option". */
   credentialId?: string;
   /** Set when the relying party's max_age sent a session with a second factor back to verify:
@@ -46,6 +51,8 @@ export interface SignInState {
   reauthenticating?: string;
   challenge?: ActiveChallenge;
   done?: ProvenFactor;
+  /** The person denied this sign-in (and said whether it was fraud): it can only end, with access_denied. */
+  denied?: 'fraud' | 'denied';
 }
 
 /** A method being set up: its id, its page, and what the factor must keep until it is proven.

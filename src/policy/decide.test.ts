@@ -8,7 +8,7 @@ const cidr = (text: string) => parseCidr(text) as Cidr;
 const levels = { sfa: 'https://refeds.org/profile/sfa', mfa: 'https://refeds.org/profile/mfa', phishingResistant: 'urn:test:phishing-resistant' };
 
 const policy: PolicySet = {
-  defaults: { require: 'mfa', methods: ['push', 'totp', 'webauthn', 'sms', 'voice', 'oath'], strength: 'any', remember: 14 * 86400, enrollment: 'required' },
+  defaults: { require: 'mfa', methods: ['push', 'totp', 'webauthn', 'sms', 'voice', 'oath'], strength: 'any', remember: 14 * 86400, enrollment: 'required', appPasswords: 'allowed' },
   rules: [
     { name: 'blocked user', when: { users: ['Mallory'] }, require: 'block' },
     { name: 'office network', when: { network: [cidr('203.0.113.0/24'), cidr('2001:db8:abcd::/48')] }, require: 'none' },
@@ -16,6 +16,7 @@ const policy: PolicySet = {
     { name: 'contractors', when: { groups: ['Contractors'] }, methods: ['push', 'webauthn'] },
     { name: 'kiosk app on the lab network', when: { acr: ['urn:example:kiosk'], network: [cidr('10.20.0.0/16')] }, require: 'none', enrollment: 'optional' },
     { name: 'interns may skip enrolment', when: { groups: ['interns'], clients: ['wiki'] }, enrollment: 'optional' },
+    { name: 'no app passwords for finance', when: { groups: ['finance'] }, appPasswords: 'forbidden' },
   ],
 };
 
@@ -23,11 +24,13 @@ function context({ user = 'alice', groups = ['staff'], client = 'wiki', ip = '19
   return { account: { id: `id-${user}`, username: user, groups }, client: { id: client }, request: { ip, acr }, acrLevels: levels };
 }
 
-const summary = (d: Decision) => ({ rule: d.rule, require: d.require, methods: d.methods, strength: d.strength, remember: d.remember, enrollment: d.enrollment, floor: d.floor });
+const summary = (d: Decision) => ({ rule: d.rule, require: d.require, methods: d.methods, strength: d.strength, remember: d.remember, enrollment: d.enrollment, appPasswords: d.appPasswords, floor: d.floor });
 const all = policy.defaults.methods;
 
 test.each([
-  ['no rule matches: the defaults', {}, { rule: 'defaults', require: 'mfa', methods: all, remember: 1209600 }],
+  ['no rule matches: the defaults', {}, { rule: 'defaults', require: 'mfa', methods: all, remember: 1209600, appPasswords: 'allowed' }],
+  ['app_passwords: a rule forbids them and inherits the rest', { groups: ['finance'] }, { rule: 'no app passwords for finance', require: 'mfa', methods: all, appPasswords: 'forbidden' }],
+  ['app_passwords: an earlier rule that leaves them out allows them (the defaults)', { groups: ['finance'], client: 'payroll' }, { rule: 'payroll needs a passkey', appPasswords: 'allowed' }],
   ['users: a blocked user, compared without case', { user: 'mallory' }, { rule: 'blocked user', require: 'block' }],
   ['network: IPv4 inside the office block', { ip: '203.0.113.42' }, { rule: 'office network', require: 'none', methods: all, remember: 1209600 }],
   ['clients: payroll asks for phishing resistance and inherits require', { client: 'payroll' }, { rule: 'payroll needs a passkey', require: 'mfa', strength: 'phishing-resistant', methods: ['push', 'totp', 'webauthn', 'sms', 'voice', 'oath'], remember: 0 }],

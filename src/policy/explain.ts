@@ -17,6 +17,8 @@ export function explainDecision(decision: Decision, policy: PolicySet): string[]
       `remember:    ${decision.remember ? formatDuration(decision.remember) : 'never'}${decision.remember && decision.floor ? ' (a remembered device does not count: the application asked for an acr)' : ''}`,
       `enrollment:  ${decision.enrollment}`,
     );
+    // Allowed is the default; say so only when a rule or the defaults turned them off.
+    if (decision.appPasswords === 'forbidden') lines.push('app passwords: forbidden');
   }
   if (decision.floor) lines.push(`floor:       ${decision.floor} (asked by the application)`);
   lines.push('trace:');

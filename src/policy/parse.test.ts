@@ -97,3 +97,20 @@ describe('loading a folder', () => {
     expect(loadPolicySet('/no/such/folder').problems).toEqual(["policy folder '/no/such/folder' does not exist (set TWOFOLD_POLICIES)"]);
   });
 });
+
+test('app_passwords is allowed or forbidden, in the defaults or per rule', () => {
+  const { policy, problems } = parsePolicyFile('apps.yaml', `version: 1
+defaults:
+  app_passwords: allowed
+rules:
+  - name: finance
+    when: { groups: [finance] }
+    app_passwords: forbidden
+`);
+  expect(problems).toEqual([]);
+  expect(policy!.defaults).toEqual({ appPasswords: 'allowed' });
+  expect(policy!.rules[0]).toMatchObject({ name: 'finance', appPasswords: 'forbidden' });
+  expect(parsePolicyFile('bad.yaml', 'version: 1\ndefaults:\n  app_passwords: sometimes\n').problems).toEqual([
+    "bad.yaml:3:18: defaults: app_passwords must be one of allowed, forbidden but is 'sometimes'",
+  ]);
+});

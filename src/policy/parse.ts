@@ -11,12 +11,13 @@ export interface ParsedPolicyFile {
   rules: Rule[];
 }
 
-const outcomeKeys = ['require', 'methods', 'strength', 'remember', 'enrollment'] as const;
+const outcomeKeys = ['require', 'methods', 'strength', 'remember', 'enrollment', 'app_passwords'] as const;
 const conditionKeys = ['clients', 'users', 'groups', 'network', 'acr'] as const;
 const choices = {
   require: ['none', 'mfa', 'block'],
   strength: ['any', 'phishing-resistant'],
   enrollment: ['required', 'optional'],
+  app_passwords: ['allowed', 'forbidden'],
 } as const;
 
 function readOutcome(reader: FileReader, fields: Map<string, Node | null>, what: string): Partial<Outcome> {
@@ -30,6 +31,11 @@ function readOutcome(reader: FileReader, fields: Map<string, Node | null>, what:
       case 'enrollment': {
         const value = reader.choice(node, choices[key], `${what}: ${key}`);
         if (value) Object.assign(outcome, { [key]: value });
+        break;
+      }
+      case 'app_passwords': {
+        const value = reader.choice(node, choices[key], `${what}: ${key}`);
+        if (value) outcome.appPasswords = value;
         break;
       }
       case 'methods': {

@@ -7,6 +7,7 @@ export type MethodId = (typeof methodIds)[number];
 export type Requirement = 'none' | 'mfa' | 'block';
 export type Strength = 'any' | 'phishing-resistant';
 export type Enrollment = 'required' | 'optional';
+export type AppPasswords = 'allowed' | 'forbidden';
 
 /** What a rule or the defaults set; a rule's missing fields come from the defaults. */
 export interface Outcome {
@@ -16,6 +17,8 @@ export interface Outcome {
   /** Seconds a device may skip the second factor after "don't ask again"; 0 = never. */
   remember: number;
   enrollment: Enrollment;
+  /** Whether app passwords (for apps that only send a username and a password) may be used. */
+  appPasswords: AppPasswords;
 }
 
 export interface Conditions {

@@ -15,7 +15,8 @@ export function toClientMetadata(client: ClientRecord): Record<string, unknown> 
     application_type: native ? 'native' : 'web',
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
-    grant_types: client.grantTypes,
+    // A legacy app (an older mail client) sends a username and an app password: the password grant.
+    grant_types: client.legacy ? [...client.grantTypes, 'password'] : client.grantTypes,
     // A service client (client credentials only) takes no part in the authorization endpoint.
     response_types: signsPeopleIn ? ['code'] : [],
     token_endpoint_auth_method: client.authMethod,

@@ -52,7 +52,7 @@ export interface Regulator {
   begin(kind: AttemptKind, accountId: string, ip: string): Promise<Attempt>;
   /** Whether the account may answer at all now, without counting a guess: for answers given
    * elsewhere (a push, a call), which cannot be guessed from the browser. */
-  check(kind: AttemptKind, accountId: string): Promise<Refusal | undefined>;
+  check(kind: AttemptKind, accountId: string, ip: string): Promise<Refusal | undefined>;
   /** Takes one send (a text, a call, a push) from the account's allowance, or says when the next may go. */
   send(accountId: string, ip: string, options: { resend: boolean }): Promise<Refusal | undefined>;
   unlock(kind: AttemptKind, accountId: string): Promise<void>;
@@ -89,19 +89,27 @@ export function createRegulator(store: AttemptStore, rules: RegulationRules, now
         },
       };
     },
-    async check(kind, accountId) {
+    async check(kind, accountId, ip) {
+      if ((await store.failuresFromNetwork(networkOf(ip), now() - rules.networkWindowSeconds * 1000)) >= rules.networkFailures) return { refused: 'network' };
       const state = await store.get(subject(kind, accountId));
       const open = gate(state, now());
       return open.allowed ? undefined : { refused: 'locked', until: open.until };
     },
     async send(accountId, ip, { resend }) {
+      // A locked account gets nothing sent: no texts or calls for someone who may not answer.
+      const state = await store.get(subject('mfa', accountId));
+      const open = gate(state, now());
+      if (!open.allowed) return { refused: 'locked', until: open.until };
       const key = `send:${accountId}`;
       const at = now();
-      // Counted in the attempts table: every node sees the same sends.
-      const decision = decideSend(await store.attemptTimes(key, at - rules.sends.windowSeconds * 1000), at, rules.sends, { resend });
-      if (!decision.allowed) return { refused: 'sends', until: decision.retryAt };
+      // Counted in the attempts table, so every node sees the same sends; recorded before it is
+      // judged, so racing sends see each other and can never pass the limit together (a refused
+      // send still counts, as a burst past the limit should).
       await store.recordAttempt({ subject: key, network: networkOf(ip), ok: true, at });
-      return undefined;
+      const earlier = await store.attemptTimes(key, at - rules.sends.windowSeconds * 1000);
+      earlier.splice(earlier.lastIndexOf(at), 1);
+      const decision = decideSend(earlier, at, rules.sends, { resend });
+      return decision.allowed ? undefined : { refused: 'sends', until: decision.retryAt };
     },
     unlock: (kind, accountId) => store.reset(subject(kind, accountId)),
     status: (kind, accountId) => store.get(subject(kind, accountId)),

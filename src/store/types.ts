@@ -90,6 +90,9 @@ export interface ClientRecord {
   /** Where the logout token goes when a session ends (OpenID Connect Back-Channel Logout). */
   backchannelLogoutUri: string | null;
   backchannelLogoutSessionRequired: boolean;
+  /** An older app that can only send a username and a password: it may use the resource-owner
+   * password grant, with an app password. */
+  legacy: boolean;
   createdAt: number;
 }
 
@@ -166,11 +169,15 @@ export interface CredentialStore {
   get(id: string): Promise<Credential | undefined>;
   list(accountId: string): Promise<Credential[]>;
   findByExternalId(method: string, externalId: string): Promise<Credential | undefined>;
+  /** Every account's credentials of one method, by external id (an administrator's token list). */
+  listByMethod(method: string): Promise<Credential[]>;
   /** Removes it (another becomes default if it was); false when not found. Changes the methods version. */
   remove(accountId: string, id: string): Promise<boolean>;
   /** Removes every credential of the account; returns how many. Changes the methods version. */
   removeAll(accountId: string): Promise<number>;
   setDefault(accountId: string, id: string): Promise<boolean>;
+  /** Changes the person's name for it (null: none); false when it is not the account's. */
+  rename(accountId: string, id: string, label: string | null): Promise<boolean>;
   /** ATOMIC. Claims a one-time time step or counter: true only for the first caller with a step
    * later than any claimed before. */
   claimStep(id: string, step: number, at: number): Promise<boolean>;
@@ -179,6 +186,65 @@ export interface CredentialStore {
   updateData(id: string, version: number, data: Record<string, unknown>, at: number): Promise<boolean>;
   /** Changes whenever the account's methods change; remembered devices hold the version they saw. */
   methodsVersion(accountId: string): Promise<number>;
+}
+
+/** A hardware token imported by an administrator and not (yet) a person's credential: unassigned
+ * stock, or assigned to someone who has not activated it. Activation moves it into the
+ * credentials (`take` then `CredentialStore.add`), so a seed lives in one place at a time. */
+export interface InventoryToken {
+  /** The factor's id (`oath`). */
+  method: string;
+  serial: string;
+  /** The seed; stored encrypted. */
+  secret: string;
+  /** Model, manufacturer, digits, period, algorithm, kind: what becomes the credential's data. */
+  data: Record<string, unknown>;
+  /** The last counter used (an event-based token's), carried over to the credential. */
+  counter: number | null;
+  /** Who may activate it; null while it is unassigned stock. */
+  accountId: string | null;
+  importedAt: number;
+}
+
+export type NewInventoryToken = Omit<InventoryToken, 'importedAt'>;
+
+export interface TokenInventoryStore {
+  /** ATOMIC, all or nothing: adds every token or none. Throws StoreConflictError naming a serial
+   * already in the inventory or among the method's credentials. */
+  add(tokens: NewInventoryToken[]): Promise<void>;
+  get(method: string, serial: string): Promise<InventoryToken | undefined>;
+  /** Every token of the method, by serial. */
+  list(method: string): Promise<InventoryToken[]>;
+  /** Tokens of the method assigned to the account and not yet activated. */
+  assignedTo(method: string, accountId: string): Promise<InventoryToken[]>;
+  /** Assigns the token to an account, or back to stock with null; false when there is no such token. */
+  assign(method: string, serial: string, accountId: string | null): Promise<boolean>;
+  /** ATOMIC. Removes and returns the token while it is still assigned to the account: of racing
+   * activations, one gets it. */
+  take(method: string, serial: string, accountId: string): Promise<InventoryToken | undefined>;
+}
+
+/** A generated password for an app that can only send a username and a password. */
+export interface AppPassword {
+  id: string;
+  accountId: string;
+  name: string;
+  /** The password's first letters, in the clear: a sign-in checks the one hash they point to,
+   * not all 40. */
+  prefix: string;
+  /** argon2id; the password itself is shown once and never kept. */
+  hash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface AppPasswordStore {
+  /** ATOMIC: adds it unless the account already has `max`; undefined then. */
+  add(input: { accountId: string; name: string; prefix: string; hash: string }, max: number): Promise<AppPassword | undefined>;
+  list(accountId: string): Promise<AppPassword[]>;
+  /** False when it is not the account's (or already gone). */
+  remove(accountId: string, id: string): Promise<boolean>;
+  touch(id: string, at: number): Promise<void>;
 }
 
 /** Per-interaction sign-in state (password done, chosen method, a challenge under way, a setup
@@ -359,6 +425,95 @@ export interface FraudStore {
   unblock(accountId: string): Promise<boolean>;
 }
 
+/** A phone or browser activating the authenticator app for an account: the short code is
+ * hashed, usable once, for a few minutes. Once used it holds the device's public key until the
+ * person types the confirmation code the app then shows, and the device becomes a `push` credential. */
+export interface PushActivation {
+  id: string;
+  accountId: string;
+  username: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The device that used the code, once one has. */
+  device: PushDeviceKey | null;
+  activatedAt: number | null;
+  /** The TOTP seed given to the app with the activation; stored encrypted. */
+  totpSecret: string | null;
+  /** Shown by the app once activated, typed on the setup page; stored encrypted. */
+  confirmation: string;
+}
+
+/** A device's identity: its id, the account it holds, its P-256 public key (JWK) and name. */
+export interface PushDeviceKey {
+  deviceId: string;
+  publicKey: Record<string, unknown>;
+  name: string;
+}
+
+/** What the app shows about a sign-in it is asked to approve. */
+export interface PushContext {
+  clientName?: string | null;
+  clientId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  location?: string | null;
+}
+
+/** `wrong_number`: approved with a number other than the one the sign-in page showed. */
+export type PushStatus = 'pending' | 'approved' | 'denied' | 'wrong_number' | 'fraud';
+
+/** A request sent to an account's devices: a sign-in to approve with its number. */
+export interface PushChallenge {
+  id: string;
+  accountId: string;
+  purpose: 'sign-in';
+  /** The two-digit number the sign-in page shows; stored encrypted, never sent to the device. */
+  number: string;
+  context: PushContext;
+  createdAt: number;
+  expiresAt: number;
+  status: PushStatus;
+  answeredBy: string | null;
+  answeredAt: number | null;
+  /** When the sign-in used the answer up. */
+  takenAt: number | null;
+}
+
+export interface PushStore {
+  addActivation(input: { accountId: string; username: string; codeHash: string; totpSecret: string | null; confirmation: string; expiresAt: number }): Promise<PushActivation>;
+  getActivation(id: string): Promise<PushActivation | undefined>;
+  /** ATOMIC. Binds a device to the unexpired, unused activation with this code hash: of racing
+   * devices, one gets it. */
+  activate(codeHash: string, device: PushDeviceKey, at: number): Promise<PushActivation | undefined>;
+  /** ATOMIC. Ends an activation once its setup is saved; true only for the first caller. */
+  finishActivation(id: string): Promise<boolean>;
+  addChallenge(input: Omit<PushChallenge, 'id' | 'status' | 'answeredBy' | 'answeredAt' | 'takenAt'>): Promise<PushChallenge>;
+  getChallenge(id: string): Promise<PushChallenge | undefined>;
+  /** The account's unanswered, unexpired requests, oldest first. */
+  pending(accountId: string, at: number): Promise<PushChallenge[]>;
+  /** ATOMIC. Records a device's answer while the request is pending and unexpired: one answer per request. */
+  answer(id: string, answer: { status: Exclude<PushStatus, 'pending'>; deviceId: string }, at: number): Promise<boolean>;
+  /** ATOMIC. Uses an answered request up: true only for the first caller. */
+  take(id: string, at: number): Promise<boolean>;
+  /** When the account's requests since a time that went unanswered or were denied were sent,
+   * oldest first (the push-bombing limit). */
+  unansweredOrDenied(accountId: string, since: number): Promise<number[]>;
+  /** Keeps (or replaces) a device's Web Push subscription; stored encrypted. */
+  saveSubscription(subscription: PushSubscription): Promise<void>;
+  /** The Web Push subscriptions of the account's devices. */
+  subscriptions(accountId: string): Promise<PushSubscription[]>;
+  removeSubscription(deviceId: string): Promise<void>;
+}
+
+/** Where a push service wakes a device's installed app (the browser's PushSubscription). */
+export interface PushSubscription {
+  deviceId: string;
+  accountId: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
 /** The part of the store the plugin uses: everything about second factors, nothing about the
  * host's accounts, clients or protocol state. */
 export interface MfaStore {
@@ -370,6 +525,8 @@ export interface MfaStore {
   audit: AuditStore;
   phone: PhoneStore;
   fraud: FraudStore;
+  tokens: TokenInventoryStore;
+  push: PushStore;
   /** Deletes expired records; safe to call at any time. */
   sweep(): Promise<void>;
   close(): Promise<void>;
@@ -379,6 +536,7 @@ export interface MfaStore {
 export interface Store extends MfaStore {
   accounts: AccountStore;
   clients: ClientStore;
+  appPasswords: AppPasswordStore;
   oidc(model: string): OidcAdapter;
   /** Ends every sign-in of the account: deletes its oidc-provider Sessions, Grants,
    * AccessTokens, RefreshTokens and AuthorizationCodes, so no browser session, token or
@@ -397,8 +555,12 @@ export class StoreConflictError extends Error {
 export const sealContext = {
   accountPhone: (accountId: string) => `account.phone:${accountId}`,
   clientSecret: (clientId: string) => `client.secret:${clientId}`,
+  inventorySecret: (method: string, serial: string) => `inventory.secret:${method}:${serial}`,
   credentialSecret: (credentialId: string, accountId: string) => `credential.secret:${credentialId}:${accountId}`,
   challenge: (uid: string, accountId: string) => `challenge:${uid}:${accountId}`,
   phoneCall: (id: string) => `phone.call:${id}`,
   phoneText: (id: string) => `phone.text:${id}`,
+  pushActivation: (id: string, accountId: string) => `push.activation:${id}:${accountId}`,
+  pushChallenge: (id: string, accountId: string) => `push.challenge:${id}:${accountId}`,
+  pushSubscription: (deviceId: string, accountId: string) => `push.subscription:${deviceId}:${accountId}`,
 };

@@ -23,12 +23,12 @@ test('the demo sign-in shows the ID token claims with amr and acr', async () => 
   await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
   await page.getByLabel('Username').fill(demoCredentials.username);
   await page.getByLabel('Password').fill('a wrong password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   expect(await page.getByRole('alert').textContent()).toBe('Your username or password is incorrect.');
   expect(await page.getByLabel('Username').inputValue()).toBe(demoCredentials.username);
 
   await page.getByLabel('Password').fill(demoCredentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(`${server.issuer}/demo`);
   expect(await page.locator('[data-claim="preferred_username"]').textContent()).toBe('demo');
   expect(await page.locator('[data-claim="amr"]').textContent()).toBe('pwd');

@@ -28,7 +28,7 @@ async function signInWithPassword(page: Page) {
   await expectAccessible(page);
   await page.getByLabel('Username').fill(demoCredentials.username);
   await page.getByLabel('Password').fill(demoCredentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 async function signOut(page: Page) {

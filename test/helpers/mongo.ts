@@ -54,7 +54,7 @@ export async function expectNoOperatorInjection(open: () => Promise<Store>) {
     await store.clients.create({
       clientId: 'web', name: null, public: true, firstParty: false, redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: [], secret: null,
       authMethod: 'none', jwksUri: null, jwks: null, grantTypes: ['authorization_code'], pkce: 'required', idTokenAlg: 'RS256',
-      backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, createdAt: 1,
+      backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, legacy: false, createdAt: 1,
     });
     await store.devices.add({ accountId: 'a1', tokenHash: 'hash-1', method: 'totp', label: 'x', createdAt: Date.now(), expiresAt: Date.now() + 60_000, methodsVersion: 0 });
     // What a JSON body could smuggle in where a string is expected.

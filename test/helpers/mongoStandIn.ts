@@ -227,6 +227,16 @@ export class StandInCollection {
     this.docs = this.docs.filter((d) => !gone.includes(d));
     return { acknowledged: true, deletedCount: gone.length };
   }
+  async findOneAndUpdate(filter: Doc, update: any, options: Doc = {}) {
+    const [doc] = sortDocs(this.find_(filter), options.sort);
+    if (!doc) return options.includeResultMetadata ? { value: null, ok: 1 } : null;
+    const before = clone(doc);
+    const next = applyUpdate(doc, update, false);
+    this.checkUnique(next, doc);
+    Object.keys(doc).forEach((k) => delete doc[k]); Object.assign(doc, next);
+    const value = options.returnDocument === 'after' ? clone(doc) : before;
+    return options.includeResultMetadata ? { value, ok: 1 } : value;
+  }
   async findOneAndDelete(filter: Doc, options: Doc = {}) {
     const [doc] = sortDocs(this.find_(filter), options.sort);
     if (!doc) return null;

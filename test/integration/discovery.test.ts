@@ -23,6 +23,7 @@ const exercisedBy: Record<string, Record<string, string>> = {
   grant_types_supported: {
     authorization_code: 'oidc-flow: a password sign-in yields tokens', refresh_token: 'oidc-flow: a password sign-in yields tokens',
     client_credentials: 'clients: a client-credentials client',
+    password: 'app-passwords: a legacy app gets tokens with an app password',
   },
   response_modes_supported: {
     query: 'oidc-flow: a password sign-in yields tokens', fragment: 'conformance-basic: oidcc-server [response_mode=fragment]',

@@ -177,7 +177,7 @@ describe('sessions, step-up and the abandoned second factor', () => {
     expect((await payroll.finish(done.location!, checks)).claims()).toMatchObject({ sub: id, amr: ['pwd', 'otp', 'mfa'] });
   });
 
-  test('when max_age has passed, a session with a second factor re-authenticates with that factor alone', async () => {
+  test('oidcc-max-age-1: when max_age has passed, a session with a second factor re-authenticates with that factor alone, and amr names only it', async () => {
     const { username, secret } = await personWithApp();
     const agent = new UserAgent(server.issuer);
     const first = await signInWithPassword(agent, payroll, username, password);
@@ -297,17 +297,18 @@ describe("don't ask again on this device", () => {
     expect(isCodePage((await signInWithPassword(agent, payroll, username, password)).page)).toBe(true);
   });
 
+  // With only push allowed, the person (who has an app code) is asked to set push up.
   test.each([
-    ['only methods it was not earned with', "methods: [push]"],
-    ['phishing resistance', "strength: phishing-resistant"],
-  ])('a remembered device does not stand in where the policy asks for %s', async (_what, rule) => {
+    ['only methods it was not earned with', "methods: [push]", 'More information required'],
+    ['phishing resistance', "strength: phishing-resistant", 'Another sign-in method is needed'],
+  ])('a remembered device does not stand in where the policy asks for %s', async (_what, rule, shown) => {
     const { username, secret } = await personWithApp();
     const agent = new UserAgent(server.issuer);
     await signOut(agent, payroll, (await signInRemembering(agent, username, secret)).id_token!);
     server.setPolicy(`${policy()}  - name: stricter payroll\n    when: { clients: [payroll] }\n    ${rule}\n`);
     const { page } = await signInWithPassword(agent, payroll, username, password);
     expect(page.location).toBeUndefined();
-    expect(page.html).toContain('Another sign-in method is needed');
+    expect(page.html).toContain(shown);
   });
 
   test('a remember period that is not whole days is offered in hours', async () => {

@@ -99,3 +99,71 @@ test('after an administrator resets the second factor, the next sign-in sets one
   expect((await server.store.credentials.list(account.id)).map((c) => c.method)).toEqual(['totp', 'recovery']);
   expect((await rp.finish(done.location!, checks)).claims()).toMatchObject({ sub: account.id, amr: ['pwd', 'otp', 'mfa'] });
 });
+
+describe('what a recovery code does not earn (review findings)', () => {
+  test('a session proved by a recovery code does not satisfy an application whose policy leaves recovery codes out', async () => {
+    const strict = await createRelyingParty(server, { clientId: 'totp-only' });
+    server.setPolicy(`version: 1
+defaults: { require: mfa, methods: [totp, recovery], remember: 0 }
+rules:
+  - name: app codes only
+    when: { clients: [totp-only] }
+    methods: [totp]
+`);
+    try {
+      const { username, recoveryCodes } = await enrolledPerson();
+      const { agent, codePage } = await toRecoveryCodePage(username);
+      const done = await useCode(agent, codePage, recoveryCodes[2]!);
+      await agent.submit(done, /\/mfa\/done$/, {}, rp.redirectUri);
+      // The same browser at the stricter application: asked for its authenticator app.
+      const { url } = await strict.begin();
+      const page = await agent.follow(url, strict.redirectUri);
+      expect(page.html).toContain('Verify your identity');
+      expect(page.html).toContain('Authenticator app');
+    } finally {
+      server.setPolicy(policies.mfaWithRecovery);
+    }
+  });
+
+  test('a max_age re-authentication with the second factor alone offers the person\'s own methods, never a recovery code', async () => {
+    const { username, secret } = await enrolledPerson();
+    const agent = new UserAgent(server.issuer);
+    const first = await signInWithPassword(agent, rp, username, password);
+    await enterCode(agent, first.page, await appCode(server, secret), rp.redirectUri);
+    server.clock.advance(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const { url, checks } = await rp.begin({ max_age: '1' });
+    const prompt = await agent.follow(url, rp.redirectUri);
+    expect(prompt.html).toContain('Verify your identity');
+    const options = await agent.follow(new URL('options', `${prompt.url}/`).href);
+    expect(options.html).toContain('Authenticator app');
+    expect(options.html).not.toContain('Use a recovery code');
+    const back = await enterCode(agent, prompt, await appCode(server, secret), rp.redirectUri);
+    expect((await rp.finish(back.location!, checks)).claims()).toMatchObject({ amr: ['otp'], acr: acrMfa });
+  });
+
+  test('a proof waiting on its confirmation page no longer counts once an administrator resets the account; the codes show once', async () => {
+    const { username, recoveryCodes } = await enrolledPerson();
+    const { agent, codePage } = await toRecoveryCodePage(username);
+    const done = await useCode(agent, codePage, recoveryCodes[5]!);
+    expect((await twofold(server.dataDir, ['user', 'reset-mfa', username])).code).toBe(0);
+    const after = await agent.submit(done, /\/mfa\/done$/, {}, rp.redirectUri);
+    expect(after.location).toBeUndefined();
+    expect(after.html).toContain('More information required');
+  });
+
+  test('the recovery codes of a first setup are shown once: a reload does not show them again', async () => {
+    const username = `reloader${++people}`;
+    await createAccount(server.store.accounts, { username, password });
+    const agent = new UserAgent(server.issuer);
+    const { page: intro } = await signInWithPassword(agent, rp, username, password);
+    const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, {}, rp.redirectUri);
+    const { setupKey } = await import('../helpers/mfa.js');
+    const shown = await agent.submit(setup, /\/mfa\/enroll\/finish$/, { code: await appCode(server, setupKey(setup.html)) }, rp.redirectUri);
+    expect([...shown.html.matchAll(/<li><code>[0-9a-z-]{19}<\/code><\/li>/g)]).toHaveLength(10);
+    const reloaded = await agent.get(shown.url);
+    expect(reloaded.html).not.toMatch(/<li><code>[0-9a-z-]{19}<\/code><\/li>/);
+    expect(reloaded.html).toContain('Your recovery codes were shown once');
+    server.clock.advance(30_000);
+  });
+});

@@ -86,21 +86,62 @@ test('with a fresh second factor, a person adds an app, makes it the default and
   expect(changes).toEqual(['method.add fail', 'method.add ok', 'method.provision ok', 'method.default ok', 'method.remove ok']);
 });
 
-test('removing a method on a password-only session asks for the second factor first', async () => {
+test('removing a method on a password-only session asks for a whole sign-in first', async () => {
   const { username, id, secret } = await person({ groups: ['office'] });
   const agent = new UserAgent(server.issuer);
+  const tablet = generateSecret();
+  await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Tablet', secret: tablet });
   const page = await openSecurityInfo(agent, username);
-  expect(methodLabels(page)).toEqual(['Authenticator app (Phone) (default)']);
-  const phoneId = (await server.store.credentials.list(id))[0]!.id;
+  expect(methodLabels(page).sort()).toEqual(['Authenticator app (Phone) (default)', 'Authenticator app (Tablet)']);
+  const phoneId = (await server.store.credentials.list(id)).find((c) => c.label === 'Phone')!.id;
 
   const verify = await agent.submit(page, `/account/security/methods/${phoneId}/remove`, {}, callback());
-  expect(verify.html).toContain('Verify your identity');
-  expect(await server.store.credentials.list(id)).toHaveLength(1);
-  const back = await agent.follow((await enterCode(agent, verify, await appCode(server, secret), callback())).location!);
+  // A whole sign-in again: the password, then the second factor.
+  expect(verify.html).toContain('<h1>Sign in</h1>');
+  expect(await server.store.credentials.list(id)).toHaveLength(2);
+  const code = await agent.submit(verify, /\/login$/, { username, password }, callback());
+  expect(code.html).toContain('Verify your identity');
+  const back = await agent.follow((await enterCode(agent, code, await appCode(server, secret), callback())).location!);
   expect(noticeText(back.html)).toBe("You've verified it's you: you can change your methods for the next 10 minutes.");
   const removed = await agent.submit(back, `/account/security/methods/${phoneId}/remove`);
   expect(removed.html).toContain('The method was removed.');
-  expect(await server.store.credentials.list(id)).toEqual([]);
+  expect((await server.store.credentials.list(id)).map((c) => c.label)).toEqual(['Tablet']);
+
+  // The last one stays until another replaces it: otherwise the next sign-in would set one up on the password alone.
+  const last = await agent.submit(removed, `/account/security/methods/${(await server.store.credentials.list(id))[0]!.id}/remove`);
+  expect(last.status).toBe(400);
+  expect(last.html).toContain('This is your only way to verify it&#39;s you. Add another method first, then remove this one.');
+  expect(await server.store.credentials.list(id)).toHaveLength(1);
+});
+
+test('making another method the default on a password-only session asks for a whole sign-in first (issue 7, item 4)', async () => {
+  const { username, id, secret } = await person({ groups: ['office'] });
+  const tablet = await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Tablet', secret: generateSecret() });
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username);
+  const verify = await agent.submit(page, `/account/security/methods/${tablet.id}/default`, {}, callback());
+  expect(verify.html).toContain('<h1>Sign in</h1>');
+  expect((await server.store.credentials.list(id)).find((c) => c.isDefault)!.label).toBe('Phone');
+  const code = await agent.submit(verify, /\/login$/, { username, password }, callback());
+  const back = await agent.follow((await enterCode(agent, code, await appCode(server, secret), callback())).location!);
+  const changed = await agent.submit(back, `/account/security/methods/${tablet.id}/default`);
+  expect(noticeText(changed.html)).toBe('Your default method has changed.');
+  expect((await server.store.credentials.list(id)).find((c) => c.isDefault)!.label).toBe('Tablet');
+});
+
+test('opening a setup takes a POST: a link to the setup page starts nothing and resets nothing (issue 7, item 6)', async () => {
+  const { username, id, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  const page = await openSecurityInfo(agent, username, secret);
+  // A link another site could plant, for a person with no setup under way: back to the page.
+  const linked = await agent.get('/account/security/add?method=totp');
+  expect(linked.status).toBe(303);
+  expect(linked.location).toBe(`${server.issuer}/account/security`);
+  expect(await server.store.challenges.get(`settings:${id}`)).toBeUndefined();
+  // With a setup under way, the same link shows it unchanged: the key the person scanned still works.
+  const setup = await agent.submit(page, '/account/security/add/begin', { method: 'totp' });
+  const again = await agent.get('/account/security/add?method=totp');
+  expect(setupKey(again.html)).toBe(setupKey(setup.html));
 });
 
 test('a first method needs only a fresh password', async () => {
@@ -167,7 +208,7 @@ test('cancelling the verification returns a clear page, and nothing changes', as
   const agent = new UserAgent(server.issuer);
   const page = await openSecurityInfo(agent, username);
   const verify = await agent.submit(page, `/account/security/methods/${(await server.store.credentials.list(id))[0]!.id}/remove`, {}, callback());
-  const cancelled = await agent.submit(verify, /\/mfa\/abort$/, {}, callback());
+  const cancelled = await agent.submit(verify, /\/abort$/, {}, callback());
   const back = await agent.follow(cancelled.location!);
   expect(back.status).toBe(400);
   expect(back.html).toContain("You did not finish verifying it&#39;s you, so nothing was changed.");

@@ -5,7 +5,7 @@
 import { registerClient } from '../../src/clients/registerClient.js';
 import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { generateSecret } from 'otplib';
@@ -71,7 +71,15 @@ afterAll(async () => {
 
 /** Knows which time steps each person's codes have used, across the tests. */
 const pool = new AccountPool(people);
-const workerPids = () => sampleTree(primary.pid!).filter((p) => p.pid !== primary.pid);
+/** The worker processes: the primary's node children (tsx may also start an esbuild helper). */
+const isNode = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
+  } catch {
+    return false;
+  }
+};
+const workerPids = () => sampleTree(primary.pid!).filter((p) => p.pid !== primary.pid && isNode(p.pid));
 
 async function signInEveryone(count: number) {
   const config = await oidc.discovery(new URL(issuer), client.clientId, undefined, oidc.ClientSecretBasic(client.secret), { execute: [oidc.allowInsecureRequests] });

@@ -106,7 +106,7 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: ['https://app.example.com/'],
         secret: 'a-very-secret-client-secret-value', authMethod: 'client_secret_basic', jwksUri: null, jwks: null,
         grantTypes: ['authorization_code', 'refresh_token'], pkce: 'required', idTokenAlg: 'RS256',
-        backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, createdAt: 1,
+        backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, legacy: false, createdAt: 1,
       };
 
       it('creates, finds, lists and removes a client', async () => {
@@ -177,6 +177,16 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.credentials.remove('a1', c.id)).toBe(false);
       });
 
+      it('renames a credential of the account only', async () => {
+        const key = await store.credentials.add({ accountId: 'a1', method: 'webauthn', label: 'Blue key', externalId: 'cred-1' });
+        expect(await store.credentials.rename('a1', key.id, 'Red key')).toBe(true);
+        expect((await store.credentials.get(key.id))!.label).toBe('Red key');
+        expect(await store.credentials.rename('a2', key.id, 'Stolen')).toBe(false);
+        expect(await store.credentials.rename('a1', 'no-such-id', 'Nothing')).toBe(false);
+        expect(await store.credentials.rename('a1', key.id, null)).toBe(true);
+        expect((await store.credentials.get(key.id))!.label).toBeNull();
+      });
+
       it('changes the methods version when methods are added or removed, not when the default moves', async () => {
         expect(await store.credentials.methodsVersion('a1')).toBe(0);
         const a = await store.credentials.add({ accountId: 'a1', method: 'totp' });
@@ -205,6 +215,9 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         const key = await store.credentials.add({ accountId: 'a1', method: 'oath', externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' } });
         expect(await store.credentials.get(key.id)).toMatchObject({ externalId: 'SN-0001', data: { digits: 6, period: 30, model: 'OTP c200' }, counter: null, version: 0 });
         expect(await store.credentials.findByExternalId('oath', 'SN-0001')).toMatchObject({ id: key.id, accountId: 'a1' });
+        await store.credentials.add({ accountId: 'a3', method: 'oath', externalId: 'SN-0000' });
+        await store.credentials.add({ accountId: 'a3', method: 'totp', secret: 'x' });
+        expect((await store.credentials.listByMethod('oath')).map((c) => [c.externalId, c.accountId])).toEqual([['SN-0000', 'a3'], ['SN-0001', 'a1']]);
         expect(await store.credentials.findByExternalId('webauthn', 'SN-0001')).toBeUndefined();
         await expect(store.credentials.add({ accountId: 'a2', method: 'oath', externalId: 'SN-0001' })).rejects.toBeInstanceOf(StoreConflictError);
         expect(await store.credentials.list('a2')).toEqual([]);
@@ -435,6 +448,131 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.fraud.blockOf('a2', clock + 60_000)).toBeUndefined();
         await store.fraud.block({ accountId: 'a2', since: clock + 70_000, until: clock + 80_000, reportId: 'r5' });
         expect(await store.fraud.blockOf('a2', clock + 75_000)).toEqual({ accountId: 'a2', since: clock + 70_000, until: clock + 80_000, reportId: 'r5' });
+      });
+    });
+
+    describe('push', () => {
+      const device = { deviceId: 'device-1', publicKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, name: 'Work phone' };
+      const request = (over: Partial<Parameters<Store['push']['addChallenge']>[0]> = {}) => store.push.addChallenge({
+        accountId: 'a1', purpose: 'sign-in', number: '42', context: { clientName: 'Wiki', ip: '198.51.100.7' }, createdAt: clock, expiresAt: clock + 60_000, ...over,
+      });
+
+      it('activates once, with an unexpired code, and keeps the TOTP seed encrypted', async () => {
+        const activation = await store.push.addActivation({ accountId: 'a1', username: 'alice', codeHash: 'hash-1', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP', confirmation: '123456', expiresAt: clock + 300_000 });
+        expect(activation).toMatchObject({ accountId: 'a1', username: 'alice', device: null, activatedAt: null, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP', confirmation: '123456' });
+        expect(await subject.rawContains('JBSWY3DPEHPK3PXPJBSWY3DP')).toBe(false);
+        expect(await store.push.activate('wrong-hash', device, clock)).toBeUndefined();
+        const racing = await Promise.all([1, 2, 3].map((n) => store.push.activate('hash-1', { ...device, deviceId: `device-${n}` }, clock + 1)));
+        expect(racing.filter(Boolean)).toHaveLength(1);
+        const won = racing.find(Boolean)!;
+        expect(won).toMatchObject({ id: activation.id, activatedAt: clock + 1, device: { publicKey: device.publicKey, name: 'Work phone' } });
+        expect(await store.push.getActivation(activation.id)).toEqual(won);
+        expect(await store.push.finishActivation(activation.id)).toBe(true);
+        expect(await store.push.finishActivation(activation.id)).toBe(false);
+        await store.push.addActivation({ accountId: 'a1', username: 'alice', codeHash: 'hash-2', totpSecret: null, confirmation: '654321', expiresAt: clock + 300_000 });
+        expect(await store.push.activate('hash-2', { ...device, deviceId: 'late' }, clock + 300_000)).toBeUndefined();
+      });
+
+      it('keeps a request with its number encrypted, lists the pending ones, and takes one answer, once', async () => {
+        const first = await request();
+        const second = await request({ createdAt: clock + 1 });
+        expect(first).toMatchObject({ accountId: 'a1', number: '42', status: 'pending', context: { clientName: 'Wiki' }, answeredBy: null, takenAt: null });
+        expect((await store.push.pending('a1', clock + 2)).map((c) => c.id)).toEqual([first.id, second.id]);
+        expect(await store.push.pending('a2', clock)).toEqual([]);
+        const answers = await Promise.all(['approved', 'denied', 'fraud'].map((status) => store.push.answer(first.id, { status: status as 'approved', deviceId: 'device-1' }, clock + 5)));
+        expect(answers.filter(Boolean)).toHaveLength(1);
+        expect((await store.push.pending('a1', clock + 5)).map((c) => c.id)).toEqual([second.id]);
+        expect(await store.push.getChallenge(first.id)).toMatchObject({ answeredBy: 'device-1', answeredAt: clock + 5 });
+        expect(await store.push.take(second.id, clock + 6)).toBe(false); // nothing to use before an answer
+        expect((await Promise.all([1, 2, 3].map(() => store.push.take(first.id, clock + 6)))).filter(Boolean)).toHaveLength(1);
+        expect(await store.push.answer(second.id, { status: 'approved', deviceId: 'device-1' }, clock + 60_000)).toBe(false); // expired
+      });
+
+      it('keeps one Web Push subscription per device, encrypted, listed by account', async () => {
+        const subscription = { deviceId: 'd1', accountId: 'a1', endpoint: 'https://push.example.net/send/secret-token', p256dh: 'BPublicKey', auth: 'authSecret' };
+        await store.push.saveSubscription(subscription);
+        await store.push.saveSubscription({ ...subscription, deviceId: 'd2', endpoint: 'https://push.example.net/send/other' });
+        await store.push.saveSubscription({ ...subscription, endpoint: 'https://push.example.net/send/renewed' });
+        await store.push.saveSubscription({ ...subscription, deviceId: 'd3', accountId: 'a2' });
+        expect((await store.push.subscriptions('a1')).map((s) => [s.deviceId, s.endpoint]).sort()).toEqual([['d1', 'https://push.example.net/send/renewed'], ['d2', 'https://push.example.net/send/other']]);
+        expect(await subject.rawContains('secret-token')).toBe(false);
+        await store.push.removeSubscription('d1');
+        expect((await store.push.subscriptions('a1')).map((s) => s.deviceId)).toEqual(['d2']);
+      });
+
+      it('counts requests left unanswered or denied, not approved ones', async () => {
+        const approved = await request();
+        await store.push.answer(approved.id, { status: 'approved', deviceId: 'd' }, clock + 1);
+        const denied = await request({ createdAt: clock + 2 });
+        await store.push.answer(denied.id, { status: 'denied', deviceId: 'd' }, clock + 3);
+        await request({ createdAt: clock + 4 });
+        await request({ createdAt: clock + 6, accountId: 'a2' });
+        expect(await store.push.unansweredOrDenied('a1', clock)).toEqual([clock + 2, clock + 4]);
+        expect(await store.push.unansweredOrDenied('a1', clock + 3)).toEqual([clock + 4]);
+      });
+    });
+
+    describe('token inventory', () => {
+      const token = (serial: string, accountId: string | null = null) => ({ method: 'oath', serial, secret: `SEED-${serial}-GEZDGNBVGY3TQOJQ`, data: { kind: 'totp', digits: 6, period: 30 }, counter: null, accountId });
+
+      it('imports tokens with their seeds encrypted, lists them by serial and assigns them', async () => {
+        await store.tokens.add([token('SN-2'), token('SN-1', 'a1')]);
+        expect(await subject.rawContains('SEED-SN-1-GEZDGNBVGY3TQOJQ')).toBe(false);
+        expect((await store.tokens.list('oath')).map((t) => [t.serial, t.accountId, t.secret])).toEqual([['SN-1', 'a1', 'SEED-SN-1-GEZDGNBVGY3TQOJQ'], ['SN-2', null, 'SEED-SN-2-GEZDGNBVGY3TQOJQ']]);
+        expect(await store.tokens.get('oath', 'SN-2')).toMatchObject({ data: { kind: 'totp', digits: 6, period: 30 }, importedAt: clock });
+        expect(await store.tokens.assign('oath', 'SN-2', 'a2')).toBe(true);
+        expect(await store.tokens.assign('oath', 'SN-9', 'a2')).toBe(false);
+        expect((await store.tokens.assignedTo('oath', 'a2')).map((t) => t.serial)).toEqual(['SN-2']);
+        expect(await store.tokens.assign('oath', 'SN-2', null)).toBe(true);
+        expect(await store.tokens.assignedTo('oath', 'a2')).toEqual([]);
+      });
+
+      it('imports all or nothing: a serial already in stock or already activated rejects the whole batch', async () => {
+        await store.tokens.add([token('SN-1')]);
+        await expect(store.tokens.add([token('SN-5'), token('SN-1')])).rejects.toBeInstanceOf(StoreConflictError);
+        await store.credentials.add({ accountId: 'a1', method: 'oath', externalId: 'SN-7', secret: 'x' });
+        await expect(store.tokens.add([token('SN-6'), token('SN-7')])).rejects.toThrow(/SN-7/);
+        expect((await store.tokens.list('oath')).map((t) => t.serial)).toEqual(['SN-1']);
+      });
+
+      it('hands a token to one of racing activations, and only to the person it is assigned to', async () => {
+        await store.tokens.add([{ ...token('SN-1', 'a1'), counter: 41 }]);
+        expect(await store.tokens.take('oath', 'SN-1', 'a2')).toBeUndefined();
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.tokens.take('oath', 'SN-1', 'a1')));
+        expect(results.filter(Boolean)).toMatchObject([{ serial: 'SN-1', counter: 41, secret: 'SEED-SN-1-GEZDGNBVGY3TQOJQ' }]);
+        expect(await store.tokens.get('oath', 'SN-1')).toBeUndefined();
+      });
+    });
+
+    describe('app passwords', () => {
+      let accountId: string;
+      beforeEach(async () => {
+        accountId = (await store.accounts.create({ username: 'mailer', passwordHash: 'h' })).id;
+      });
+
+      it('adds up to the limit, lists, touches and removes one by one', async () => {
+        const first = await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1' }, 2);
+        expect(first).toMatchObject({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1', createdAt: clock, lastUsedAt: null });
+        clock += 1;
+        await store.appPasswords.add({ accountId, name: 'Backup script', prefix: 'efgh', hash: 'hash-2' }, 2);
+        expect(await store.appPasswords.add({ accountId, name: 'Third', prefix: 'ijkl', hash: 'hash-3' }, 2)).toBeUndefined();
+        await store.appPasswords.touch(first!.id, clock + 5);
+        expect((await store.appPasswords.list(accountId)).map((p) => [p.name, p.lastUsedAt])).toEqual([['Thunderbird', clock + 5], ['Backup script', null]]); // oldest first
+        expect(await store.appPasswords.remove('someone-else', first!.id)).toBe(false);
+        expect(await store.appPasswords.remove(accountId, first!.id)).toBe(true);
+        expect(await store.appPasswords.remove(accountId, first!.id)).toBe(false);
+        expect((await store.appPasswords.list(accountId)).map((p) => p.name)).toEqual(['Backup script']);
+      });
+
+      it('never passes the limit when creations race', async () => {
+        await Promise.all(Array.from({ length: 6 }, (_, i) => store.appPasswords.add({ accountId, name: `p${i}`, prefix: 'abcd', hash: 'h' }, 3)));
+        expect(await store.appPasswords.list(accountId)).toHaveLength(3);
+      });
+
+      it('goes with the account', async () => {
+        await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'h' }, 40);
+        await store.accounts.remove(accountId);
+        expect(await store.appPasswords.list(accountId)).toEqual([]);
       });
     });
 

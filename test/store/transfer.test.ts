@@ -29,7 +29,7 @@ async function fill(store: Store, clock: number) {
   await store.clients.create({
     clientId: 'web', name: 'Web', public: false, firstParty: true, redirectUris: ['https://app.example.com/cb'], postLogoutRedirectUris: [], secret: 'client-secret-client-secret',
     authMethod: 'private_key_jwt', jwksUri: null, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] }, grantTypes: ['authorization_code', 'refresh_token'],
-    pkce: 'required', idTokenAlg: 'ES256', backchannelLogoutUri: 'https://app.example.com/logout', backchannelLogoutSessionRequired: true, createdAt: clock,
+    pkce: 'required', idTokenAlg: 'ES256', backchannelLogoutUri: 'https://app.example.com/logout', backchannelLogoutSessionRequired: true, legacy: true, createdAt: clock,
   });
   await store.credentials.add({ accountId: alice.id, method: 'recovery', data: { hashes: ['h1', 'h2'] }, defaultable: false });
   const totp = await store.credentials.add({ accountId: alice.id, method: 'totp', label: 'Phone', secret: 'SEEDSEEDSEED', usedStep: 7 });
@@ -52,6 +52,22 @@ async function fill(store: Store, clock: number) {
   await store.oidc('AuthorizationCode').upsert('c1', { grantId: 'g1', accountId: alice.id }, 60);
   await store.oidc('AuthorizationCode').consume('c1');
   await store.oidc('Client').upsert('cl', { client_id: 'cl' }, 0);
+  await store.tokens.add([
+    { method: 'oath', serial: 'SN-2', secret: 'TOKENSEED2', data: { kind: 'hotp', digits: 6 }, counter: 12, accountId: alice.id },
+    { method: 'oath', serial: 'SN-3', secret: 'TOKENSEED3', data: { kind: 'totp', digits: 8 }, counter: null, accountId: null },
+  ]);
+  const mail = await store.appPasswords.add({ accountId: alice.id, name: 'Mail', prefix: 'abcd', hash: 'argon-hash' }, 5);
+  await store.appPasswords.touch(mail!.id, clock + 2);
+  await store.appPasswords.add({ accountId: alice.id, name: 'Calendar', prefix: 'efgh', hash: 'argon-hash-2' }, 5);
+  const activation = await store.push.addActivation({ accountId: alice.id, username: 'Alice', codeHash: 'code-hash', totpSecret: 'PUSHTOTPSEED', confirmation: '123456', expiresAt: clock + 300_000 });
+  await store.push.activate('code-hash', { deviceId: 'device-1', publicKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, name: 'Phone' }, clock + 1);
+  await store.push.finishActivation(activation.id);
+  const request = { accountId: alice.id, purpose: 'sign-in' as const, number: '42', context: { clientName: 'Web', ip: '198.51.100.7' }, createdAt: clock, expiresAt: clock + 60_000 };
+  const answered = await store.push.addChallenge(request);
+  await store.push.addChallenge(request);
+  await store.push.answer(answered.id, { status: 'approved', deviceId: 'device-1' }, clock + 3);
+  await store.push.take(answered.id, clock + 4);
+  await store.push.saveSubscription({ deviceId: 'device-1', accountId: alice.id, endpoint: 'https://push.example.net/send/x', p256dh: 'BKey', auth: 'authSecret' });
 }
 
 async function dump(store: SqliteStore | MongoStore) {
@@ -105,6 +121,14 @@ async function roundTrip(openMongo: (now: () => number, box: SecretBox) => Promi
     expect(await store.phone.listCalls(10)).toEqual(await from.phone.listCalls(10));
     expect(await store.fraud.blockOf(alice.id, clock)).toEqual(await from.fraud.blockOf(alice.id, clock));
     expect(await store.oidc('AuthorizationCode').find('c1')).toEqual(await from.oidc('AuthorizationCode').find('c1'));
+    expect(await store.tokens.list('oath')).toEqual(await from.tokens.list('oath'));
+    expect(await store.appPasswords.list(alice.id)).toEqual(await from.appPasswords.list(alice.id));
+    expect(await store.push.pending(alice.id, clock)).toEqual(await from.push.pending(alice.id, clock));
+    expect(await store.push.subscriptions(alice.id)).toEqual(await from.push.subscriptions(alice.id));
+    const [activation] = rows.push_activations!;
+    expect(await store.push.getActivation(String(activation!.id))).toEqual(await from.push.getActivation(String(activation!.id)));
+    // The imported slots still hold the limit: Alice has two of at most two.
+    expect(await store.appPasswords.add({ accountId: alice.id, name: 'Third', prefix: 'ijkl', hash: 'h' }, 2)).toBeUndefined();
     expect(await store.endAccountSessions(alice.id)).toBe(2);
   } finally {
     await store.close();

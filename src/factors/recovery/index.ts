@@ -22,7 +22,7 @@ const left = (credential: Credential) => codesOf(credential).filter((code) => co
 export const renewBelow = 3;
 
 export function recoveryFactor({ credentials, now }: FactorDeps, count: number): Factor {
-  const provision = async (account: FactorAccount) => {
+  const provision = async (account: FactorAccount, { keepExisting = false } = {}) => {
     const codes = Array.from({ length: count }, generateCode);
     const stored: StoredCode[] = await Promise.all(codes.map(async (code) => ({ hash: await hashPassword(code), usedAt: null })));
     const add = () => credentials.add({
@@ -31,12 +31,15 @@ export function recoveryFactor({ credentials, now }: FactorDeps, count: number):
       externalId: account.id, data: { codes: stored, issuedAt: now() },
     });
     const existing = await credentials.findByExternalId('recovery', account.id);
+    if (existing && keepExisting) return undefined;
     if (existing) await credentials.remove(account.id, existing.id);
     try {
       await add();
     } catch (error) {
-      // Two sets made at once: the later one wins, as it would one after the other.
       if (!(error instanceof StoreConflictError)) throw error;
+      // Another set was made meanwhile: with `keepExisting` it stands (its codes were shown);
+      // otherwise the later one wins, as it would one after the other.
+      if (keepExisting) return undefined;
       const racer = await credentials.findByExternalId('recovery', account.id);
       if (racer) await credentials.remove(account.id, racer.id);
       await add();

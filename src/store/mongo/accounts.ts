@@ -81,7 +81,10 @@ export function mongoAccounts(models: Models, box: SecretBox, now: () => number)
       return (await accounts.updateOne({ _id: id }, { $set: { groups: [...new Set(groups)], updated_at: now() } })).matchedCount === 1;
     },
     async remove(id) {
-      return (await accounts.deleteOne({ _id: id })).deletedCount === 1;
+      const removed = (await accounts.deleteOne({ _id: id })).deletedCount === 1;
+      // SQLite's ON DELETE CASCADE: an account's app passwords go with it.
+      if (removed) await models.appPasswords.deleteMany({ account_id: id });
+      return removed;
     },
     async updateProfile(id, change) {
       const set: Partial<AccountDoc> = { updated_at: now() };

@@ -20,6 +20,7 @@ export interface ClientDoc {
   id_token_alg: string;
   backchannel_logout_uri: string | null;
   backchannel_logout_session_required: boolean;
+  legacy: boolean;
 }
 
 export function mongoClients(models: Models, box: SecretBox): ClientStore {
@@ -40,6 +41,7 @@ export function mongoClients(models: Models, box: SecretBox): ClientStore {
     idTokenAlg: doc.id_token_alg as ClientRecord['idTokenAlg'],
     backchannelLogoutUri: doc.backchannel_logout_uri ?? null,
     backchannelLogoutSessionRequired: doc.backchannel_logout_session_required === true,
+    legacy: doc.legacy === true,
     createdAt: doc.created_at,
   });
   const toDoc = (client: ClientRecord): ClientDoc => ({
@@ -59,6 +61,7 @@ export function mongoClients(models: Models, box: SecretBox): ClientStore {
     id_token_alg: client.idTokenAlg,
     backchannel_logout_uri: client.backchannelLogoutUri,
     backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
+    legacy: client.legacy,
   });
 
   return {

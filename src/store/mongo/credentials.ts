@@ -85,6 +85,13 @@ export function mongoCredentials(models: Models, box: SecretBox, now: () => numb
     async findByExternalId(method, externalId) {
       return withDefault(await credentials.findOne({ method, external_id: externalId }).lean<CredentialDoc>());
     },
+    async listByMethod(method) {
+      const docs = await credentials.find({ method }).sort({ external_id: 1, created_at: 1, _id: 1 }).lean<CredentialDoc[]>();
+      const accountIds = [...new Set(docs.map((doc) => doc.account_id))];
+      const owners = accountIds.length ? await credentialAccounts.find({ _id: ours({ $in: accountIds }) }).lean<CredentialAccountDoc[]>() : [];
+      const defaults = new Map(owners.map((doc) => [doc._id, doc.default_id]));
+      return docs.map((doc) => toCredential(doc, defaults.get(doc.account_id)));
+    },
     async remove(accountId, id) {
       const removed = await credentials.findOneAndDelete({ _id: id, account_id: accountId }).lean<CredentialDoc>();
       if (!removed) return false;
@@ -102,6 +109,9 @@ export function mongoCredentials(models: Models, box: SecretBox, now: () => numb
       if (!doc?.defaultable) return false;
       await credentialAccounts.updateOne({ _id: accountId }, { $set: { default_id: id }, $setOnInsert: { version: 0 } }, { upsert: true });
       return true;
+    },
+    async rename(accountId, id, label) {
+      return (await credentials.updateOne({ _id: id, account_id: accountId }, { $set: { label } })).matchedCount === 1;
     },
     async claimStep(id, step, at) {
       // One conditional update: only a step later than the stored one matches, so of racing

@@ -2,6 +2,7 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import type { Store } from '../types.js';
 import { mongoAccounts } from './accounts.js';
+import { mongoAppPasswords } from './appPasswords.js';
 import { mongoAttempts } from './attempts.js';
 import { mongoAudit } from './audit.js';
 import { mongoChallenges } from './challenges.js';
@@ -15,6 +16,8 @@ import { mongoSchemaVersion, mongoVersion } from './migrate.js';
 import { bindModels } from './models.js';
 import { mongoEndAccountSessions, mongoOidcAdapters } from './oidcAdapter.js';
 import { mongoPhone } from './phone.js';
+import { mongoPush } from './push.js';
+import { mongoTokenInventory } from './tokenInventory.js';
 import { mongoTransfer } from '../transfer/mongoTransfer.js';
 import type { StoreTransfer } from '../transfer/types.js';
 
@@ -58,6 +61,9 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
     audit: mongoAudit(models),
     phone: mongoPhone(models, box, now),
     fraud: mongoFraud(models),
+    tokens: mongoTokenInventory(models, box, now),
+    appPasswords: mongoAppPasswords(models, now),
+    push: mongoPush(models, box, now),
     oidc: mongoOidcAdapters(models, now),
     endAccountSessions: mongoEndAccountSessions(models),
     async sweep() {
@@ -73,6 +79,8 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
         models.attempts.deleteMany(expired),
         models.phoneCalls.deleteMany(expired),
         models.phoneTexts.deleteMany(expired),
+        models.pushActivations.deleteMany(expired),
+        models.pushChallenges.deleteMany(expired),
         models.regulation.deleteMany({
           _id: /^password:unknown:/,
           permanent: false,

@@ -3,8 +3,9 @@
 import type { MongoConnection } from './connection.js';
 import { bindModels } from './models.js';
 
-/** Bump when a collection or index is added or changed; the store refuses an older database. */
-export const mongoSchemaVersion = 1;
+/** Bump when a collection or index is added or changed; the store refuses an older database.
+ * 2: token inventory, app passwords, push activations, requests and subscriptions. */
+export const mongoSchemaVersion = 2;
 
 export interface MongoMigrateOptions {
   /** Create the TTL indexes (default). Only a test whose clock stands years in the past turns

@@ -19,12 +19,28 @@ interface ClientRow {
   id_token_alg: string;
   backchannel_logout_uri: string | null;
   backchannel_logout_session_required: number;
+  legacy: number;
 }
 
 const columns = ['client_id', 'name', 'public', 'first_party', 'redirect_uris', 'post_logout_redirect_uris', 'secret_sealed', 'created_at',
-  'auth_method', 'jwks_uri', 'jwks', 'grant_types', 'pkce', 'id_token_alg', 'backchannel_logout_uri', 'backchannel_logout_session_required'] as const;
+  'auth_method', 'jwks_uri', 'jwks', 'grant_types', 'pkce', 'id_token_alg', 'backchannel_logout_uri', 'backchannel_logout_session_required', 'legacy'] as const;
 
 export function sqliteClients(db: Db, box: SecretBox): ClientStore {
+  // Every page and token request looks its client up. A sealed value has a fresh random IV, so
+  // the same ciphertext in the same row always opens to the same secret: remembering the last
+  // few openings (keyed by row and ciphertext, keeping the binding sealContext gives) is exact,
+  // never stale, and saves an AES-GCM opening per lookup.
+  const opened = new Map<string, string>();
+  const openSecret = (row: ClientRow) => {
+    const key = `${row.client_id}\n${row.secret_sealed!}`;
+    let secret = opened.get(key);
+    if (secret === undefined) {
+      secret = box.open(row.secret_sealed!, sealContext.clientSecret(row.client_id));
+      if (opened.size >= 256) opened.clear();
+      opened.set(key, secret);
+    }
+    return secret;
+  };
   const toClient = (row: ClientRow | undefined): ClientRecord | undefined =>
     row && {
       clientId: row.client_id,
@@ -33,7 +49,7 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
       firstParty: row.first_party === 1,
       redirectUris: JSON.parse(row.redirect_uris) as string[],
       postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
-      secret: row.secret_sealed ? box.open(row.secret_sealed, sealContext.clientSecret(row.client_id)) : null,
+      secret: row.secret_sealed ? openSecret(row) : null,
       authMethod: row.auth_method as ClientAuthMethod,
       jwksUri: row.jwks_uri,
       jwks: row.jwks ? (JSON.parse(row.jwks) as ClientRecord['jwks']) : null,
@@ -42,6 +58,7 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
       idTokenAlg: row.id_token_alg as IdTokenAlg,
       backchannelLogoutUri: row.backchannel_logout_uri,
       backchannelLogoutSessionRequired: row.backchannel_logout_session_required === 1,
+      legacy: row.legacy === 1,
       createdAt: row.created_at,
     };
   const toRow = (client: ClientRecord): ClientRow => ({
@@ -61,6 +78,7 @@ export function sqliteClients(db: Db, box: SecretBox): ClientStore {
     id_token_alg: client.idTokenAlg,
     backchannel_logout_uri: client.backchannelLogoutUri,
     backchannel_logout_session_required: client.backchannelLogoutSessionRequired ? 1 : 0,
+    legacy: client.legacy ? 1 : 0,
   });
   const byId = db.prepare('SELECT * FROM clients WHERE client_id = ?');
   const insert = db.prepare(`INSERT INTO clients (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);

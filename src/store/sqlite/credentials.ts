@@ -37,6 +37,7 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
   const byId = db.prepare('SELECT * FROM credentials WHERE id = ?');
   const byExternalId = db.prepare('SELECT * FROM credentials WHERE method = ? AND external_id = ?');
   const listRows = db.prepare('SELECT * FROM credentials WHERE account_id = ? ORDER BY created_at, id');
+  const byMethod = db.prepare('SELECT * FROM credentials WHERE method = ? ORDER BY external_id, created_at, id');
   const hasDefault = db.prepare('SELECT 1 FROM credentials WHERE account_id = ? AND is_default = 1');
   const bumpVersion = db.prepare(`INSERT INTO methods_versions (account_id, version) VALUES (?, 1)
     ON CONFLICT (account_id) DO UPDATE SET version = version + 1`);
@@ -50,6 +51,7 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
   const claim = db.prepare('UPDATE credentials SET last_step = ?, last_used_at = ? WHERE id = ? AND (last_step IS NULL OR last_step < ?)');
   const compareAndSet = db.prepare('UPDATE credentials SET data = ?, version = version + 1, last_used_at = ? WHERE id = ? AND version = ?');
   const methodsVersion = db.prepare('SELECT version FROM methods_versions WHERE account_id = ?');
+  const relabel = db.prepare('UPDATE credentials SET label = ? WHERE id = ? AND account_id = ?');
 
   const add = db.transaction((row: Record<string, unknown> & { accountId: string; defaultable: number }) => {
     const isDefault = row.defaultable && !hasDefault.get(row.accountId) ? 1 : 0;
@@ -108,6 +110,9 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
       const row = byExternalId.get(method, externalId) as CredentialRow | undefined;
       return row && toCredential(row);
     },
+    async listByMethod(method) {
+      return (byMethod.all(method) as CredentialRow[]).map(toCredential);
+    },
     async remove(accountId, id) {
       return remove(accountId, id);
     },
@@ -116,6 +121,9 @@ export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): Cr
     },
     async setDefault(accountId, id) {
       return setDefault(accountId, id);
+    },
+    async rename(accountId, id, label) {
+      return relabel.run(label, id, accountId).changes === 1;
     },
     async claimStep(id, step, at) {
       // One statement: SQLite serialises writers, so two racing requests cannot both win.

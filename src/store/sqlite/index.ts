@@ -2,6 +2,7 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import type { Store } from '../types.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteAppPasswords } from './appPasswords.js';
 import { sqliteEndAccountSessions } from './accountSessions.js';
 import { sqliteAttempts } from './attempts.js';
 import { sqliteAudit } from './audit.js';
@@ -15,6 +16,8 @@ import { sqliteOidcAdapters } from './oidcAdapter.js';
 import { sqlitePhone } from './phone.js';
 import { sqliteTransfer } from '../transfer/sqliteTransfer.js';
 import type { StoreTransfer } from '../transfer/types.js';
+import { sqlitePush } from './push.js';
+import { sqliteTokenInventory } from './tokenInventory.js';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -41,6 +44,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     // spraying made-up names would add rows for ever. Real accounts keep their count.
     db.prepare("DELETE FROM regulation WHERE subject LIKE 'password:unknown:%' AND permanent = 0 AND updated_at <= @now - 86400000 AND (locked_until IS NULL OR locked_until <= @now)"),
   ];
+  const push = sqlitePush(db, box, now);
   return {
     file,
     transfer: () => sqliteTransfer(db),
@@ -54,11 +58,15 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     audit: sqliteAudit(db),
     phone: sqlitePhone(db, box),
     fraud: sqliteFraud(db),
+    tokens: sqliteTokenInventory(db, box, now),
+    appPasswords: sqliteAppPasswords(db, now),
+    push: push.store,
     oidc: sqliteOidcAdapters(db, now),
     endAccountSessions: sqliteEndAccountSessions(db),
     async sweep() {
       const at = now();
       for (const sweep of sweeps) sweep.run({ now: at });
+      push.sweep(at);
     },
     async close() {
       db.close();

@@ -209,4 +209,75 @@ export const migrations: Migration[] = [
         WHERE model IN ('Session', 'Grant', 'AccessToken', 'RefreshToken', 'AuthorizationCode');
     `,
   },
+  {
+    version: 8,
+    name: 'hardware token inventory (imported, not yet activated); app passwords; legacy clients',
+    sql: `
+      -- A token waits here from its import until its person activates it; it then becomes a
+      -- credential (and comes back here if an administrator unassigns it).
+      CREATE TABLE token_inventory (
+        method TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        secret_sealed TEXT NOT NULL,
+        data TEXT NOT NULL,
+        last_step INTEGER,
+        account_id TEXT,
+        imported_at INTEGER NOT NULL,
+        PRIMARY KEY (method, serial)
+      ) WITHOUT ROWID;
+      CREATE INDEX token_inventory_account ON token_inventory (account_id) WHERE account_id IS NOT NULL;
+      CREATE TABLE app_passwords (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE INDEX app_passwords_account ON app_passwords (account_id);
+      ALTER TABLE clients ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    version: 9,
+    name: 'authenticator app: activations (device keys until proven), push requests, Web Push subscriptions',
+    sql: `
+      CREATE TABLE push_activations (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        username TEXT NOT NULL,
+        code_hash TEXT NOT NULL UNIQUE,
+        secrets_sealed TEXT NOT NULL,
+        device_id TEXT UNIQUE,
+        device_key TEXT,
+        device_name TEXT,
+        activated_at INTEGER,
+        finished_at INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX push_activations_expires ON push_activations (expires_at);
+      CREATE TABLE push_challenges (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        number_sealed TEXT NOT NULL,
+        context TEXT NOT NULL,
+        status TEXT NOT NULL,
+        answered_by TEXT,
+        answered_at INTEGER,
+        taken_at INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX push_challenges_account ON push_challenges (account_id, created_at);
+      CREATE TABLE push_subscriptions (
+        device_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        subscription_sealed TEXT NOT NULL
+      );
+      CREATE INDEX push_subscriptions_account ON push_subscriptions (account_id);
+    `,
+  },
 ];

@@ -7,7 +7,9 @@ import { attemptLifetime } from '../mongo/attempts.js';
 import type { MongoConnection } from '../mongo/connection.js';
 import { bindModels, type ModelName, type Models } from '../mongo/models.js';
 import { accountOf } from '../mongo/oidcAdapter.js';
+import { orderedId } from '../mongo/ids.js';
 import { phoneLifetime } from '../mongo/phone.js';
+import { pushKeepFor } from '../mongo/push.js';
 import { migrations } from '../sqlite/migrations.js';
 import { type Cell, type Row, type StoreTransfer, type TransferTable, transferColumns } from './types.js';
 
@@ -22,13 +24,15 @@ interface Mapping {
   json?: string[];
   /** A millisecond column that is a Date field (`expires_at` → `expiresAt`). */
   expires?: boolean;
+  /** The order rows are written in, where it carries meaning (SQLite's rowid order). */
+  sort?: Record<string, 1 | -1>;
   /** Fields MongoDB derives from the row. */
   derive?(row: Row): Doc;
 }
 
 const mappings: Partial<Record<TransferTable, Mapping>> = {
   accounts: { collection: 'accounts', key: 'id', bools: ['disabled', 'email_verified', 'phone_verified'], derive: (row) => ({ username_key: usernameKey(String(row.username)), groups: [] }) },
-  clients: { collection: 'clients', key: 'client_id', bools: ['public', 'first_party', 'backchannel_logout_session_required'], json: ['redirect_uris', 'post_logout_redirect_uris', 'jwks', 'grant_types'] },
+  clients: { collection: 'clients', key: 'client_id', bools: ['public', 'first_party', 'backchannel_logout_session_required', 'legacy'], json: ['redirect_uris', 'post_logout_redirect_uris', 'jwks', 'grant_types'] },
   credentials: { collection: 'credentials', key: 'id', bools: ['defaultable'] },
   challenges: { collection: 'challenges', key: 'uid', expires: true },
   regulation: { collection: 'regulation', key: 'subject', bools: ['permanent'], derive: () => ({ revision: 0 }) },
@@ -40,6 +44,15 @@ const mappings: Partial<Record<TransferTable, Mapping>> = {
   phone_texts: { collection: 'phoneTexts', key: 'id', derive: (row) => ({ expiresAt: new Date(Number(row.created_at) + phoneLifetime) }) },
   fraud_reports: { collection: 'fraudReports', key: 'id' },
   fraud_blocks: { collection: 'fraudBlocks', key: 'account_id' },
+  // A SQLite row has no `_id`: MongoDB's is made on insert, the serial stays unique per method.
+  token_inventory: { collection: 'tokenInventory', derive: () => ({ _id: orderedId() }) },
+  // The slot (see mongo/appPasswords.ts) is numbered per account by `load`.
+  app_passwords: { collection: 'appPasswords', key: 'id', sort: { created_at: 1, _id: 1 } },
+  push_activations: { collection: 'pushActivations', key: 'id', derive: (row) => ({ expiresAt: new Date(Number(row.expires_at) + pushKeepFor) }) },
+  // The rows come in SQLite's rowid order, so ids made one after another keep the order of requests.
+  push_challenges: { collection: 'pushChallenges', key: 'id', sort: { seq: 1 },
+    derive: (row) => ({ expiresAt: new Date(Number(row.expires_at) + pushKeepFor), seq: orderedId() }) },
+  push_subscriptions: { collection: 'pushSubscriptions', key: 'device_id' },
   oidc_payloads: {
     collection: 'oidcPayloads', expires: true,
     derive: (row) => ({ account_id: accountOf(String(row.model), JSON.parse(String(row.payload)) as Record<string, unknown>) }),
@@ -103,7 +116,7 @@ export function mongoTransfer(connection: MongoConnection): StoreTransfer {
         return;
       }
       const mapping = mappings[table]!;
-      for await (const doc of models[mapping.collection].find().lean().cursor()) yield toRow(table, mapping, doc as Doc);
+      for await (const doc of models[mapping.collection].find().sort(mapping.sort ?? {}).lean().cursor()) yield toRow(table, mapping, doc as Doc);
     },
     async isEmpty() {
       const counts = await Promise.all((Object.keys(models) as ModelName[]).filter((name) => name !== 'meta').map((name) => models[name].estimatedDocumentCount()));
@@ -125,6 +138,13 @@ export function mongoTransfer(connection: MongoConnection): StoreTransfer {
           for (const row of rows.filter((r) => r.is_default === 1)) {
             await models.credentialAccounts.updateOne({ _id: row.account_id }, { $set: { default_id: row.id }, $setOnInsert: { version: 0 } }, { upsert: true });
           }
+        } else if (table === 'app_passwords') {
+          const slots = new Map<unknown, number>();
+          await models.appPasswords.insertMany(rows.map((row) => {
+            const slot = slots.get(row.account_id) ?? 0;
+            slots.set(row.account_id, slot + 1);
+            return { ...toDoc(mappings.app_passwords!, row), slot };
+          }));
         } else if (table === 'audit') {
           await models.audit.insertMany(rows.map(({ id, ...row }) => { void id; return toDoc(mappings.audit!, row); }));
         } else {

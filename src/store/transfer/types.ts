@@ -9,6 +9,7 @@ export type Row = Record<string, Cell>;
 export const transferTables = [
   'accounts', 'account_groups', 'clients', 'credentials', 'methods_versions', 'challenges', 'regulation', 'attempts',
   'remembered_devices', 'enrollment_skips', 'audit', 'phone_calls', 'phone_texts', 'fraud_reports', 'fraud_blocks', 'oidc_payloads',
+  'token_inventory', 'app_passwords', 'push_activations', 'push_challenges', 'push_subscriptions',
 ] as const;
 export type TransferTable = (typeof transferTables)[number];
 
@@ -18,7 +19,7 @@ export const transferColumns: Record<TransferTable, readonly string[]> = {
   accounts: ['id', 'username', 'display_name', 'email', 'phone_sealed', 'password_hash', 'disabled', 'created_at', 'updated_at', 'email_verified', 'phone_verified'],
   account_groups: ['account_id', 'name'],
   clients: ['client_id', 'name', 'public', 'first_party', 'redirect_uris', 'post_logout_redirect_uris', 'secret_sealed', 'created_at', 'auth_method', 'jwks_uri', 'jwks',
-    'grant_types', 'pkce', 'id_token_alg', 'backchannel_logout_uri', 'backchannel_logout_session_required'],
+    'grant_types', 'pkce', 'id_token_alg', 'backchannel_logout_uri', 'backchannel_logout_session_required', 'legacy'],
   credentials: ['id', 'account_id', 'method', 'label', 'secret_sealed', 'is_default', 'last_step', 'created_at', 'last_used_at', 'data', 'external_id', 'version', 'defaultable'],
   methods_versions: ['account_id', 'version'],
   challenges: ['uid', 'account_id', 'data_sealed', 'expires_at'],
@@ -32,6 +33,12 @@ export const transferColumns: Record<TransferTable, readonly string[]> = {
   fraud_reports: ['id', 'at', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'method'],
   fraud_blocks: ['account_id', 'since', 'until', 'report_id'],
   oidc_payloads: ['model', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'expires_at', 'consumed_at'],
+  token_inventory: ['method', 'serial', 'secret_sealed', 'data', 'last_step', 'account_id', 'imported_at'],
+  app_passwords: ['id', 'account_id', 'name', 'prefix', 'hash', 'created_at', 'last_used_at'],
+  push_activations: ['id', 'account_id', 'username', 'code_hash', 'secrets_sealed', 'device_id', 'device_key', 'device_name', 'activated_at', 'finished_at',
+    'created_at', 'expires_at'],
+  push_challenges: ['id', 'account_id', 'purpose', 'number_sealed', 'context', 'status', 'answered_by', 'answered_at', 'taken_at', 'created_at', 'expires_at'],
+  push_subscriptions: ['device_id', 'account_id', 'subscription_sealed'],
 };
 
 /** An adapter's side of a transfer. A repository added to the store adds its table to
