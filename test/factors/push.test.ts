@@ -5,7 +5,8 @@ import { pushDevices } from '../../src/factors/push/devices.js';
 import { pushFactor } from '../../src/factors/push/index.js';
 import { activationMessage, answerMessage } from '../../src/factors/push/protocol.js';
 import type { Credential, MfaStore } from '../../src/store/types.js';
-import { describeFactorContract } from './contract.js';
+import { openStandInMongoStore } from '../helpers/mongoStandIn.js';
+import { describeFactorContract, type FactorClock, type FactorKind, type FactorUnderTest } from './contract.js';
 
 function deviceKey() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -34,7 +35,8 @@ function pushUnderTest(store: MfaStore, now: () => number) {
   return { factor, devices, activateDevice, answerAs };
 }
 
-describeFactorContract('push', { enrolls: true, challenges: true, outOfBand: true }, (store, clock) => {
+const pushKind: FactorKind = { enrolls: true, challenges: true, outOfBand: true };
+const pushContract = (store: MfaStore, clock: FactorClock): FactorUnderTest => {
   const subject = pushUnderTest(store, clock.now);
   const enroll = subject.factor.enroll!;
   // What the setup page showed last: the person scans its code with the app.
@@ -73,4 +75,7 @@ describeFactorContract('push', { enrolls: true, challenges: true, outOfBand: tru
       if (!result.ok) throw new Error(result.reason);
     },
   };
-});
+};
+describeFactorContract('push', pushKind, pushContract);
+// The same lifecycle on the MongoDB adapter's activations and requests (driver stand-in, not MongoDB).
+describeFactorContract('push on the mongodb adapter (driver stand-in)', pushKind, pushContract, (now) => openStandInMongoStore(now));
