@@ -186,7 +186,13 @@ export async function showDone(ctx: Context, deps: InteractionDeps) {
     ctx.status = 303;
     return ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa`);
   }
-  await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', { setUp: done.setUp, notice: done.notice, provisioned: done.provisioned, provisionedShown: done.provisionedShown });
+  // After a first method, a second one (a phone after the app) keeps the person in if they lose it.
+  const own = done.setUp ? (await deps.mfa.usableMethods(signIn.account.id, signIn.decision)).filter((method) => !method.factor.standby) : [];
+  const others = deps.mfa.enrollableFactors(signIn.decision).filter((factor) => !own.some((method) => method.factor.id === factor.id));
+  await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', {
+    setUp: done.setUp, notice: done.notice, provisioned: done.provisioned, provisionedShown: done.provisionedShown,
+    backup: own.length === 1 && others.length ? others.map((factor) => factor.title.toLowerCase()).slice(0, 2).join(' or ') : undefined,
+  });
   // Codes are shown once: a reload shows the page without them (new ones can be made on the security-info page).
   if (done.provisioned) {
     await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, done: { ...done, provisioned: undefined, provisionedShown: true } });

@@ -167,3 +167,18 @@ rules:
     server.clock.advance(30_000);
   });
 });
+
+test('after a first method, the confirmation suggests a second way to verify where the policy offers one', async () => {
+  server.setPolicy(`version: 1
+defaults: { require: mfa, methods: [totp, sms, recovery], remember: 0 }
+rules: []
+`);
+  try {
+    const { confirmation } = await enrolledPerson();
+    expect(confirmation.html).toMatch(/<p id="backup-suggestion">We recommend a second way to verify it's you, such as a phone/);
+  } finally {
+    server.setPolicy(policies.mfaWithRecovery);
+  }
+  const { confirmation } = await enrolledPerson();
+  expect(confirmation.html).not.toContain('backup-suggestion');
+});
