@@ -564,6 +564,15 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect((await store.appPasswords.list(accountId)).map((p) => p.name)).toEqual(['Backup script']);
       });
 
+      it('goes with its account, and a new account of the same name starts without any', async () => {
+        await store.appPasswords.add({ accountId, name: 'Thunderbird', prefix: 'abcd', hash: 'hash-1' }, 2);
+        expect(await store.accounts.remove(accountId)).toBe(true);
+        expect(await store.appPasswords.list(accountId)).toEqual([]);
+        const again = (await store.accounts.create({ username: 'mailer', passwordHash: 'h' })).id;
+        expect(await store.appPasswords.list(again)).toEqual([]);
+        expect(await store.appPasswords.add({ accountId: again, name: 'New', prefix: 'efgh', hash: 'hash-2' }, 1)).toMatchObject({ name: 'New' });
+      });
+
       it('never passes the limit when creations race', async () => {
         await Promise.all(Array.from({ length: 6 }, (_, i) => store.appPasswords.add({ accountId, name: `p${i}`, prefix: 'abcd', hash: 'h' }, 3)));
         expect(await store.appPasswords.list(accountId)).toHaveLength(3);
