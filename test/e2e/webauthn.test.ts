@@ -7,6 +7,10 @@ import { demoClientId, demoCredentials } from '../../src/demo/seed.js';
 import { acrMfa, acrSfa } from '../../src/provider/acr.js';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
+import { jest } from '@jest/globals';
+
+// Each test walks several pages through the browser's WebAuthn dialog: give a loaded machine room.
+jest.setTimeout(60_000);
 
 const phishingResistantAcr = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
 /** The demo application demands phishing resistance; everyone else may use the app too. */
@@ -194,7 +198,7 @@ test("a passkey on the device's own authenticator is offered by the browser's au
 
 test('a passkey without user verification is one factor: enough where no second is required, not where one is', async () => {
   const page = await browser.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   // Chromium asks a key without a PIN or biometric for no discoverable credential, so the key
   // is set up verified and then answers with the user-verified flag cleared, as one without would.
   const key = await addAuthenticator(page, { userVerification: true });
@@ -226,7 +230,7 @@ async function openSecurityInfo(page: Page) {
 
 test('a key is renamed, another added and the first removed in security info (the last one stays while a policy needs one); a removed key no longer signs in', async () => {
   const page = await browser.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   const first = await addAuthenticator(page, { userVerification: true });
   await enrollKey(page);
   await signInWithPasskey(page);
@@ -277,7 +281,7 @@ test('a key is renamed, another added and the first removed in security info (th
 
 test('a cloned key, its signature counter set back, is refused and audited', async () => {
   const page = await browser.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   const original = await addAuthenticator(page, { userVerification: true });
   await enrollKey(page);
   await signInWithPasskey(page);
