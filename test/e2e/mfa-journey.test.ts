@@ -2,14 +2,15 @@
 // copied off the page) and ends on "Save your recovery codes", later sign-ins ask for a code,
 // "Use a different verification option", "Don't ask again on this device", forgetting the
 // device from security info, and signing in with a recovery code.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { acrMfa, acrSfa } from '../../src/provider/acr.js';
-import { demoCredentials } from '../../src/demo/seed.js';
 import { appCode } from '../helpers/mfa.js';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policies, startTestServer, type TestServer } from '../helpers/server.js';
+import { demoPages } from '../helpers/demoPages.js';
 
 let server: TestServer;
+const { claim, heading, signInWithPassword, signOut } = demoPages(() => server.issuer);
 let browser: Browser;
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer({ demo: true }, { policy: policies.mfaWithRecovery }), launchBrowser()]);
@@ -19,30 +20,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const claim = (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent();
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 
-async function signInWithPassword(page: Page) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
-  await expectAccessible(page);
-  await page.getByLabel('Username').fill(demoCredentials.username);
-  await page.getByLabel('Password').fill(demoCredentials.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
-async function signOut(page: Page) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign out' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${server.issuer}/demo`);
-}
 
 test('enrol on first sign-in, sign in with a code, choose another option, be remembered, then forget the device', async () => {
   const page = await browser.newPage();
 
   // First sign-in: more information required, set up the app with the key shown on the page.
-  await signInWithPassword(page);
+  await signInWithPassword(page, { checkAccessible: true });
   expect(await heading(page)).toBe('More information required');
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Set it up now' }).click();
@@ -67,7 +52,7 @@ test('enrol on first sign-in, sign in with a code, choose another option, be rem
 
   // Sign out and in again: the code is asked for at once; try "Use a different verification option".
   await signOut(page);
-  await signInWithPassword(page);
+  await signInWithPassword(page, { checkAccessible: true });
   expect(await heading(page)).toBe('Verify your identity');
   await expectAccessible(page);
   await page.getByRole('link', { name: 'Use a different verification option' }).click();
@@ -84,7 +69,7 @@ test('enrol on first sign-in, sign in with a code, choose another option, be rem
 
   // This browser is remembered: the next sign-in needs the password only.
   await signOut(page);
-  await signInWithPassword(page);
+  await signInWithPassword(page, { checkAccessible: true });
   await page.waitForURL(`${server.issuer}/demo`);
   expect(await claim(page, 'amr')).toBe('pwd');
   expect(await claim(page, 'acr')).toBe(acrSfa);
@@ -99,7 +84,7 @@ test('enrol on first sign-in, sign in with a code, choose another option, be rem
 
   // Asked for the code again; the phone is out of reach, so a recovery code it is.
   await signOut(page);
-  await signInWithPassword(page);
+  await signInWithPassword(page, { checkAccessible: true });
   expect(await heading(page)).toBe('Verify your identity');
   await page.getByRole('link', { name: 'Use a different verification option' }).click();
   await page.getByRole('button', { name: 'Use a recovery code' }).click();

@@ -4,11 +4,12 @@
 // pressed on /dev/phone in a second tab; the one after picks the text instead through "Use a
 // different verification option".
 import type { Browser, Page } from 'playwright-core';
-import { demoCredentials } from '../../src/demo/seed.js';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
+import { demoPages } from '../helpers/demoPages.js';
 
 let server: TestServer;
+const { claim, heading, signInWithPassword, signOut } = demoPages(() => server.issuer);
 let browser: Browser;
 beforeAll(async () => {
   [server, browser] = await Promise.all([
@@ -23,23 +24,8 @@ afterAll(async () => {
 
 const mobile = '+12125550142';
 const office = '+12125550177';
-const claim = (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent();
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 
-async function signInWithPassword(page: Page) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
-  await page.getByLabel('Username').fill(demoCredentials.username);
-  await page.getByLabel('Password').fill(demoCredentials.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
-async function signOut(page: Page) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign out' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${server.issuer}/demo`);
-}
 
 /** The development phone in its own tab: the newest code texted to a number. */
 async function readCode(phone: Page, number: string): Promise<string> {

@@ -2,13 +2,15 @@
 // the authenticator. It activates from the setup page's link, receives the sign-in request over
 // its event stream, shows the application's name, approves with the number, and the sign-in
 // page continues by itself.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { demoCredentials } from '../../src/demo/seed.js';
 import { acrMfa } from '../../src/provider/acr.js';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
+import { demoPages } from '../helpers/demoPages.js';
 
 let server: TestServer;
+const { claim, heading, signInWithPassword } = demoPages(() => server.issuer);
 let browser: Browser;
 let context: BrowserContext;
 beforeAll(async () => {
@@ -23,16 +25,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
-const claim = (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent();
 
-async function signInWithPassword(page: Page) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
-  await page.getByLabel('Username').fill(demoCredentials.username);
-  await page.getByLabel('Password').fill(demoCredentials.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
 test('set up the web authenticator from enrollment, then sign in by approving with the number', async () => {
   const signIn = await context.newPage();

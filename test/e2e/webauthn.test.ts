@@ -4,10 +4,11 @@
 // with and without user verification, a removed key, and a cloned key whose counter went back.
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { demoClientId, demoCredentials } from '../../src/demo/seed.js';
-import { acrMfa, acrSfa } from '../../src/provider/acr.js';
+import { acrSfa } from '../../src/provider/acr.js';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
 import { jest } from '@jest/globals';
+import { demoPages } from '../helpers/demoPages.js';
 
 // Each test walks several pages through the browser's WebAuthn dialog: give a loaded machine room.
 jest.setTimeout(60_000);
@@ -19,6 +20,7 @@ const demandingPolicy = policyWith('require: mfa\nmethods: [totp, webauthn, reco
 const passwordOnly = policyWith('require: none');
 
 let server: TestServer;
+const { claim, heading, signInWithPassword, signOut } = demoPages(() => server.issuer);
 let browser: Browser;
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer({ demo: true }, { policy: demandingPolicy }), launchBrowser()]);
@@ -28,8 +30,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const claim = (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent();
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 /** The error banner, once the page that has one is in. */
 async function errorShown(page: Page) {
   await page.locator('#form-error').waitFor();
@@ -62,19 +62,7 @@ async function signIn(page: Page) {
   expect(await heading(page)).toBe('Sign in');
 }
 
-async function signInWithPassword(page: Page) {
-  await signIn(page);
-  await page.getByLabel('Username').fill(demoCredentials.username);
-  await page.getByLabel('Password').fill(demoCredentials.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
 
-async function signOut(page: Page) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign out' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${server.issuer}/demo`);
-}
 
 async function demoAccount() {
   return (await server.store.accounts.findByUsername(demoCredentials.username))!;
