@@ -104,7 +104,7 @@ export function mongoPush(models: Models, box: SecretBox, now: () => number): Pu
       const doc = await activations.findOneAndUpdate(
         { code_hash: codeHash, device_id: null, finished_at: null, expires_at: ours({ $gt: at }) },
         { $set: { device_id: device.deviceId, device_key: JSON.stringify(device.publicKey), device_name: device.name, activated_at: at } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<ActivationDoc>();
       return doc ? toActivation(doc) : undefined;
     },
