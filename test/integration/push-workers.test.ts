@@ -2,7 +2,7 @@
 // the primary hands to the two workers in turn) both receive a request that one process
 // started, because each stream polls the shared store, not its process's memory.
 import { jest } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,17 +10,17 @@ import * as oidc from 'openid-client';
 import { hashPassword } from '../../src/accounts/password.js';
 import { type AuthenticatorAccount, listen } from '../../src/authenticator/client.js';
 import { registerClient } from '../../src/clients/registerClient.js';
-import { packageRoot } from '../../src/paths.js';
 import { policyWith, tempDir } from '../helpers/server.js';
 import { withStore } from '../helpers/storeAccess.js';
 import { UserAgent } from '../helpers/userAgent.js';
+import { startWorkers } from '../helpers/workers.js';
 
 jest.setTimeout(90_000);
 
 const dataDir = tempDir();
 const policyDir = join(dataDir, 'policies');
 let primary: ChildProcess;
-let output = '';
+
 let issuer: string;
 const client = { clientId: 'push-workers', name: 'Two Workers App', redirectUri: 'https://rp.example.com/callback' };
 const person = { username: 'push-worker-person', password: 'a long enough password' };
@@ -29,24 +29,7 @@ let device: AuthenticatorAccount;
 beforeAll(async () => {
   mkdirSync(policyDir, { recursive: true });
   writeFileSync(join(policyDir, 'policy.yaml'), policyWith('require: mfa\nmethods: [push]\nenrollment: required'));
-  primary = spawn(process.execPath, ['--import', 'tsx', join(packageRoot, 'src', 'main.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', TWOFOLD_WORKERS: '2', PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_POLICIES: policyDir, TWOFOLD_DEMO: 'false', TWOFOLD_PUSH_STREAM_POLL: '300' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  issuer = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no workers listening after 60 s:\n${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Twofold is listening on \S+ as (\S+) with 2 workers/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    primary.stdout!.on('data', read);
-    primary.stderr!.on('data', read);
-    primary.once('exit', () => reject(new Error(`Twofold exited:\n${output}`)));
-  });
+  ({ primary, issuer } = await startWorkers({ TWOFOLD_DATA_DIR: dataDir, TWOFOLD_POLICIES: policyDir, TWOFOLD_PUSH_STREAM_POLL: '300' }));
   // A person whose phone was set up earlier: its public key is what the server keeps.
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });

@@ -4,7 +4,7 @@
 // nothing a sign-in needs lives in one process's memory.
 import { registerClient } from '../../src/clients/registerClient.js';
 import { jest } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
@@ -14,16 +14,16 @@ import { AccountPool, type BenchAccount } from '../../bench/accountPool.js';
 import { sampleTree } from '../../bench/procStats.js';
 import { signIn } from '../../bench/signIn.js';
 import { hashPassword } from '../../src/accounts/password.js';
-import { packageRoot } from '../../src/paths.js';
 import { policies, tempDir } from '../helpers/server.js';
 import { withStore } from '../helpers/storeAccess.js';
+import { startWorkers } from '../helpers/workers.js';
 
 jest.setTimeout(90_000);
 
 const dataDir = tempDir();
 const policyDir = join(dataDir, 'policies');
 let primary: ChildProcess;
-let output = '';
+let output: () => string;
 let issuer: string;
 const exited = () => new Promise<number | null>((done) => (primary.exitCode !== null ? done(primary.exitCode) : primary.once('exit', (code) => done(code))));
 
@@ -33,24 +33,7 @@ const people: BenchAccount[] = [1, 2, 3, 4, 5, 6].map((n) => ({ username: `worke
 beforeAll(async () => {
   mkdirSync(policyDir, { recursive: true });
   writeFileSync(join(policyDir, 'policy.yaml'), policies.mfaForAll.replace('remember: 7d', 'remember: 0'));
-  primary = spawn(process.execPath, ['--import', 'tsx', join(packageRoot, 'src', 'main.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', TWOFOLD_WORKERS: '2', PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_POLICIES: policyDir, TWOFOLD_DEMO: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  issuer = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no workers listening after 60 s:\n${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Twofold is listening on \S+ as (\S+) with 2 workers/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    primary.stdout!.on('data', read);
-    primary.stderr!.on('data', read);
-    primary.once('exit', () => reject(new Error(`Twofold exited:\n${output}`)));
-  });
+  ({ primary, issuer, output } = await startWorkers({ TWOFOLD_DATA_DIR: dataDir, TWOFOLD_POLICIES: policyDir }));
   // The primary generated the development keys; the store opens with them here.
   await withStore(dataDir, async (store) => {
     const passwordHash = await hashPassword(people[0]!.password);
@@ -112,8 +95,8 @@ test('two workers share the port and the store: sign-ins whose requests alternat
 test('a worker that dies is replaced, and sign-ins go on', async () => {
   const [victim, survivor] = workerPids();
   process.kill(victim!.pid, 'SIGKILL');
-  for (let i = 0; i < 100 && !output.includes('stopped (exit SIGKILL); starting another'); i++) await new Promise((r) => setTimeout(r, 100));
-  expect(output).toContain('stopped (exit SIGKILL); starting another');
+  for (let i = 0; i < 100 && !output().includes('stopped (exit SIGKILL); starting another'); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(output()).toContain('stopped (exit SIGKILL); starting another');
   // The survivor serves while the replacement starts.
   expect(await signInEveryone(2)).toHaveLength(2);
   for (let i = 0; i < 150 && workerPids().length < 2; i++) await new Promise((r) => setTimeout(r, 200));
