@@ -2,7 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { acrSfa } from '../../src/provider/acr.js';
 import { demoCredentials } from '../../src/demo/seed.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -18,14 +18,22 @@ afterAll(async () => {
 test('the demo sign-in shows the ID token claims with amr and acr', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.issuer}/demo`);
+  await expectAccessible(page, 'the demo application, signed out');
   await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
 
   await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+  await expectAccessible(page, 'the sign-in page');
   await page.getByLabel('Username').fill(demoCredentials.username);
   await page.getByLabel('Password').fill('a wrong password');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   expect(await page.getByRole('alert').textContent()).toBe('Your username or password is incorrect.');
   expect(await page.getByLabel('Username').inputValue()).toBe(demoCredentials.username);
+  // The message belongs to both fields: a screen reader hears it on whichever one it lands.
+  for (const field of ['Username', 'Password']) {
+    expect(await page.getByLabel(field).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel(field).getAttribute('aria-describedby')).toContain('form-error');
+  }
+  await expectAccessible(page, 'the sign-in page with an error');
 
   await page.getByLabel('Password').fill(demoCredentials.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -33,8 +41,10 @@ test('the demo sign-in shows the ID token claims with amr and acr', async () => 
   expect(await page.locator('[data-claim="preferred_username"]').textContent()).toBe('demo');
   expect(await page.locator('[data-claim="amr"]').textContent()).toBe('pwd');
   expect(await page.locator('[data-claim="acr"]').textContent()).toBe(acrSfa);
+  await expectAccessible(page, 'the demo application, signed in');
 
   await page.getByRole('link', { name: 'Sign out' }).click();
+  await expectAccessible(page, 'the sign-out confirmation');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(`${server.issuer}/demo`);
   await expect(page.getByRole('link', { name: 'Sign in with Twofold' }).isVisible()).resolves.toBe(true);

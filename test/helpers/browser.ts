@@ -1,6 +1,7 @@
 // Headless Chromium from Debian's package, driven by playwright-core (never a downloaded browser).
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { expectAccessible as expectWcag } from './axe.js';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -16,8 +17,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Every visible input has a label, and every button and link has a name a person can see or hear. */
-export async function expectAccessible(page: import('playwright-core').Page) {
+/** Every visible input has a label, every button and link has a name a person can see or hear,
+ * and axe-core finds no WCAG 2.2 A/AA violation at this size or at phone size (test/helpers/axe.ts). */
+export async function expectAccessible(page: import('playwright-core').Page, name?: string) {
   const problems = await page.evaluate(() => {
     const found: string[] = [];
     for (const input of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
@@ -31,4 +33,5 @@ export async function expectAccessible(page: import('playwright-core').Page) {
     return found;
   });
   if (problems.length) throw new Error(`${page.url()}: ${problems.join('; ')}`);
+  await expectWcag(page, name ?? `the page titled "${await page.title()}"`);
 }
