@@ -2,12 +2,16 @@
 // copied off the page) and ends on "Save your recovery codes", later sign-ins ask for a code,
 // "Use a different verification option", "Don't ask again on this device", forgetting the
 // device from security info, and signing in with a recovery code.
+import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { acrMfa, acrSfa } from '../../src/provider/acr.js';
 import { appCode } from '../helpers/mfa.js';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policies, startTestServer, type TestServer } from '../helpers/server.js';
 import { demoPages } from '../helpers/demoPages.js';
+
+// Each page is checked by axe-core at two sizes (a second or two each on a loaded machine).
+jest.setTimeout(90_000);
 
 let server: TestServer;
 const { claim, heading, signInWithPassword, signOut } = demoPages(() => server.issuer);

@@ -3,6 +3,7 @@
 // (openid-client) signs in with it through the password grant, and the person revokes it.
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
+import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { createAccount } from '../../src/accounts/createAccount.js';
 import { registerClient } from '../../src/clients/registerClient.js';
@@ -16,6 +17,9 @@ import { policyWith, startTestServer, type TestServer } from '../helpers/server.
 
 const password = 'correct horse battery staple';
 const appSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+// Each page is checked by axe-core at two sizes (a second or two each on a loaded machine).
+jest.setTimeout(90_000);
+
 let server: TestServer;
 let browser: Browser;
 let mail: oidc.Configuration;
@@ -39,9 +43,11 @@ const mailSignIn = (appPassword: string) => oidc.genericGrantRequest(mail, 'pass
 test('activate a hardware token, then create, use and revoke an app password', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.issuer}/account/security`);
+  await expectAccessible(page, 'the sign-in page for security info');
   await page.getByLabel('Username').fill('alice@example.com');
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expectAccessible(page, 'the verification page for security info');
   await page.getByLabel('Verification code').fill(await appCode(server, appSecret));
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL(`${server.issuer}/account/security`);

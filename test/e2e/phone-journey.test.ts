@@ -3,10 +3,14 @@
 // phone answered by call; the next sign-in calls it and the page continues by itself once # is
 // pressed on /dev/phone in a second tab; the one after picks the text instead through "Use a
 // different verification option".
+import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
 import { demoPages } from '../helpers/demoPages.js';
+
+// Each page is checked by axe-core at two sizes (a second or two each on a loaded machine).
+jest.setTimeout(90_000);
 
 let server: TestServer;
 const { claim, heading, signInWithPassword, signOut } = demoPages(() => server.issuer);
@@ -67,15 +71,17 @@ test('set up a mobile by text, add an office phone by call, sign in by call and 
   await page.goto(`${server.issuer}/account/security`);
   expect(await heading(page)).toBe('Security info');
   expect(await page.locator('#methods').textContent()).toContain('Phone +1 ••• ••• ••42 (text message)');
+  await expectAccessible(page, 'security info with a phone');
   await page.getByLabel('Add a method').selectOption('voice');
   await page.getByRole('button', { name: 'Add method' }).click();
   await expectAccessible(page);
   await page.getByLabel('Office phone number').fill('(212) 555-0177');
   await page.getByRole('button', { name: 'Continue' }).click();
   expect(await page.locator('#calling').textContent()).toContain("We're calling +1 ••• ••• ••77");
+  await expectAccessible(page, 'adding an office phone: the call');
   await answerCall(phone, office);
   await page.getByRole('button', { name: 'Continue and add' }).click();
-  await page.getByRole('button', { name: /^Make Office phone .* the default$/ }).click();
+  await page.getByRole('button', { name: /^Make default: Office phone/ }).click();
   expect(await page.getByRole('status').textContent()).toBe('Your default method has changed.');
 
   // Next sign-in: the office phone rings; # in the other tab, and the page continues by itself.

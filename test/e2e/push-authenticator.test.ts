@@ -2,12 +2,16 @@
 // the authenticator. It activates from the setup page's link, receives the sign-in request over
 // its event stream, shows the application's name, approves with the number, and the sign-in
 // page continues by itself.
+import { jest } from '@jest/globals';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { demoCredentials } from '../../src/demo/seed.js';
 import { acrMfa } from '../../src/provider/acr.js';
 import { expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
 import { demoPages } from '../helpers/demoPages.js';
+
+// Each page is checked by axe-core at two sizes (a second or two each on a loaded machine).
+jest.setTimeout(90_000);
 
 let server: TestServer;
 const { claim, heading, signInWithPassword } = demoPages(() => server.issuer);
@@ -65,6 +69,7 @@ test('set up the web authenticator from enrollment, then sign in by approving wi
   await signIn.getByLabel('Confirmation code').fill(confirmation!);
   await signIn.getByRole('button', { name: 'Verify and continue' }).click();
   expect(await heading(signIn)).toBe('Save your recovery codes');
+  await expectAccessible(signIn);
   await signIn.getByRole('button', { name: /I've saved them, continue/ }).click();
   await signIn.waitForURL(`${server.issuer}/demo`);
   expect(await claim(signIn, 'amr')).toBe('pwd swk mfa');

@@ -10,8 +10,9 @@ import { policyWith, startTestServer, type TestServer } from '../helpers/server.
 import { jest } from '@jest/globals';
 import { demoPages } from '../helpers/demoPages.js';
 
-// Each test walks several pages through the browser's WebAuthn dialog: give a loaded machine room.
-jest.setTimeout(60_000);
+// Each test walks several pages through the browser's WebAuthn dialog, each page checked by axe-core
+// at two sizes: give a loaded machine room.
+jest.setTimeout(90_000);
 // Known race, to be fixed in the page script: on the sign-in page the browser's passkey autofill
 // and the "Sign in with a passkey" button can both answer Chromium's virtual authenticator, and
 // the second post then finds the challenge taken. It shows in about one full run in four; a
@@ -65,6 +66,7 @@ async function signIn(page: Page) {
   await page.goto(`${server.issuer}/demo`);
   await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
   expect(await heading(page)).toBe('Sign in');
+  await expectAccessible(page);
 }
 
 
@@ -99,6 +101,7 @@ test('a security key set up during enrollment is the second factor where phishin
   await page.waitForURL(/\/mfa\/done$/);
   // Recovery codes are not phishing-resistant, so this application's policy gives none.
   expect(await heading(page)).toBe("You're all set");
+  await expectAccessible(page);
   expect(await page.getByRole('status').textContent()).toContain('Your security key or passkey is set up.');
   await page.getByRole('button', { name: /^Continue/ }).click();
   await page.waitForURL(`${server.issuer}/demo`);
@@ -149,6 +152,7 @@ async function enrollKey(page: Page, label = 'Blue key') {
   await page.getByRole('button', { name: 'Verify and continue' }).click();
   await page.waitForURL(/\/mfa\/done$/);
   expect(await heading(page)).toBe("You're all set");
+  await expectAccessible(page);
   await page.getByRole('button', { name: /^Continue/ }).click();
   await page.waitForURL(`${server.issuer}/demo`);
   await signOut(page);
@@ -210,6 +214,7 @@ test('a passkey without user verification is one factor: enough where no second 
   await signInWithPasskey(page);
   await page.waitForURL(/\/mfa\/enroll$/);
   expect(await heading(page)).toBe('Confirm your password');
+  await expectAccessible(page);
   expect(page.url()).not.toContain('/demo');
   await page.close();
 });
@@ -267,6 +272,7 @@ test('a key is renamed, another added and the first removed in security info (th
   await signInWithPasskey(page);
   expect(await errorShown(page)).toContain("That passkey didn't work.");
   expect(await heading(page)).toBe('Sign in');
+  await expectAccessible(page);
   const events = await server.store.audit.tail({ limit: 5 });
   expect(events.some((event) => event.type === 'passkey' && event.result === 'fail' && event.reason?.startsWith('no_credential'))).toBe(true);
   await page.close();
