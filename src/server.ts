@@ -6,6 +6,9 @@ import { createApp } from './app.js';
 import { seedDemo } from './demo/seed.js';
 import type { Phone } from './phone/createPhone.js';
 import { openPolicyFolder, type PolicySource } from './policy/source.js';
+import { lintPolicy } from './policy/lint.js';
+import { lastGoodPolicyFile } from './policy/lastGood.js';
+import { configuredOffer } from './factors/offer.js';
 import { openRuntime, type Runtime, type RuntimeSources } from './runtime.js';
 
 export interface RunningTwofold extends Runtime {
@@ -27,7 +30,7 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
   const { config, store, log } = runtime;
   let policies: PolicySource;
   try {
-    policies = openPolicyFolder(config.policies, log);
+    policies = openPolicyFolder(config.policies, log, { lastGood: lastGoodPolicyFile(config.dataDir), check: (policy) => lintPolicy(policy, configuredOffer(config)) });
   } catch (error) {
     await store.close();
     throw error;

@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { normalizeUsername } from '../accounts/validate.js';
 import { acrLevels } from '../provider/acr.js';
 import { decide } from '../policy/decide.js';
+import { configuredOffer } from '../factors/offer.js';
 import { explainDecision } from '../policy/explain.js';
+import { lastGoodPolicyFile, readLastGoodPolicy } from '../policy/lastGood.js';
+import { formatFinding, lintPolicy } from '../policy/lint.js';
 import { loadPolicySet } from '../policy/load.js';
 import { loadPolicyTests, runPolicyTests } from '../policy/policyTests.js';
 import type { Config } from '../config/schema.js';
@@ -22,6 +25,21 @@ function loadPolicies(dir: string) {
   return policy;
 }
 
+/** The policy on disk or, while the files there are broken, the last good one a server loaded
+ * (it keeps enforcing that one), saying so. */
+function policyToExplain(config: Config, io: CliIo) {
+  const folder = resolve(config.policies);
+  const { policy, problems } = loadPolicySet(folder);
+  if (policy) return policy;
+  const kept = readLastGoodPolicy(lastGoodPolicyFile(config.dataDir), folder);
+  const broken = problems.map((problem) => `policy: ${problem}`);
+  if (!kept) throw new InvalidInputError([...broken, `policy explain: the policy files are broken and no server has recorded a last good policy in ${config.dataDir}`]);
+  io.err(`warning: the policy files in ${folder} are broken, so a change there has not taken effect:`);
+  for (const problem of broken) io.err(`  ${problem}`);
+  io.err(`warning: a running server keeps enforcing the last good policy (loaded ${kept.loadedAt}); this explains that one`);
+  return kept.policy;
+}
+
 export async function policyCommand(open: { runtime(): Promise<Runtime>; config(): Config }, [sub, ...argv]: string[], io: CliIo): Promise<number> {
   switch (sub) {
     case 'explain': {
@@ -31,7 +49,7 @@ export async function policyCommand(open: { runtime(): Promise<Runtime>; config(
       }, []);
       if (!values.user || !values.client) throw new UsageError('policy explain: --user and --client are required');
       const { config, store } = await open.runtime();
-      const policy = loadPolicies(config.policies);
+      const policy = policyToExplain(config, io);
       const account = await store.accounts.findByUsername(normalizeUsername(values.user));
       if (!account && !values.group) {
         throw new InvalidInputError([`policy explain: there is no user '${values.user}' (give --group to ask about someone not yet added)`]);
@@ -45,7 +63,7 @@ export async function policyCommand(open: { runtime(): Promise<Runtime>; config(
         request: { ip: values.ip ?? '', acr: (values.acr ?? []).map((value) => shorthand[value] ?? value) },
         acrLevels: levels,
       }, policy);
-      explainDecision(decision, policy).forEach((line) => io.out(line));
+      explainDecision(decision, policy, configuredOffer(config)).forEach((line) => io.out(line));
       return 0;
     }
     case 'test': {
@@ -56,6 +74,8 @@ export async function policyCommand(open: { runtime(): Promise<Runtime>; config(
       const levels = acrLevels(config.acrPhishingResistant);
       const { cases, problems } = loadPolicyTests(resolve(dir), levels);
       if (problems.length) throw new InvalidInputError(problems.map((problem) => `policy test: ${problem}`));
+      // Warnings and notes do not fail the run: the policy is valid, maybe not what was meant.
+      for (const finding of lintPolicy(policy, configuredOffer(config))) io.out(formatFinding(finding));
       const results = runPolicyTests(policy, cases, levels);
       for (const result of results) {
         io.out(`${result.mismatches.length ? 'FAIL' : 'ok  '}  ${result.name}`);

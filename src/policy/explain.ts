@@ -1,18 +1,32 @@
 // The human-readable account of a decision, for `twofold policy explain` and test failures.
 import { formatDuration } from '../duration.js';
+import { whyNothing } from './lint.js';
+import { type MethodOffer, satisfyingMethods } from './offer.js';
 import type { Decision, PolicySet } from './types.js';
 
 const requirement = { none: 'no second factor needed', mfa: 'a second factor is required', block: 'sign-in is blocked' };
 
-export function explainDecision(decision: Decision, policy: PolicySet): string[] {
+/** With `offer`, the methods are those this server can run (the others listed apart, with why),
+ * and a decision nothing offered can meet says so. */
+export function explainDecision(decision: Decision, policy: PolicySet, offer?: MethodOffer): string[] {
   const source = policy.rules.find((rule) => rule.name === decision.rule)?.source;
   const lines = [
     `decision:    ${requirement[decision.require]} (${decision.require})`,
     `rule:        ${decision.rule}${source ? ` (${source})` : ''}`,
   ];
   if (decision.require !== 'block') {
+    const shown = offer
+      ? decision.methods.filter((method) => offer.offered.includes(method) && (decision.strength === 'any' || offer.phishingResistant.includes(method)))
+      : decision.methods;
+    lines.push(`methods:     ${shown.join(', ') || (offer && decision.methods.length ? '(none this server offers)' : '(none allowed)')}`);
+    for (const method of decision.methods) {
+      const why = offer?.notOffered[method];
+      if (why) lines.push(`not offered: ${method}: ${why}`);
+    }
+    if (offer && decision.require === 'mfa' && !satisfyingMethods(decision.methods, decision.strength, offer).length) {
+      lines.push(`cannot be met: ${whyNothing(decision.methods, decision.strength, offer)}; this sign-in will fail until the policy or the server changes`);
+    }
     lines.push(
-      `methods:     ${decision.methods.join(', ') || '(none allowed)'}`,
       `strength:    ${decision.strength}`,
       `remember:    ${decision.remember ? formatDuration(decision.remember) : 'never'}${decision.remember && decision.floor ? ' (a remembered device does not count: the application asked for an acr)' : ''}`,
       `enrollment:  ${decision.enrollment}`,

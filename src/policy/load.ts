@@ -15,24 +15,35 @@ export function policyFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
-export function loadPolicySet(dir: string): { policy?: PolicySet; problems: string[] } {
+export function loadPolicySet(dir: string): { policy?: PolicySet; problems: string[]; files?: PolicyText[] } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     return { problems: [`policy folder '${dir}' does not exist (set TWOFOLD_POLICIES)`] };
   }
   const files = policyFiles(dir);
   if (files.length === 0) return { problems: [`policy folder '${dir}' has no *.yaml files`] };
+  const texts = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  return { ...loadPolicyTexts(dir, texts), files: texts };
+}
 
+/** One policy file's name and text, as read from the folder (or kept as the last good policy). */
+export interface PolicyText {
+  path: string;
+  text: string;
+}
+
+/** The policy the files make, in the order given (file-name order), or the problems. */
+export function loadPolicyTexts(dir: string, files: PolicyText[]): { policy?: PolicySet; problems: string[] } {
   const problems: string[] = [];
   const rules: Rule[] = [];
   const defaultsFrom: string[] = [];
   let defaults: Partial<Outcome> | undefined;
-  for (const file of files) {
-    const parsed = parsePolicyFile(file, readFileSync(file, 'utf8'));
+  for (const { path, text } of files) {
+    const parsed = parsePolicyFile(path, text);
     problems.push(...parsed.problems);
     if (!parsed.policy) continue;
     if (parsed.policy.defaults) {
       defaults = parsed.policy.defaults;
-      defaultsFrom.push(file);
+      defaultsFrom.push(path);
     }
     rules.push(...parsed.policy.rules);
   }
