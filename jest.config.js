@@ -3,7 +3,10 @@ export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Our sources import './x.js' for './x.ts'. Not '.json.js': libphonenumber-js imports its
+  // metadata as 'metadata.max.json.js' (an ES module), and dropping the '.js' there loaded the
+  // raw JSON with a deprecation warning per import.
+  moduleNameMapper: { '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1' },
   setupFiles: ['<rootDir>/test/setup/quietKnownWarnings.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/interactions/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

@@ -1,13 +1,44 @@
 // An oidc-provider deployment with its own accounts and login page, adding Twofold's
 // policy-driven second factor. The lines marked "Twofold" are all it takes.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Router from '@koa/router';
 import Koa from 'koa';
-import Provider from 'oidc-provider';
+import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { createTwofold, openPolicyFolder, openTwofoldStore } from '../../src/index.js';
+
+/** oidc-provider's sessions, grants and codes. A real host keeps them in its database; this one
+ * keeps them in memory, which is what oidc-provider's own development adapter does. */
+class MemoryAdapter implements Adapter {
+  static readonly rows = new Map<string, { payload: AdapterPayload; expiresAt: number }>();
+  constructor(private readonly model: string) {}
+  private key = (id: string) => `${this.model}:${id}`;
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
+    MemoryAdapter.rows.set(this.key(id), { payload, expiresAt: Date.now() + expiresIn * 1000 });
+  }
+  async find(id: string) {
+    const row = MemoryAdapter.rows.get(this.key(id));
+    return row && row.expiresAt > Date.now() ? row.payload : undefined;
+  }
+  private async findBy(field: 'uid' | 'userCode', value: string) {
+    for (const [key, row] of MemoryAdapter.rows) if (key.startsWith(`${this.model}:`) && row.payload[field] === value && row.expiresAt > Date.now()) return row.payload;
+    return undefined;
+  }
+  findByUid = (uid: string) => this.findBy('uid', uid);
+  findByUserCode = (userCode: string) => this.findBy('userCode', userCode);
+  async consume(id: string) {
+    const row = MemoryAdapter.rows.get(this.key(id));
+    if (row) row.payload.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id: string) {
+    MemoryAdapter.rows.delete(this.key(id));
+  }
+  async revokeByGrantId(grantId: string) {
+    for (const [key, row] of MemoryAdapter.rows) if (row.payload.grantId === grantId) MemoryAdapter.rows.delete(key);
+  }
+}
 
 /** The host's own accounts (a real host has a database). */
 const people = new Map([['ada', { id: 'ada', password: 'analytical engine', groups: ['staff'] }]]);
@@ -28,7 +59,8 @@ export interface PluginHost {
   close(): Promise<void>;
 }
 
-export async function startPluginHost({ dataDir, policyDir }: { dataDir: string; policyDir: string }): Promise<PluginHost> {
+/** `log` takes Twofold's messages (the policy loaded, its warnings); the host's logger in real life. */
+export async function startPluginHost({ dataDir, policyDir, log = console }: { dataDir: string; policyDir: string; log?: Parameters<typeof openPolicyFolder>[1] }): Promise<PluginHost> {
   const server: Server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
@@ -37,13 +69,19 @@ export async function startPluginHost({ dataDir, policyDir }: { dataDir: string;
 
   // Twofold: its store, the policy folder, and how to look up the host's accounts.
   const store = await openTwofoldStore({ file: join(dataDir, 'twofold.db'), encryptionKey: randomBytes(32) });
-  const policies = openPolicyFolder(policyDir, console, { watchChanges: false });
+  const policies = openPolicyFolder(policyDir, log, { watchChanges: false });
   const twofold = createTwofold({
     store, policies, cookieKeys, issuerName: 'Host', issuer, // issuer: passkeys are bound to its host
     directory: { find: async (id) => (people.has(id) ? { id, username: id, groups: people.get(id)!.groups } : undefined) },
   });
 
+  // A real host loads its signing keys from storage; this one makes one at each start.
+  const signingKey = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'host-1', alg: 'RS256', use: 'sig' };
   const provider = new Provider(issuer, {
+    adapter: MemoryAdapter,
+    jwks: { keys: [signingKey] },
+    // How long a sign-in may take, a session and a grant last: the host's choice, made here.
+    ttl: { Interaction: 3600, Session: 14 * 86400, Grant: 14 * 86400, AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600 },
     clients: [client],
     cookies: { keys: cookieKeys },
     features: { devInteractions: { enabled: false }, resourceIndicators: { enabled: false } },

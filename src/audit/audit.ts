@@ -36,7 +36,7 @@ export function formatAuditEvent(event: AuditEvent): string {
     free('rule', event.rule),
     text('ip', event.ip),
     free('reason', event.reason),
-    free('agent', event.userAgent && [...event.userAgent].slice(0, 60).join('')),
+    free('agent', event.userAgent),
     text('by', event.actor),
   ];
   return parts.filter(Boolean).join(' ');

@@ -7,6 +7,8 @@ export interface CliIo {
   /** All of standard input, without its final newline. */
   readStdin(): Promise<string>;
   env: NodeJS.ProcessEnv;
+  /** Ends a command that runs until stopped (`audit tail --follow`); the terminal's Ctrl-C does it otherwise. */
+  signal?: AbortSignal;
 }
 
 export class UsageError extends Error {

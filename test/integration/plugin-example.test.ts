@@ -9,6 +9,7 @@ import { totpCode } from '../../src/factors/otpCodes.js';
 import { policyWith } from '../helpers/server.js';
 import { setupKey } from '../helpers/mfa.js';
 import { tempDir } from '../helpers/tempDir.js';
+import { createLogger } from '../../src/log.js';
 import { UserAgent } from '../helpers/userAgent.js';
 
 let host: PluginHost;
@@ -19,7 +20,8 @@ beforeAll(async () => {
   const policyDir = join(dataDir, 'policies');
   mkdirSync(policyDir);
   writeFileSync(join(policyDir, 'policy.yaml'), policyWith('require: mfa\nmethods: [totp]\nenrollment: required'));
-  host = await startPluginHost({ dataDir, policyDir });
+  // Twofold's messages go to the host's logger; here, into memory, out of the test output.
+  host = await startPluginHost({ dataDir, policyDir, log: createLogger('silent') });
   config = await oidc.discovery(new URL(host.issuer), host.clientId, undefined, oidc.ClientSecretBasic(host.clientSecret), { execute: [oidc.allowInsecureRequests] });
 });
 afterAll(() => host.close());
