@@ -11,6 +11,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/interactions/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
-  // A suite that fails badly must not leave CI waiting on a server or browser it left open.
-  forceExit: true,
+  // A suite that fails badly must not leave CI waiting on a server or browser it left open:
+  // the teardown ends the run 5 s after the last test if something still holds it, and says so.
+  globalTeardown: '<rootDir>/test/setup/exitWhenDone.js',
 };

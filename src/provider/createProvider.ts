@@ -3,6 +3,7 @@
 import Provider, { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC, type interactionPolicy } from 'oidc-provider';
 import type { KeyMaterial } from '../config/keys.js';
 import type { Views } from '../http/views.js';
+import { isClientFault } from '../http/clientGone.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
 import type { AcrLevels } from './acr.js';
@@ -154,5 +155,12 @@ export function createProvider(options: ProviderOptions): Provider {
   // client writes that one: policy network rules and regulation would believe it.
   provider.maxIpsCount = options.proxyHops ?? 1;
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => log.error('provider server_error', { error: error.message, stack: error.stack }));
+  // Without a listener Koa prints every request error to the console: a client hanging up on the
+  // token endpoint is not a fault here any more than on Twofold's pages (src/app.ts).
+  (provider as unknown as NodeJS.EventEmitter).on('error', (error: Error & { status?: number; expose?: boolean }, ctx?: KoaContextWithOIDC) => {
+    if (isClientFault(error, ctx?.req)) return log.debug('client disconnected or sent a malformed request', { path: ctx?.path, error: error.message });
+    if (error.expose || error.status === 404) return;
+    log.error('provider request failed', { error: error.message, stack: error.stack });
+  });
   return provider;
 }
