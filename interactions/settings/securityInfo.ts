@@ -24,6 +24,7 @@ import { type AccountSession, type AccountSessions, accountClientId, accountPath
 import { keepLastPhishingResistant, methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
 import type { PolicySource } from '../../src/policy/source.js';
 import { renamable, renameDevice } from './renameDevice.js';
+import { setupSendGate } from '../setupSends.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -198,7 +199,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const form = ctx.state.form as Record<string, string>;
     const factor = factors.get(String(form.method));
     if (!factor?.enroll || factor.standby) throw new HttpError(400, 'Choose a method to add.');
-    const started = await factor.enroll.begin(factorAccount(ctx), form);
+    const mayContact = setupSendGate({ regulator: deps.regulator, audit, now: deps.now }, context(ctx, 'method.add'), factor.id);
+    const started = await factor.enroll.begin(factorAccount(ctx), form, { mayContact });
     if ('error' in started && factor.enroll.form) {
       // A method that needs details first (a phone number): its form, and what was wrong with them.
       ctx.status = form.step === 'details' ? 400 : 200;
