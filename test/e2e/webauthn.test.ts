@@ -12,11 +12,6 @@ import { demoPages } from '../helpers/demoPages.js';
 
 // Each test walks several pages through the browser's WebAuthn dialog: give a loaded machine room.
 jest.setTimeout(60_000);
-// Known race, to be fixed in the page script: on the sign-in page the browser's passkey autofill
-// and the "Sign in with a passkey" button can both answer Chromium's virtual authenticator, and
-// the second post then finds the challenge taken. It shows in about one full run in four; a
-// failed attempt is printed and tried again, so the race stays visible without failing CI.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 const phishingResistantAcr = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
 /** The demo application demands phishing resistance; everyone else may use the app too. */
