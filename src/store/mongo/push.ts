@@ -51,7 +51,7 @@ export interface SubscriptionDoc {
 /** Kept a day after they end: the push-bombing window and the app's history look back less. */
 export const pushKeepFor = 86_400_000;
 
-export function mongoPush(models: Models, box: SecretBox, now: () => number): PushStore {
+export function mongoPush(models: Models, box: SecretBox, now: () => number, watchRequests: PushStore['watchRequests']): PushStore {
   const { pushActivations: activations, pushChallenges: challenges, pushSubscriptions: subscriptions } = models;
   // Documents past their deletion time are gone for every read, whenever MongoDB's TTL gets to them.
   const kept = () => ({ expiresAt: ours({ $gt: new Date(now()) }) });
@@ -159,5 +159,7 @@ export function mongoPush(models: Models, box: SecretBox, now: () => number): Pu
     async removeSubscription(deviceId) {
       await subscriptions.deleteOne({ _id: deviceId });
     },
+    // A change stream where the deployment has one, else polling (see pushWatch.ts).
+    watchRequests,
   };
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../../crypto/secretBox.js';
 import { type PushActivation, type PushChallenge, type PushStatus, type PushStore, type PushSubscription, sealContext } from '../types.js';
+import { pollWatch } from '../pollWatch.js';
 import type { Db } from './database.js';
 
 interface ActivationRow {
@@ -145,6 +146,10 @@ export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
     },
     async removeSubscription(deviceId) {
       removeSubscription.run(deviceId);
+    },
+    async watchRequests(_accountId, onChange, { pollMs }) {
+      // SQLite cannot tell one process what another wrote to the shared file: poll.
+      return pollWatch(onChange, pollMs);
     },
   };
   return { store, sweep: (at: number) => sweeps.forEach((sweep) => sweep.run(at - keepFor)) };
