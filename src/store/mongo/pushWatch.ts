@@ -3,6 +3,7 @@
 // oplog (a replica set, or a sharded cluster through mongos); polling the store where it does not.
 import type { mongo } from 'mongoose';
 import { pollWatch } from '../pollWatch.js';
+import { keepsOplog } from './deployment.js';
 import type { PushStore, PushWatch } from '../types.js';
 
 /** `db` is the connection's driver database, read when a watch starts (undefined while closed). */
@@ -14,15 +15,9 @@ export function mongoPushWatcher(db: () => mongo.Db | undefined, collection: str
       const database = db();
       // The driver stand-in the tests use in place of MongoDB has no watch(): it polls.
       if (!database || typeof database.collection(collection).watch !== 'function') return false;
-      try {
-        // Change streams read the oplog, which a standalone server does not keep (watch() there
-        // fails with "only supported on replica sets"): a replica set member names its set, a
-        // mongos router says isdbgrid.
-        const hello = await database.command({ hello: 1 });
-        return typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
-      } catch {
-        return false;
-      }
+      // Change streams read the oplog, which a standalone server does not keep (watch() there
+      // fails with "only supported on replica sets").
+      return keepsOplog(database);
     })());
 
   return async (accountId, onChange, { pollMs }) => {
