@@ -57,25 +57,32 @@ describe('push request watch on the mongodb adapter', () => {
     await store.close();
   });
 
-  test('on a replica set: one change stream per watch for the account\'s inserts, woken by its changes, closed with the watch', async () => {
+  test('on a replica set: one change stream for all watches, each woken for its own account\'s requests, closed with the last', async () => {
     const store = await openStandInMongoStore();
     const opened = fakeChangeStreams(store, { setName: 'rs0' });
-    let wakes = 0;
-    const watch = await store.push.watchRequests('a1', () => void wakes++, { pollMs: 20 });
-    expect(watch.how).toBe('change stream');
-    expect(opened.map((o) => o.pipeline)).toEqual([[{ $match: { operationType: 'insert', 'fullDocument.account_id': { $eq: 'a1' } } }]]);
-    // No polling: nothing wakes it but the stream.
+    const wakes = { a1: 0, a2: 0 };
+    const one = await store.push.watchRequests('a1', () => void wakes.a1++, { pollMs: 20 });
+    const two = await store.push.watchRequests('a2', () => void wakes.a2++, { pollMs: 20 });
+    expect([one.how, two.how]).toEqual(['change stream', 'change stream']);
+    // One stream, asking the server for inserts only, and of each only whose it is.
+    expect(opened.map((o) => o.pipeline)).toEqual([[{ $match: { operationType: 'insert' } }, { $project: { operationType: 1, 'fullDocument.account_id': 1 } }]]);
+    // Each watch reads once as it starts; then no polling: nothing wakes it but the stream.
     await settle(100);
-    expect(wakes).toBe(0);
-    opened[0]!.stream.emit('init', {});
-    opened[0]!.stream.emit('change', { operationType: 'insert' });
-    expect(wakes).toBe(2);
-    watch.close();
-    expect(opened[0]!.stream.closed).toBe(true);
+    expect(wakes).toEqual({ a1: 1, a2: 1 });
+    const stream = opened[0]!.stream;
+    stream.emit('change', { operationType: 'insert', fullDocument: { account_id: 'a1' } });
+    expect(wakes).toEqual({ a1: 2, a2: 1 });
+    stream.emit('init', {});
+    expect(wakes).toEqual({ a1: 3, a2: 2 });
+    one.close();
+    stream.emit('change', { operationType: 'insert', fullDocument: { account_id: 'a1' } });
+    expect([wakes.a1, stream.closed]).toEqual([3, false]);
+    two.close();
+    expect(stream.closed).toBe(true);
     await store.close();
   });
 
-  test('a change stream that fails falls back to polling the store, saying so', async () => {
+  test('a change stream that fails: its watches fall back to polling the store, saying so, and the next watch tries a new stream', async () => {
     const store = await openStandInMongoStore();
     const opened = fakeChangeStreams(store, { setName: 'rs0' });
     let wakes = 0;
@@ -85,7 +92,10 @@ describe('push request watch on the mongodb adapter', () => {
     expect(opened[0]!.stream.closed).toBe(true);
     await settle(100);
     expect(wakes).toBeGreaterThan(2);
+    const next = await store.push.watchRequests('a2', () => undefined, { pollMs: 20 });
+    expect([next.how, opened.length]).toEqual(['change stream', 2]);
     watch.close();
+    next.close();
     const stopped = wakes;
     await settle(100);
     expect(wakes).toBe(stopped);

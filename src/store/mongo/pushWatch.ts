@@ -1,10 +1,19 @@
-// New push requests as MongoDB writes them, for the device event streams on every node: a change
-// stream on push_challenges, filtered to the account's inserts, where the deployment keeps an
-// oplog (a replica set, or a sharded cluster through mongos); polling the store where it does not.
+// New push requests as MongoDB writes them, for the device event streams on every node: one
+// change stream per store (per process) on push_challenges inserts where the deployment keeps an
+// oplog (a replica set, or a sharded cluster through mongos), handed to the watches of the
+// request's account; polling the store where there is no oplog.
 import type { mongo } from 'mongoose';
 import { pollWatch } from '../pollWatch.js';
-import { keepsOplog } from './deployment.js';
 import type { PushStore, PushWatch } from '../types.js';
+import { keepsOplog } from './deployment.js';
+
+interface Watcher {
+  accountId: string;
+  onChange: () => void;
+  pollMs: number;
+  /** Set once the shared stream has failed for this watch: it polls from then on. */
+  fallback?: PushWatch;
+}
 
 /** `db` is the connection's driver database, read when a watch starts (undefined while closed). */
 export function mongoPushWatcher(db: () => mongo.Db | undefined, collection: string): PushStore['watchRequests'] {
@@ -20,35 +29,57 @@ export function mongoPushWatcher(db: () => mongo.Db | undefined, collection: str
       return keepsOplog(database);
     })());
 
+  // One stream for every device connected to this process, not one each: a change stream's
+  // cursor holds a pooled connection while it waits, so one per device would exhaust the pool.
+  const watchers = new Set<Watcher>();
+  let shared: mongo.ChangeStream | undefined;
+  const wake = (accountId?: string) => {
+    for (const watcher of watchers) if (!watcher.fallback && (accountId === undefined || watcher.accountId === accountId)) watcher.onChange();
+  };
+  const open = (database: mongo.Db) => {
+    // Only inserts, and of each only the account it is for: what a request holds stays unread.
+    const stream = database.collection(collection).watch([{ $match: { operationType: 'insert' } }, { $project: { operationType: 1, 'fullDocument.account_id': 1 } }]);
+    stream.on('change', (change: { fullDocument?: { account_id?: unknown } }) => {
+      if (typeof change.fullDocument?.account_id === 'string') wake(change.fullDocument.account_id);
+    });
+    // The stream is open: a request written while it was opening is read now, not missed.
+    stream.once('init', () => wake());
+    // The driver resumes by itself after elections and network errors; what reaches here ends the
+    // stream (a server that refused it after all, the connection closing): the watches it served
+    // poll from now on, and the next watch tries a new stream.
+    stream.on('error', () => {
+      void stream.close().catch(() => {});
+      if (shared === stream) shared = undefined;
+      for (const watcher of watchers) {
+        if (watcher.fallback) continue;
+        watcher.fallback = pollWatch(watcher.onChange, watcher.pollMs);
+        watcher.onChange();
+      }
+    });
+    return stream;
+  };
+
   return async (accountId, onChange, { pollMs }) => {
     const database = db();
     if (!database || !(await streams())) return pollWatch(onChange, pollMs);
-    let how: PushWatch['how'] = 'change stream';
-    let fallback: PushWatch | undefined;
-    let closed = false;
-    // Only inserts for this account wake its devices: every node holds one stream per connected
-    // device, and the server filters, so a node hears nothing about other people's sign-ins.
-    const stream = database.collection(collection).watch([{ $match: { operationType: 'insert', 'fullDocument.account_id': { $eq: accountId } } }]);
-    stream.on('change', () => onChange());
-    // The stream is open: a request written while it was opening is read now, not missed.
-    stream.once('init', () => onChange());
-    // The driver resumes by itself after elections and network errors; what reaches here ends the
-    // stream (a server that refused it after all, the connection closing): poll from now on.
-    stream.on('error', () => {
-      void stream.close().catch(() => {});
-      if (closed || fallback) return;
-      how = 'polling';
-      fallback = pollWatch(onChange, pollMs);
-      onChange();
-    });
+    const watcher: Watcher = { accountId, onChange, pollMs };
+    watchers.add(watcher);
+    shared ??= open(database);
+    // A request written before this watch joined a stream already open is read now (a new
+    // stream's 'init' does the same for the time it takes to open).
+    queueMicrotask(onChange);
     return {
       get how() {
-        return how;
+        return watcher.fallback ? 'polling' : 'change stream';
       },
       close() {
-        closed = true;
-        fallback?.close();
-        void stream.close().catch(() => {});
+        if (!watchers.delete(watcher)) return;
+        watcher.fallback?.close();
+        // The last device gone: no stream held open for nobody.
+        if (![...watchers].some((w) => !w.fallback) && shared) {
+          void shared.close().catch(() => {});
+          shared = undefined;
+        }
       },
     };
   };
