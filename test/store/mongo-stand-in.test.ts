@@ -72,13 +72,23 @@ describe('push request watch on the mongodb adapter', () => {
     const stream = opened[0]!.stream;
     stream.emit('change', { operationType: 'insert', fullDocument: { account_id: 'a1' } });
     expect(wakes).toEqual({ a1: 2, a2: 1 });
-    stream.emit('init', {});
+    stream.emit('resumeTokenChanged', { _data: 'token' });
     expect(wakes).toEqual({ a1: 3, a2: 2 });
     one.close();
     stream.emit('change', { operationType: 'insert', fullDocument: { account_id: 'a1' } });
     expect([wakes.a1, stream.closed]).toEqual([3, false]);
     two.close();
     expect(stream.closed).toBe(true);
+    await store.close();
+  });
+
+  test('a change stream that ends without being asked to (its collection dropped) leaves its watches polling', async () => {
+    const store = await openStandInMongoStore();
+    const opened = fakeChangeStreams(store, { setName: 'rs0' });
+    const watch = await store.push.watchRequests('a1', () => undefined, { pollMs: 20 });
+    opened[0]!.stream.emit('close');
+    expect(watch.how).toBe('polling');
+    watch.close();
     await store.close();
   });
 

@@ -42,20 +42,24 @@ export function mongoPushWatcher(db: () => mongo.Db | undefined, collection: str
     stream.on('change', (change: { fullDocument?: { account_id?: unknown } }) => {
       if (typeof change.fullDocument?.account_id === 'string') wake(change.fullDocument.account_id);
     });
-    // The stream is open: a request written while it was opening is read now, not missed.
-    stream.once('init', () => wake());
-    // The driver resumes by itself after elections and network errors; what reaches here ends the
-    // stream (a server that refused it after all, the connection closing): the watches it served
-    // poll from now on, and the next watch tries a new stream.
-    stream.on('error', () => {
+    // The stream is open (the server's first answer carries a resume token, and the driver
+    // passes on no other sign of it): a request written while it was opening is read now.
+    stream.once('resumeTokenChanged', () => wake());
+    // The driver resumes by itself after elections and network errors; an error that reaches
+    // here, or an end nobody asked for (the collection dropped or renamed), leaves the stream
+    // dead: the watches it served poll from now on, and the next watch tries a new stream.
+    const lost = () => {
+      if (shared !== stream) return;
+      shared = undefined;
       void stream.close().catch(() => {});
-      if (shared === stream) shared = undefined;
       for (const watcher of watchers) {
         if (watcher.fallback) continue;
         watcher.fallback = pollWatch(watcher.onChange, watcher.pollMs);
         watcher.onChange();
       }
-    });
+    };
+    stream.on('error', lost);
+    stream.on('close', lost);
     return stream;
   };
 
@@ -66,7 +70,7 @@ export function mongoPushWatcher(db: () => mongo.Db | undefined, collection: str
     watchers.add(watcher);
     shared ??= open(database);
     // A request written before this watch joined a stream already open is read now (a new
-    // stream's 'init' does the same for the time it takes to open).
+    // stream's first resume token does the same for the time it takes to open).
     queueMicrotask(onChange);
     return {
       get how() {
@@ -77,8 +81,9 @@ export function mongoPushWatcher(db: () => mongo.Db | undefined, collection: str
         watcher.fallback?.close();
         // The last device gone: no stream held open for nobody.
         if (![...watchers].some((w) => !w.fallback) && shared) {
-          void shared.close().catch(() => {});
+          const ending = shared;
           shared = undefined;
+          void ending.close().catch(() => {});
         }
       },
     };
