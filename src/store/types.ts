@@ -503,6 +503,16 @@ export interface PushStore {
   /** The Web Push subscriptions of the account's devices. */
   subscriptions(accountId: string): Promise<PushSubscription[]>;
   removeSubscription(deviceId: string): Promise<void>;
+  /** Calls `onChange` whenever the account may have a new request, from any node sharing the
+   * store: as it is written where the store can say so (MongoDB change streams on a replica set),
+   * else every `pollMs`. The caller reads `pending` itself; `close` ends the watch. */
+  watchRequests(accountId: string, onChange: () => void, options: { pollMs: number }): Promise<PushWatch>;
+}
+
+/** A running watch: how it learns of new requests (it may fall back to polling later), and its end. */
+export interface PushWatch {
+  readonly how: 'change stream' | 'polling';
+  close(): void;
 }
 
 /** Where a push service wakes a device's installed app (the browser's PushSubscription). */

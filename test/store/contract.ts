@@ -500,6 +500,25 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect((await store.push.subscriptions('a1')).map((s) => s.deviceId)).toEqual(['d2']);
       });
 
+      it('wakes a watcher of the account after a request for it is written, and stops once closed', async () => {
+        let wakes = 0;
+        const watch = await store.push.watchRequests('a1', () => void wakes++, { pollMs: 20 });
+        expect(['change stream', 'polling']).toContain(watch.how);
+        const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        await settle(watch.how === 'change stream' ? 500 : 0);
+        const before = wakes;
+        const added = await request();
+        for (let i = 0; i < 100 && wakes === before; i++) await settle(20);
+        expect(wakes).toBeGreaterThan(before);
+        expect((await store.push.pending('a1', clock)).map((c) => c.id)).toEqual([added.id]);
+        watch.close();
+        await settle(60);
+        const after = wakes;
+        await request({ createdAt: clock + 1 });
+        await settle(200);
+        expect(wakes).toBe(after);
+      });
+
       it('counts requests left unanswered or denied, not approved ones', async () => {
         const approved = await request();
         await store.push.answer(approved.id, { status: 'approved', deviceId: 'd' }, clock + 1);

@@ -49,8 +49,10 @@ export interface StoreTransfer {
   rows(table: TransferTable): AsyncIterable<Row>;
   /** Whether the store holds no account, client, credential or protocol record. */
   isEmpty(): Promise<boolean>;
-  /** Whether a failed `load` leaves the store as it was (SQLite: one transaction). */
-  atomicLoad: boolean;
-  /** Writes everything; throws when the store refuses a record (a duplicate, a missing value). */
-  load(tables: Map<TransferTable, Row[]>): Promise<void>;
+  /** Why `load` cannot run in one transaction here (a standalone MongoDB server), or null when it can. */
+  transactionsUnavailable(): Promise<string | null>;
+  /** Writes everything; throws when the store refuses a record (a duplicate, a missing value).
+   * In one transaction unless `transaction` is false: then a failure leaves what was written so
+   * far. SQLite always uses one (it costs nothing there). */
+  load(tables: Map<TransferTable, Row[]>, options: { transaction: boolean }): Promise<void>;
 }
