@@ -193,6 +193,15 @@ test('remembered devices are listed and can be forgotten', async () => {
   expect(await server.store.devices.list(id)).toEqual([]);
 });
 
+test('a notice is not taken from the address: a planted link shows none', async () => {
+  const { username, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  await openSecurityInfo(agent, username, secret);
+  for (const notice of ['removed', 'verified', 'forgot-all', 'added']) {
+    expect(noticeText((await agent.follow(`/account/security?notice=${notice}`)).html)).toBeUndefined();
+  }
+});
+
 test('a change without its CSRF token is refused and changes nothing', async () => {
   const { username, id, secret } = await person();
   const agent = new UserAgent(server.issuer);
