@@ -15,6 +15,9 @@ import type { Account, Store } from '../../src/store/types.js';
 import { refusalMessage, refusalReason } from '../messages.js';
 import { accountClientId, accountPaths, type SignedInSession } from './accountSession.js';
 
+/** What the sign-in page accepts as a password (interactions/login.ts). */
+const currentMaxLength = 1024;
+
 export const passwordPath = `${accountPaths.page}/password`;
 
 export const passwordMessages = {
@@ -25,11 +28,12 @@ export const passwordMessages = {
   changed: 'Your password has changed. You were signed out everywhere else, and remembered devices will be asked for a second factor again.',
 };
 
-// Bounded before hashing: the rules refuse more than passwordRules.maxLength anyway.
+// The body is capped (16 KiB) before this; the rules refuse a new password over
+// passwordRules.maxLength before anything is hashed, and no current password is that long.
 const passwordForm = z.object({
-  current: z.string().min(1).max(1024),
-  password: z.string().min(1).max(1024),
-  confirm: z.string().max(1024),
+  current: z.string().min(1),
+  password: z.string().min(1),
+  confirm: z.string(),
 }).loose();
 
 export interface ChangePasswordDeps {
@@ -82,7 +86,8 @@ export function changePasswordRoutes(router: Router, deps: ChangePasswordDeps, {
       await audit.record({ type: 'password.change', result: 'fail', reason: refusalReason(attempt.refusal), ...auditFields(ctx) });
       return show(ctx, refusalMessage(attempt.refusal, deps.now()), 429);
     }
-    const check = await checkPassword(store.accounts, account, current);
+    // No password is longer than the sign-in page accepts: one that is, is simply wrong.
+    const check = current.length <= currentMaxLength ? await checkPassword(store.accounts, account, current) : { ok: false as const };
     if (!check.ok) {
       await attempt.failed();
       await audit.record({ type: 'password.change', result: 'fail', reason: 'wrong current password', ...auditFields(ctx) });

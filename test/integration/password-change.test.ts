@@ -113,6 +113,11 @@ test('a new password is held to the rules accounts are created with, and a refus
   }
   expect(await server.store.accounts.passwordHash(id)).toBe(before);
   expect((await server.store.audit.tail({ accountId: id, limit: 30 })).some((event) => event.type === 'password.change')).toBe(false);
+  // A "current password" longer than any password can be is simply wrong, and counted as such.
+  const long = await agent.submit(form, '/account/security/password', { current: 'x'.repeat(2000), password: newPassword, confirm: newPassword });
+  expect([long.status, alertText(long.html)]).toEqual([401, 'Your current password is incorrect.']);
+  expect(await server.store.attempts.get(`password:${id}`)).toMatchObject({ failures: 1 });
+  expect(await server.store.accounts.passwordHash(id)).toBe(before);
 });
 
 test('a wrong current password counts like a failed sign-in: enough of them lock the password, here and at sign-in', async () => {
