@@ -71,7 +71,7 @@ export function changePasswordRoutes(router: Router, deps: ChangePasswordDeps, {
 
   router.post(passwordPath, guard, signedIn, fresh, async (ctx) => {
     const session = ctx.state.account as SignedInSession;
-    const account = ctx.state.person as Account;
+    const account = ctx.state.accountRecord as Account;
     const parsed = passwordForm.safeParse(ctx.state.form);
     if (!parsed.success) return show(ctx, passwordMessages.incomplete, 400);
     const { current, password, confirm } = parsed.data;

@@ -1,7 +1,8 @@
-// "My security info": the signed-in person's methods, recovery codes and remembered devices.
-// Every change to how they sign in (add, remove, make default, new recovery codes) needs a
-// second factor from the last 10 minutes (or, before the first method, a password from the last
-// 10 minutes); anything less sends them to verify first. Every change is a POST behind CSRF.
+// "My security info": the signed-in person's methods, password, recovery codes and remembered
+// devices. Every change to how they sign in (add, remove, make default, new recovery codes, a
+// new password) needs a second factor from the last 10 minutes (or, before the first method, a
+// password from the last 10 minutes); anything less sends them to verify first. Every change is
+// a POST behind CSRF.
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Audit } from '../../src/audit/audit.js';
@@ -72,7 +73,8 @@ export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, '
     if (session && (!account || account.disabled)) await sessions.forget(ctx);
     if (!session || !account || account.disabled) return sessions.signIn(ctx, ctx.method === 'GET' ? ctx.originalUrl : accountPaths.page);
     ctx.state.account = session;
-    ctx.state.person = account;
+    // The account itself too, for the pages that need its username and groups (password, devices).
+    ctx.state.accountRecord = account;
     return next();
   };
   /** Any change to how the person signs in needs a recent second factor, or a recent password
@@ -140,7 +142,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.get(accountPaths.page, signedIn, async (ctx) => {
     const session = person(ctx);
-    const account = ctx.state.person as Account;
+    const account = ctx.state.accountRecord as Account;
     const [credentials, devices] = await Promise.all([store.credentials.list(session.sub), deviceRows(ctx, deps, account)]);
     const standby = recoveryFactor();
     const codes = standby && credentials.find((credential) => credential.method === standby.id);
