@@ -99,9 +99,8 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
       return { sub, username, amr, authTime, idToken, providerSessionUid: record.providerSession.uid };
     },
 
-    /** `at` is seconds since the epoch; by default the injected clock's now, like the session's expiry. */
-    isFresh(session: AccountSession, need: Freshness, at = Math.floor(now() / 1000)): boolean {
-      const recent = at - session.authTime <= freshWindow;
+    isFresh(session: AccountSession, need: Freshness, now = Math.floor(Date.now() / 1000)): boolean {
+      const recent = now - session.authTime <= freshWindow;
       // Changes need a whole sign-in of the last 10 minutes, password and second factor: not a
       // re-authentication with one factor, which could be a recovery code from a Downloads folder.
       return recent && session.amr.includes(need === 'password' ? 'pwd' : 'mfa');
