@@ -65,6 +65,8 @@ test('a person changes their password: other sign-ins end, remembered devices ar
   const here = await signedInBrowser(username, secret);
   const there = await signedInBrowser(username, secret);
   expect(await server.store.devices.list(id)).toHaveLength(2);
+  // The other browser has security info open too.
+  expect((await openSecurityInfo(there.agent)).html).toContain('<h1>Security info</h1>');
 
   const info = await openSecurityInfo(here.agent);
   expect(info.html).toContain('<h1>Security info</h1>');
@@ -84,6 +86,7 @@ test('a person changes their password: other sign-ins end, remembered devices ar
 
   // The other browser: its session and its refresh token are gone.
   await expect(oidc.refreshTokenGrant(rp.config, there.refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
+  expect((await there.agent.follow('/account/security', callback())).html).toContain('<h1>Sign in</h1>');
   const { url } = await rp.begin();
   expect((await there.agent.follow(url, rp.redirectUri)).html).toContain('<h1>Sign in</h1>');
   // This browser: still signed in, here and at the application; its device is asked again like every other.
