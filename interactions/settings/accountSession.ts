@@ -13,8 +13,11 @@ import type { ChallengeStore } from '../../src/store/types.js';
 
 export const accountClientId = 'twofold-account';
 export const accountPaths = { page: '/account/security', callback: '/account/callback', signOut: '/account/signout' };
-/** Where a sign-in for a change returns to: the page, which then says once that the person verified. */
-export const verifiedReturn = `${accountPaths.page}?verified`;
+/** Where a sign-in for a change returns to: the page the person was opening (a GET: the removal
+ * or password page) or the security-info page, which then says once that they verified. */
+export const verifiedReturn = (path: string = accountPaths.page) => `${path}?verified`;
+/** The page a `verifiedReturn` names, or undefined for any other address. */
+export const verifiedPage = (returnTo: string) => (returnTo.endsWith('?verified') ? returnTo.slice(0, -'?verified'.length) : undefined);
 
 /** Changes to methods need an authentication this recent. */
 export const freshWindow = 10 * 60;

@@ -14,6 +14,7 @@ import type { Regulator } from '../../src/regulation/regulator.js';
 import type { Account, Store } from '../../src/store/types.js';
 import { refusalMessage, refusalReason } from '../messages.js';
 import { accountClientId, accountPaths, type SignedInSession } from './accountSession.js';
+import { takeFlash } from './flash.js';
 
 /** What the sign-in page accepts as a password (interactions/login.ts). */
 const currentMaxLength = 1024;
@@ -67,7 +68,11 @@ export function changePasswordRoutes(router: Router, deps: ChangePasswordDeps, {
     return { accountId: session.sub, username: session.username, clientId: accountClientId, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
   };
 
-  router.get(passwordPath, signedIn, fresh, (ctx) => show(ctx));
+  router.get(passwordPath, signedIn, fresh, (ctx) => {
+    ctx.status = 200;
+    ctx.set('Cache-Control', 'no-store');
+    render(ctx, 'settings-password.njk', { hint, notice: takeFlash(ctx) });
+  });
 
   router.post(passwordPath, guard, signedIn, fresh, async (ctx) => {
     const session = ctx.state.account as SignedInSession;

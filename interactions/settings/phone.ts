@@ -39,7 +39,7 @@ export function phoneSettingsRoutes(deps: SettingsDeps): Router {
     const session = await sessions.current(ctx);
     const account = session && (await store.accounts.findById(session.sub));
     if (!session || !account || account.disabled) return sessions.signIn(ctx, ctx.method === 'GET' ? ctx.originalUrl : accountPaths.page);
-    if (!sessions.isFresh(session, 'mfa')) return sessions.signIn(ctx, verifiedReturn, 'mfa');
+    if (!sessions.isFresh(session, 'mfa')) return sessions.signIn(ctx, verifiedReturn(), 'mfa');
     ctx.state.account = session;
     return next();
   };

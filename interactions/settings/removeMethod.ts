@@ -7,6 +7,7 @@ import type { FactorRegistry } from '../../src/factors/registry.js';
 import { HttpError } from '../../src/http/form.js';
 import type { Credential } from '../../src/store/types.js';
 import { accountPaths } from './accountSession.js';
+import { takeFlash } from './flash.js';
 import { keepLastPhishingResistant, type MethodChangeDeps } from './methodChanges.js';
 
 export const removePath = (id: string) => `${accountPaths.page}/methods/${id}/remove`;
@@ -45,7 +46,7 @@ export function removeMethodRoutes(router: Router, deps: MethodChangeDeps, helpe
     await keepLastPhishingResistant(deps, credential);
     const refused = await refusal(credential);
     if (refused) throw new HttpError(400, refused);
-    render(ctx, 'settings-remove.njk', { id: credential.id, label: methodLabel(factors, credential), isDefault: credential.isDefault });
+    render(ctx, 'settings-remove.njk', { id: credential.id, label: methodLabel(factors, credential), isDefault: credential.isDefault, notice: takeFlash(ctx) });
   });
 
   router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh, async (ctx) => {

@@ -21,7 +21,7 @@ import type { Regulator } from '../../src/regulation/regulator.js';
 import type { Account, Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
 import { answerMessage } from '../messages.js';
-import { type AccountSession, type AccountSessions, accountClientId, accountPaths, verifiedReturn } from './accountSession.js';
+import { type AccountSession, type AccountSessions, accountClientId, accountPaths, verifiedPage, verifiedReturn } from './accountSession.js';
 import { methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
 import type { PolicySource } from '../../src/policy/source.js';
 import { renamable, renameDevice } from './renameDevice.js';
@@ -82,7 +82,8 @@ export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, '
   const fresh = async (ctx: Context, next: Next) => {
     const session = person(ctx);
     const need = ownMethods(await store.credentials.list(session.sub)).length ? 'mfa' : 'password';
-    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, verifiedReturn, need);
+    // A page (removal, password) is opened again after verifying; a change goes back to the page.
+    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, verifiedReturn(ctx.method === 'GET' ? ctx.path : accountPaths.page), need);
     return next();
   };
   return { person, signedIn, fresh };
@@ -135,7 +136,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     }
     if (!next) throw new HttpError(400, 'That sign-in took too long or was started in another tab. Open your security info again.');
     // Back from verifying for a change: say so once, on the page itself, not in its address.
-    if (next === verifiedReturn) return redirectWithNotice(ctx, accountPaths.page, notices.verified!);
+    const verified = verifiedPage(next);
+    if (verified) return redirectWithNotice(ctx, verified, notices.verified!);
     ctx.redirect(next);
   });
   router.post(accountPaths.signOut, guard, (ctx) => sessions.signOut(ctx));

@@ -150,7 +150,7 @@ test('a wrong current password counts like a failed sign-in: enough of them lock
 });
 
 test('changing the password needs a whole sign-in, not a session with a password alone, and a form token', async () => {
-  const { username, id } = await person('pat.office');
+  const { username, id, secret } = await person('pat.office');
   await server.store.accounts.setGroups(id, ['office']);
   const agent = new UserAgent(server.issuer);
   // The office rule lets security info open with a password alone.
@@ -161,13 +161,21 @@ test('changing the password needs a whole sign-in, not a session with a password
   const before = await server.store.accounts.passwordHash(id);
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
   expect((await agent.post('/account/security/password', { current: password, password: newPassword, confirm: newPassword })).status).toBe(403);
-  // The page asks for a whole sign-in (password and second factor) before it shows the form...
-  const verify = await agent.follow('/account/security/password', callback());
-  expect(verify.html).toContain('<h1>Sign in</h1>');
-  // ...and a form posted without one changes nothing: it too is sent to sign in.
+  // A form posted without a whole sign-in changes nothing: it is sent to sign in...
   const posted = await agent.post('/account/security/password', { csrf, current: password, password: newPassword, confirm: newPassword });
   expect(posted.status).toBe(302);
   const signIn = new URL(posted.location!);
   expect([signIn.pathname, signIn.searchParams.get('prompt'), signIn.searchParams.get('acr_values')]).toEqual(['/auth', 'login', 'https://refeds.org/profile/mfa']);
   expect(await server.store.accounts.passwordHash(id)).toBe(before);
+  // ...and the page asks for one (password and second factor) before it shows the form.
+  const verify = await agent.follow('/account/security/password', callback());
+  expect(verify.html).toContain('<h1>Sign in</h1>');
+
+  // After the whole sign-in, the person is back on the password page, told once that they verified.
+  const code = await agent.submit(verify, /\/login$/, { username, password }, callback());
+  const back = await agent.follow((await enterCode(agent, code, await appCode(server, secret), callback())).location!);
+  expect(back.url).toBe(`${server.issuer}/account/security/password`);
+  expect(noticeText(back.html)).toBe("You've verified it's you: you can change your methods for the next 10 minutes.");
+  const changed = await agent.submit(back, '/account/security/password', { current: password, password: newPassword, confirm: newPassword });
+  expect(noticeText(changed.html)).toMatch(/^Your password has changed\./);
 });
