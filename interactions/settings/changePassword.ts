@@ -58,21 +58,17 @@ const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.sli
 export function changePasswordRoutes(router: Router, deps: ChangePasswordDeps, { guard, signedIn, fresh, render, back }: ChangePasswordHelpers) {
   const { store, regulator, audit } = deps;
   const hint = `At least ${passwordRules.minLength} characters. A few unrelated words make a good password; the most common passwords are refused.`;
-  const show = (ctx: Context, error?: string, status = 200) => {
+  const show = (ctx: Context, error?: string, status = 200, notice?: string) => {
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
-    render(ctx, 'settings-password.njk', { error, hint });
+    render(ctx, 'settings-password.njk', { error, notice, hint });
   };
   const auditFields = (ctx: Context) => {
     const session = ctx.state.account as SignedInSession;
     return { accountId: session.sub, username: session.username, clientId: accountClientId, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
   };
 
-  router.get(passwordPath, signedIn, fresh, (ctx) => {
-    ctx.status = 200;
-    ctx.set('Cache-Control', 'no-store');
-    render(ctx, 'settings-password.njk', { hint, notice: takeFlash(ctx) });
-  });
+  router.get(passwordPath, signedIn, fresh, (ctx) => show(ctx, undefined, 200, takeFlash(ctx)));
 
   router.post(passwordPath, guard, signedIn, fresh, async (ctx) => {
     const session = ctx.state.account as SignedInSession;
