@@ -40,7 +40,8 @@ export function deviceRow(device: RememberedDevice, facts: { methodsVersion: num
   const until = longest === undefined ? device.expiresAt : Math.min(device.expiresAt, device.createdAt + longest * 1000);
   const why = device.methodsVersion !== methodsVersion
     ? 'your sign-in methods changed after it was remembered'
-    : until <= now ? 'the sign-in policy now remembers devices for a shorter time' : undefined;
+    : longest === 0 ? 'the sign-in policy no longer lets a device skip it'
+      : until <= now ? 'the sign-in policy now remembers devices for a shorter time' : undefined;
   return {
     id: device.id,
     label: device.label,

@@ -120,6 +120,10 @@ test('after the policy shortens "don\'t ask again", an older device is shown as 
   expect(rows[0]).toContain('It will be asked for a second factor again: the sign-in policy now remembers devices for a shorter time.');
   expect(await signIn(rememberedOnly(laptop), username, secret)).toBe('code');
 
+  // A policy that no longer remembers devices at all says so.
+  server.setPolicy(policyWith('require: mfa\nmethods: [totp]\nremember: 0\nenrollment: required'));
+  expect(deviceRows((await openSecurityInfo(laptop)).html)[0]).toContain('It will be asked for a second factor again: the sign-in policy no longer lets a device skip it.');
+
   // A policy that remembers for longer again shows it until the date its cookie holds.
   server.setPolicy(policies.mfaForAll);
   expect(deviceRows((await openSecurityInfo(laptop)).html)[0]).toContain('skips the second factor until');
