@@ -46,6 +46,8 @@ export interface SessionFacts {
   loginTs?: number;
   /** The remembered-device cookie, if the browser sent one. */
   deviceToken?: string;
+  /** Where the request came from: kept as the remembered device's last address. */
+  ip?: string;
 }
 
 export type Satisfaction = 'not-required' | 'second-factor' | 'remembered-device' | 'enrollment-skipped' | false;
@@ -134,7 +136,7 @@ export function createMfaService(deps: MfaDeps) {
       if (session.loginTs !== undefined && service.meets(await provenBy.list(session.accountId, session.loginTs), session, decision)) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
-      if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';
+      if (await devices.recognise(session.deviceToken, session.accountId, decision, session.ip)) return 'remembered-device';
       if (decision.enrollment === 'optional' && session.loginTs !== undefined
         && (await store.enrollmentSkips.matches(session.accountId, session.loginTs))
         && !service.hasOwnMethod(await service.usableMethods(session.accountId, decision))) {

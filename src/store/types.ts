@@ -294,13 +294,17 @@ export interface RememberedDevice {
   expiresAt: number;
   methodsVersion: number;
   lastUsedAt: number | null;
+  /** The address the device was last seen from (remembered, or last used): with the time, what
+   * tells two "Chrome on Linux" rows apart. Null for devices remembered before it was kept. */
+  ip: string | null;
 }
 
 export interface DeviceStore {
-  add(device: Omit<RememberedDevice, 'id' | 'lastUsedAt'>): Promise<RememberedDevice>;
+  add(device: Omit<RememberedDevice, 'id' | 'lastUsedAt' | 'ip'> & { ip?: string | null }): Promise<RememberedDevice>;
   findByTokenHash(tokenHash: string): Promise<RememberedDevice | undefined>;
   list(accountId: string): Promise<RememberedDevice[]>;
-  touch(id: string, at: number): Promise<void>;
+  /** Records a use: its time and, when given, the address it came from. */
+  touch(id: string, at: number, ip?: string): Promise<void>;
   remove(accountId: string, id: string): Promise<boolean>;
   removeAll(accountId: string): Promise<number>;
 }
@@ -551,7 +555,13 @@ export interface Store extends MfaStore {
   /** Ends every sign-in of the account: deletes its oidc-provider Sessions, Grants,
    * AccessTokens, RefreshTokens and AuthorizationCodes, so no browser session, token or
    * refresh survives (an administrator's reset). Returns how many records went. */
-  endAccountSessions(accountId: string): Promise<number>;
+  endAccountSessions(accountId: string, options?: EndSessionsOptions): Promise<number>;
+}
+
+export interface EndSessionsOptions {
+  /** The uid of one Session to keep, with its Grants and what was issued under it: the browser
+   * where the person changed their password stays signed in while every other sign-in ends. */
+  keepSessionUid?: string;
 }
 
 export class StoreConflictError extends Error {

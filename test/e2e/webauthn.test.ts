@@ -252,7 +252,9 @@ test('a key is renamed, another added and the first removed in security info (th
   await openSecurityInfo(page);
   expect(await page.locator('#methods').textContent()).toContain('Security key or passkey (Spare)');
   await page.getByRole('button', { name: 'Remove Security key or passkey (Red key)' }).click();
-  expect(await page.getByRole('status').textContent()).toBe('The method was removed.');
+  expect(await heading(page)).toBe('Remove Security key or passkey (Red key)?');
+  await page.getByRole('button', { name: 'Remove Security key or passkey (Red key)' }).click();
+  expect(await page.getByRole('status').textContent()).toBe('Security key or passkey (Red key) was removed. It no longer signs you in.');
 
   // An authenticator that still holds the removed passkey: it no longer signs anyone in.
   await spare.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: spare.id });

@@ -25,7 +25,7 @@ export const transferColumns: Record<TransferTable, readonly string[]> = {
   challenges: ['uid', 'account_id', 'data_sealed', 'expires_at'],
   regulation: ['subject', 'failures', 'locks', 'locked_until', 'permanent', 'updated_at'],
   attempts: ['subject', 'network', 'ok', 'at'],
-  remembered_devices: ['id', 'account_id', 'token_hash', 'method', 'label', 'created_at', 'expires_at', 'methods_version', 'last_used_at'],
+  remembered_devices: ['id', 'account_id', 'token_hash', 'method', 'label', 'created_at', 'expires_at', 'methods_version', 'last_used_at', 'ip'],
   enrollment_skips: ['account_id', 'login_ts'],
   audit: ['id', 'at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason', 'actor'],
   phone_calls: ['id', 'adapter', 'external_id', 'to_sealed', 'extension_sealed', 'mode', 'script', 'status', 'keys_sealed', 'detail', 'created_at', 'settled_at'],
