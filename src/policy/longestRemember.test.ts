@@ -2,7 +2,7 @@ import { longestRemember } from './longestRemember.js';
 import type { PolicySet } from './types.js';
 
 const day = 86400;
-const defaults: PolicySet['defaults'] = { require: 'mfa', methods: ['totp', 'sms'], strength: 'any', remember: 7 * day, enrollment: 'required', appPasswords: 'allowed' };
+const defaults: PolicySet['defaults'] = { require: 'mfa', methods: ['totp', 'sms'], strength: 'any', remember: 7 * day, enrollment: 'required', appPasswords: 'allowed', callPin: 'optional' };
 const person = { username: 'Alice', groups: ['Finance'] };
 
 test.each([

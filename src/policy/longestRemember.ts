@@ -13,6 +13,7 @@ const outcomeOf = (rule: Rule, defaults: Outcome): Outcome => ({
   remember: rule.remember ?? defaults.remember,
   enrollment: rule.enrollment ?? defaults.enrollment,
   appPasswords: rule.appPasswords ?? defaults.appPasswords,
+  callPin: rule.callPin ?? defaults.callPin,
 });
 
 /** 0 when no outcome open to this person lets a device remembered after `method` skip anything. */
