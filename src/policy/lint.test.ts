@@ -6,7 +6,7 @@ import type { MethodOffer } from './offer.js';
 import type { Conditions, Outcome, PolicySet, Rule } from './types.js';
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
-const defaults: Outcome = { require: 'mfa', methods: ['totp', 'webauthn', 'sms', 'recovery'], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed' };
+const defaults: Outcome = { require: 'mfa', methods: ['totp', 'webauthn', 'sms', 'recovery'], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed', callPin: 'optional' };
 const everything: MethodOffer = { offered: ['totp', 'webauthn', 'sms', 'voice', 'recovery'], notOffered: {}, phishingResistant: ['webauthn'], standby: ['recovery'] };
 const noPasskeys: MethodOffer = { ...everything, offered: ['totp', 'sms', 'voice', 'recovery'], notOffered: { webauthn: 'passkeys need a domain name' } };
 const lint = (rules: Rule[], offer = everything, base = defaults) => lintPolicy({ defaults: base, rules } as PolicySet, offer).map(formatFinding);
