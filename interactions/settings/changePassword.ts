@@ -58,10 +58,11 @@ const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.sli
 export function changePasswordRoutes(router: Router, deps: ChangePasswordDeps, { guard, signedIn, fresh, render, back }: ChangePasswordHelpers) {
   const { store, regulator, audit } = deps;
   const hint = `At least ${passwordRules.minLength} characters. A few unrelated words make a good password; the most common passwords are refused.`;
-  const show = (ctx: Context, error?: string, status = 200, notice?: string) => {
+  /** `invalid` names the field the error is about, for aria-invalid (the current password, or the new one typed twice). */
+  const show = (ctx: Context, error?: string, status = 200, notice?: string, invalid?: 'current' | 'new') => {
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
-    render(ctx, 'settings-password.njk', { error, notice, hint });
+    render(ctx, 'settings-password.njk', { error, notice, hint, invalid });
   };
   const auditFields = (ctx: Context) => {
     const session = ctx.state.account as SignedInSession;
@@ -77,9 +78,9 @@ export function changePasswordRoutes(router: Router, deps: ChangePasswordDeps, {
     if (!parsed.success) return show(ctx, passwordMessages.incomplete, 400);
     const { current, password, confirm } = parsed.data;
     // The new password's own faults first: they are no guess at the current one.
-    if (password !== confirm) return show(ctx, passwordMessages.mismatch, 400);
+    if (password !== confirm) return show(ctx, passwordMessages.mismatch, 400, undefined, 'new');
     const problem = checkPasswordRules(password, { username: account.username });
-    if (problem) return show(ctx, sentence(problem), 400);
+    if (problem) return show(ctx, sentence(problem), 400, undefined, 'new');
 
     // The current password is a guess like any sign-in's: counted first, towards the same lock.
     const attempt = await regulator.begin('password', account.id, ctx.ip);
@@ -92,10 +93,10 @@ export function changePasswordRoutes(router: Router, deps: ChangePasswordDeps, {
     if (!check.ok) {
       await attempt.failed();
       await audit.record({ type: 'password.change', result: 'fail', reason: 'wrong current password', ...auditFields(ctx) });
-      return show(ctx, passwordMessages.wrongCurrent, 401);
+      return show(ctx, passwordMessages.wrongCurrent, 401, undefined, 'current');
     }
     await attempt.succeeded();
-    if (password.normalize('NFKC') === current.normalize('NFKC')) return show(ctx, passwordMessages.unchanged, 400);
+    if (password.normalize('NFKC') === current.normalize('NFKC')) return show(ctx, passwordMessages.unchanged, 400, undefined, 'new');
 
     await store.accounts.setPasswordHash(account.id, await hashPassword(password));
     const ended = await store.endAccountSessions(account.id, { keepSessionUid: session.providerSessionUid });

@@ -96,6 +96,13 @@ test.each([
   await page.getByLabel('New password again').fill('password1');
   await page.getByRole('button', { name: 'Change password' }).click();
   expect(await page.getByRole('alert').textContent()).toContain('This password is on the list of the most commonly used passwords');
+  // The error belongs to the new password's two fields, not to the current one.
+  for (const field of ['New password', 'New password again']) {
+    expect(await page.getByLabel(field, { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel(field, { exact: true }).getAttribute('aria-describedby')).toContain('form-error');
+  }
+  expect(await page.getByLabel('Current password').getAttribute('aria-invalid')).toBeNull();
+  await expectAccessible(page, 'the password page with an error');
   await page.getByLabel('Current password').fill(password);
   await page.getByLabel('New password', { exact: true }).fill('violet kettle under seven bridges');
   await page.getByLabel('New password again').fill('violet kettle under seven bridges');
