@@ -27,8 +27,13 @@ function stopOnSignals(twofold: Awaited<ReturnType<typeof startTwofold>>) {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    if (!cluster.isWorker) twofold.log.info(`${signal}: shutting down`);
-    await twofold.close();
+    if (!cluster.isWorker) twofold.log.info(`${signal}: shutting down (requests under way have ${twofold.config.shutdownGrace} s to finish)`);
+    try {
+      await twofold.close({ graceSeconds: twofold.config.shutdownGrace });
+    } catch (error) {
+      twofold.log.error('shutdown failed', { error: String(error) });
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

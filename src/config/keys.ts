@@ -18,6 +18,8 @@ export interface KeyMaterial {
   cookieKeys: string[];
   jwks: { keys: SigningJwk[] };
   encryptionKey: Buffer;
+  /** Earlier encryption keys: what they sealed still opens, until `twofold keys rotate` re-seals it. */
+  previousEncryptionKeys: Buffer[];
 }
 
 interface StoredDevKeys {
@@ -95,6 +97,7 @@ function readOrCreateDevKeys(config: Config): StoredDevKeys {
 export function loadKeyMaterial(config: Config, log: Logger): { keys?: KeyMaterial; problems: string[] } {
   const problems: string[] = [];
   const production = config.nodeEnv === 'production';
+  const previousEncryptionKeys = (config.previousEncryptionKeys ?? []).map((key) => Buffer.from(key, 'base64'));
 
   let jwks: { keys: SigningJwk[] } | undefined;
   if (config.signingKeysFile) {
@@ -119,7 +122,7 @@ export function loadKeyMaterial(config: Config, log: Logger): { keys?: KeyMateri
       }
     }
     if (problems.length || !config.cookieKeys || !jwks || !config.encryptionKey) return { problems };
-    return { keys: { cookieKeys: config.cookieKeys, jwks, encryptionKey: Buffer.from(config.encryptionKey, 'base64') }, problems };
+    return { keys: { cookieKeys: config.cookieKeys, jwks, encryptionKey: Buffer.from(config.encryptionKey, 'base64'), previousEncryptionKeys }, problems };
   }
 
   if (problems.length) return { problems };
@@ -137,6 +140,7 @@ export function loadKeyMaterial(config: Config, log: Logger): { keys?: KeyMateri
       cookieKeys: config.cookieKeys ?? dev!.cookieKeys,
       jwks: jwks ?? dev!.jwks,
       encryptionKey: Buffer.from(config.encryptionKey ?? dev!.encryptionKey, 'base64'),
+      previousEncryptionKeys,
     },
     problems,
   };
