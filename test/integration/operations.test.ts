@@ -5,6 +5,7 @@
 import { createAccount } from '../../src/accounts/createAccount.js';
 import { metricsAccessOf } from '../../src/server.js';
 import { appCode, enrollApp, enterCode } from '../helpers/mfa.js';
+import { metricValue } from '../helpers/metrics.js';
 import { createRelyingParty, type RelyingParty, signInWithPassword } from '../helpers/rp.js';
 import { policies, startTestServer, type TestServer } from '../helpers/server.js';
 import { UserAgent } from '../helpers/userAgent.js';
@@ -17,19 +18,6 @@ beforeAll(async () => {
   rp = await createRelyingParty(server);
 });
 afterAll(() => server.stop());
-
-/** The value of one series in Prometheus text, 0 when it is absent. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = (match[2] ?? '').split(/,(?=[a-zA-Z_]\w*=")/);
-    if (wanted.every((pair) => present.includes(pair))) total += Number(match[3]);
-  }
-  return total;
-}
 
 const metrics = async () => (await fetch(new URL('/metrics', server.issuer))).text();
 
