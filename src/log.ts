@@ -55,7 +55,7 @@ export function createLogger(level: LogLevel, writeOrOptions: ((line: string) =>
       // The request this line belongs to, when it belongs to one.
       mixin: () => currentRequest() ?? {},
     },
-    { write: format === 'json' ? (line: string) => write(terminalSafeJson(line)) : (line: string) => write(textLine(line)) },
+    { write: format === 'json' ? (line: string) => write(`${terminalSafeJson(line.trimEnd())}\n`) : (line: string) => write(textLine(line)) },
   );
   const emit = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields?: Record<string, unknown>) => {
     if (!base.isLevelEnabled(at)) return;
