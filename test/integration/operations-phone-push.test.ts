@@ -2,7 +2,8 @@
 // calls sent, a fraud report (0# on a call) and the relying party's access_denied, and how long
 // a push request took to reach the authenticator app.
 import { createAccount } from '../../src/accounts/createAccount.js';
-import { activate, parseActivationLink, pendingRequests } from '../../src/authenticator/client.js';
+import { request } from 'node:http';
+import { activate, type AuthenticatorAccount, listen, parseActivationLink, pendingRequests } from '../../src/authenticator/client.js';
 import { metricValue } from '../helpers/metrics.js';
 import { createRelyingParty, type RelyingParty, signInWithPassword } from '../helpers/rp.js';
 import { policyWith, startTestServer, type TestServer } from '../helpers/server.js';
@@ -20,6 +21,7 @@ afterAll(() => server.stop());
 const metrics = async () => (await fetch(new URL('/metrics', server.issuer))).text();
 const json = async (path: string, init?: RequestInit) => (await fetch(`${server.issuer}${path}`, init)).json() as Promise<Record<string, any>>;
 let people = 0;
+let device: AuthenticatorAccount;
 
 async function atSetup(method: string, fields: Record<string, string>) {
   const username = `out-of-band-${++people}`;
@@ -61,7 +63,8 @@ test('a push request is timed from its creation to the first time the app fetche
   const { username, agent: first, setup } = await atSetup('push', {});
   const link = /id="activation-link">([^<]+)</.exec(setup.html)![1]!.replace(/&amp;/g, '&');
   const { server: base, code } = parseActivationLink(link);
-  const { account: device, confirmation } = await activate({ server: base, code, name: 'Test phone' });
+  const { account, confirmation } = await activate({ server: base, code, name: 'Test phone' });
+  device = account;
   const done = await first.submit(setup, /\/mfa\/enroll\/finish$/, { code: confirmation }, rp.redirectUri);
   await first.submit(done, /\/mfa\/done$/, {}, rp.redirectUri);
 
@@ -76,4 +79,29 @@ test('a push request is timed from its creation to the first time the app fetche
   // The clock moved 1.5 s between the request and the fetch.
   expect(delta('twofold_push_delivery_seconds_bucket', { le: '1' })).toBe(0);
   expect(delta('twofold_push_delivery_seconds_bucket', { le: '2' })).toBe(1);
+});
+
+test('a graceful close lets a request under way finish, ends the authenticator app\'s event stream at once, and takes no longer than they need', async () => {
+  // The app listening, as an installed authenticator does.
+  const streamEnded = listen(device, () => {}, { now: server.clock.now }).then(() => Date.now());
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // A form post whose body is still arriving.
+  const answered = new Promise<{ status: number; at: number }>((done, fail) => {
+    const req = request(new URL('/interaction/some-interaction/login', server.issuer), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '17' } }, (res) => {
+      res.resume();
+      res.on('end', () => done({ status: res.statusCode!, at: Date.now() }));
+    });
+    req.on('error', fail);
+    req.write('username=al');
+    setTimeout(() => req.end('ice&x='), 1000);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const started = Date.now();
+  await server.close({ graceSeconds: 10 });
+  const closedAt = Date.now();
+  // Refused by the page (no CSRF token): answered, not cut off.
+  expect((await answered).status).toBe(403);
+  expect(await streamEnded).toBeLessThan(started + 500);
+  expect(closedAt - started).toBeLessThan(3000);
+  await expect(fetch(new URL('/healthz', server.issuer))).rejects.toThrow();
 });
