@@ -49,7 +49,8 @@ export function createLogger(level: LogLevel, writeOrOptions: ((line: string) =>
   const base = pino(
     {
       level,
-      base: undefined,
+      // Several workers write to one stream: JSON lines say which process wrote them.
+      base: format === 'json' ? { pid: process.pid } : undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // The request this line belongs to, when it belongs to one.

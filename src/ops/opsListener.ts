@@ -11,16 +11,14 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(at + 1)) };
 }
 
-// The primary of several workers serves no sign-ins: it is ready when its workers are, which
-// the balancer asks them on the public port.
-const alwaysReady = async (): Promise<ReadyAnswer> => ({ ready: true });
-
-export async function listenForOps(address: string, collect: CollectMetrics, ready: () => Promise<ReadyAnswer> = alwaysReady): Promise<Server> {
+/** `ready` is left out by the primary of several workers: it serves no sign-ins, and whether each
+ * worker is ready is for the balancer to ask it on the public port. */
+export async function listenForOps(address: string, collect: CollectMetrics, ready?: () => Promise<ReadyAnswer>): Promise<Server> {
   const app = new Koa();
   app.use(opsRoutes(ready, { access: { open: true }, collect }));
   app.use((ctx) => {
     ctx.status = 404;
-    ctx.body = { error: 'not_found', message: 'This address serves /metrics, /healthz and /readyz.' };
+    ctx.body = { error: 'not_found', message: `This address serves /metrics, /healthz${ready ? ' and /readyz' : ''}.` };
   });
   const server = createServer(app.callback());
   const { host, port } = parseListen(address);

@@ -59,7 +59,8 @@ function allowed(ctx: Context, access: MetricsAccess['access']): boolean {
   return Boolean(sent) && timingSafeEqual(digest(sent!), digest(access.token));
 }
 
-export function opsRoutes(ready: () => Promise<ReadyAnswer>, metrics?: MetricsAccess) {
+/** `ready` undefined: this listener does not serve sign-ins, so it has no readiness to report. */
+export function opsRoutes(ready: (() => Promise<ReadyAnswer>) | undefined, metrics?: MetricsAccess) {
   return async (ctx: Context, next: Next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path === '/healthz') {
@@ -67,7 +68,7 @@ export function opsRoutes(ready: () => Promise<ReadyAnswer>, metrics?: MetricsAc
       ctx.body = { status: 'ok' };
       return;
     }
-    if (ctx.path === '/readyz') {
+    if (ctx.path === '/readyz' && ready) {
       const answer = await ready();
       ctx.set('Cache-Control', 'no-store');
       ctx.status = answer.ready ? 200 : 503;

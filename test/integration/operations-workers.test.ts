@@ -53,6 +53,10 @@ test('metrics add up across both workers, on the operations address and on the p
   const fromOps = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   expect(served(fromOps)).toBe(requests);
   expect(metricValue(fromOps, 'twofold_nodejs_heap_size_total_bytes')).toBeGreaterThan(0);
+  // The primary serves no sign-ins: readiness is asked of the workers, on the public port.
+  expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
+  expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(404);
+  expect((await fetch(new URL('/readyz', issuer), { headers: { connection: 'close' } })).status).toBe(200);
 
   const fromPublic = await fetch(new URL('/metrics', issuer), { headers: { authorization: `Bearer ${token}`, connection: 'close' } });
   expect(fromPublic.status).toBe(200);
