@@ -78,7 +78,6 @@ async function rotate(argv: string[], io: CliIo, runtime: () => Promise<Runtime>
   const batch = values.batch === undefined ? 500 : Number(values.batch);
   if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new UsageError(`keys rotate: --batch must be a whole number from 1 to 100000 but is '${values.batch}'`);
   const { store, config } = await runtime();
-  if (!store.resealSecrets) throw new InvalidInputError(['keys rotate: this store cannot re-encrypt its secrets yet']);
   if (!config.previousEncryptionKeys?.length) io.err('note: TWOFOLD_PREVIOUS_ENCRYPTION_KEYS is empty, so only values already under the current key can be read');
   const report = await store.resealSecrets({ batch });
   let unreadable = 0;

@@ -543,9 +543,8 @@ export interface Store extends MfaStore {
    * refresh survives (an administrator's reset). Returns how many records went. */
   endAccountSessions(accountId: string): Promise<number>;
   /** Re-encrypts every sealed value under the current encryption key, a batch per transaction;
-   * values already current are left alone, so a stopped run resumes (`twofold keys rotate`).
-   * Optional: an adapter without it cannot rotate the encryption key yet. */
-  resealSecrets?(options?: { batch?: number }): Promise<ResealReport>;
+   * values already current are left alone, so a stopped run resumes (`twofold keys rotate`). */
+  resealSecrets(options?: { batch?: number }): Promise<ResealReport>;
 }
 
 /** What `resealSecrets` did, per encrypted column (`accounts.phone`, `credentials.secret`, ...). */

@@ -1,13 +1,19 @@
-// Re-encrypting the SQLite store under a new key (`twofold keys rotate`): every encrypted column
-// is covered, with the same context its repository uses, so each value reads back exactly once
-// the previous key is gone; values already current, and a second run, change nothing.
+// Re-encrypting a store under a new key (`twofold keys rotate`), for SQLite and for the MongoDB
+// adapter (on the driver stand-in): every encrypted column is covered, with the same context its
+// repository uses, so each value reads back exactly once the previous key is gone; values
+// already current, and a second run, change nothing.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { registerClient } from '../../src/clients/registerClient.js';
 import { createSecretBox } from '../../src/crypto/secretBox.js';
+import type { SecretBox } from '../../src/crypto/secretBox.js';
+import { mongoStoreOn } from '../../src/store/mongo/index.js';
+import { migrateMongo } from '../../src/store/mongo/migrate.js';
+import { sealedFields } from '../../src/store/mongo/reseal.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { sealedColumns } from '../../src/store/sqlite/reseal.js';
 import type { Store } from '../../src/store/types.js';
+import { standInConnection } from '../helpers/mongoStandIn.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 const now = () => 1_800_000_000_000;
@@ -39,27 +45,62 @@ async function fill(store: Store) {
   });
 }
 
-test('every encrypted column is re-encrypted under the new key and reads back without the old one', async () => {
-  const file = join(tempDir(), 'twofold.db');
+/** Opens the same stored data with a given box. */
+type Opener = (box: SecretBox) => Promise<Store>;
+
+const adapters: [string, () => Promise<Opener>, string[]][] = [
+  ['sqlite', async () => {
+    const file = join(tempDir(), 'twofold.db');
+    return (box) => openSqliteStore({ file, box, now });
+  }, sealedColumns.map((column) => column.name)],
+  ['mongodb adapter on the driver stand-in', async () => {
+    const { conn } = standInConnection();
+    await migrateMongo(conn, { ttl: false });
+    // The connection outlives each store: closing one would end it for the next.
+    return async (box) => ({ ...mongoStoreOn(conn, box, now), close: async () => {} });
+  }, sealedFields.map((field) => field.name)],
+];
+
+test('both adapters cover the same encrypted columns', () => {
+  expect(adapters[1]![2]).toEqual(adapters[0]![2]);
+});
+
+test.each(adapters)('%s: every encrypted column is re-encrypted under the new key and reads back without the old one', async (_name, prepare, columns) => {
+  const open = await prepare();
   const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
-  const before = await openSqliteStore({ file, box: createSecretBox(oldKey), now });
+  const before = await open(createSecretBox(oldKey));
   const read = await fill(before);
   const expected = await read(before);
   expect(Object.values(expected).every((value) => value !== undefined && value !== false)).toBe(true);
   await before.close();
 
-  const rotating = await openSqliteStore({ file, box: createSecretBox(newKey, [oldKey]), now });
-  const report = await rotating.resealSecrets!({ batch: 1 });
-  expect(report.columns.map((column) => column.name)).toEqual(sealedColumns.map((column) => column.name));
+  const rotating = await open(createSecretBox(newKey, [oldKey]));
+  const report = await rotating.resealSecrets({ batch: 1 });
+  expect(report.columns.map((column) => column.name)).toEqual(columns);
   for (const column of report.columns) expect(column).toEqual({ name: column.name, resealed: 1, current: 0, unreadable: 0 });
-  const again = await rotating.resealSecrets!();
+  const again = await rotating.resealSecrets();
   for (const column of again.columns) expect(column).toEqual({ name: column.name, resealed: 0, current: 1, unreadable: 0 });
   await rotating.close();
 
-  const after = await openSqliteStore({ file, box: createSecretBox(newKey), now });
+  const after = await open(createSecretBox(newKey));
   try {
     expect(await read(after)).toEqual(expected);
   } finally {
     await after.close();
   }
+});
+
+test.each(adapters)('%s: a value under a key that is not configured is reported, left as it is, and the rest proceeds', async (_name, prepare) => {
+  const open = await prepare();
+  const [lostKey, newKey] = [randomBytes(32), randomBytes(32)];
+  const before = await open(createSecretBox(lostKey));
+  await before.accounts.create({ username: 'lost', passwordHash: 'h', phone: '+12125550100' });
+  await before.close();
+  const rotating = await open(createSecretBox(newKey));
+  const report = await rotating.resealSecrets();
+  expect(report.columns.find((column) => column.name === 'accounts.phone')).toEqual({ name: 'accounts.phone', resealed: 0, current: 0, unreadable: 1 });
+  await rotating.close();
+  const recovered = await open(createSecretBox(randomBytes(32), [lostKey]));
+  expect((await recovered.accounts.findByUsername('lost'))?.phone).toBe('+12125550100');
+  await recovered.close();
 });
