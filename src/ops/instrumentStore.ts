@@ -11,11 +11,15 @@ const isPromise = (value: unknown): value is Promise<unknown> => typeof (value a
 
 /** A repository whose async methods report their time as `<name>.<method>`. */
 function timed<T extends object>(repository: T, name: string, metrics: Metrics, tap?: (method: string, args: unknown[], result: unknown) => void): T {
+  // One wrapper per method, made on first use: the sign-in path calls these many times.
+  const wrappers = new Map<string, unknown>();
   return new Proxy(repository, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return function (this: unknown, ...args: unknown[]) {
+      const made = wrappers.get(property);
+      if (made) return made;
+      const wrapper = function (this: unknown, ...args: unknown[]) {
         const started = process.hrtime.bigint();
         const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
         const result = value.apply(target, args);
@@ -32,6 +36,8 @@ function timed<T extends object>(repository: T, name: string, metrics: Metrics, 
           },
         );
       };
+      wrappers.set(property, wrapper);
+      return wrapper;
     },
   });
 }
