@@ -96,7 +96,7 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
       if (sweeper) clearInterval(sweeper);
       policies.close();
       const { unfinished } = await closer.close(graceSeconds * 1000);
-      if (unfinished) log.warn(`${unfinished} requests did not finish within ${graceSeconds} s of shutdown and were cut off`);
+      if (unfinished && graceSeconds) log.warn(`${unfinished} requests did not finish within ${graceSeconds} s of shutdown and were cut off`);
       if (opsServer) {
         opsServer.closeAllConnections();
         await new Promise<void>((done) => opsServer!.close(() => done()));
