@@ -47,8 +47,9 @@ export async function runPrimary(workers: number): Promise<void> {
     clearInterval(sweeper);
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w && !w.isDead()));
     await Promise.all(alive.map((worker) => new Promise<void>((done) => {
-      // Each worker finishes its requests under way (TWOFOLD_SHUTDOWN_GRACE) before it exits.
-      const force = setTimeout(() => worker.process.kill('SIGKILL'), (config.shutdownGrace + 5) * 1000);
+      // Each worker drains (TWOFOLD_SHUTDOWN_DRAIN) and finishes its requests under way
+      // (TWOFOLD_SHUTDOWN_GRACE) before it exits.
+      const force = setTimeout(() => worker.process.kill('SIGKILL'), (config.shutdownDrain + config.shutdownGrace + 5) * 1000);
       worker.once('exit', () => {
         clearTimeout(force);
         done();

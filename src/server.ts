@@ -23,9 +23,9 @@ export interface RunningTwofold extends Runtime {
   metrics: Metrics;
   /** The separate operations listener (TWOFOLD_METRICS_LISTEN), when this process runs one. */
   opsServer?: Server;
-  /** Stops accepting, lets requests under way finish for up to `graceSeconds` (0: cut them off
-   * at once), then closes the store. Readiness answers 503 from the first moment. */
-  close(options?: { graceSeconds?: number }): Promise<void>;
+  /** Answers readiness with 503 and keeps serving for `drainSeconds`, then stops accepting, lets
+   * requests under way finish for up to `graceSeconds` (0: cut them off at once), and closes the store. */
+  close(options?: { drainSeconds?: number; graceSeconds?: number }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -90,9 +90,11 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
     phone,
     metrics,
     opsServer,
-    async close({ graceSeconds = 0 } = {}) {
+    async close({ drainSeconds = 0, graceSeconds = 0 } = {}) {
       if (stopping) return;
       stopping = true;
+      // Still serving, while the balancer learns from /readyz to send new requests elsewhere.
+      if (drainSeconds) await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
       if (sweeper) clearInterval(sweeper);
       policies.close();
       const { unfinished } = await closer.close(graceSeconds * 1000);

@@ -168,6 +168,13 @@ export const optionSpecs = {
     schema: list.pipe(z.array(z.string().refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(value)))),
     secret: true,
   }),
+  shutdownDrain: option({
+    env: 'TWOFOLD_SHUTDOWN_DRAIN',
+    description: 'On SIGTERM, how long to keep serving while /readyz answers 503, so a load balancer that asks it stops sending new requests before the port closes. Set it to a little more than the balancer needs to notice (its check interval times its failure threshold).',
+    expects: "a duration such as '5s'",
+    schema: duration,
+    default: 0,
+  }),
   shutdownGrace: option({
     env: 'TWOFOLD_SHUTDOWN_GRACE',
     description: 'On SIGTERM, how long requests under way may take to finish before their connections are closed.',
@@ -344,6 +351,7 @@ export interface Config extends FactorConfig {
   metricsToken?: string;
   metricsListen?: string;
   previousEncryptionKeys?: string[];
+  shutdownDrain: number;
   shutdownGrace: number;
   demo: boolean;
   sessionTtl: number;

@@ -142,3 +142,23 @@ describe('metrics', () => {
     expect(metricsAccessOf({ ...base, nodeEnv: 'development' } as never)).toEqual({ open: true });
   });
 });
+
+describe('shutdown', () => {
+  test('while draining, /readyz says shutting down and requests are still served; then the port closes', async () => {
+    const draining = await startTestServer();
+    const url = (path: string) => new URL(path, draining.issuer);
+    const closed = draining.close({ drainSeconds: 1, graceSeconds: 5 });
+    try {
+      const ready = await fetch(url('/readyz'));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'shutting down' });
+      expect((await fetch(url('/healthz'))).status).toBe(200);
+      expect((await fetch(url('/.well-known/openid-configuration'))).status).toBe(200);
+    } finally {
+      await closed;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await draining.stop();
+    }
+    await expect(fetch(url('/healthz'))).rejects.toThrow();
+  });
+});
