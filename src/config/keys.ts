@@ -85,7 +85,7 @@ function checkJwks(document: unknown, source: string, problems: string[]): { key
   });
   const active = keys.filter((jwk: SigningJwk) => (jwk.state ?? 'active') === 'active');
   if (ok && !active.some((jwk: SigningJwk) => jwk.kty === 'RSA')) {
-    problems.push(`${source} needs an active RSA key: RS256 is the default ID token algorithm`);
+    problems.push(`${source} needs ${keys.some((jwk: SigningJwk) => jwk.kty === 'RSA') ? 'an active' : 'an'} RSA key: RS256 is the default ID token algorithm`);
     ok = false;
   }
   // oidc-provider signs with the first key that fits an algorithm: a next or retired key with no
