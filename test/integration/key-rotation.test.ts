@@ -2,6 +2,7 @@
 // a next signing key is published before it signs and the old one verifies until it is pruned;
 // a new encryption key takes over while the previous one still decrypts, and `twofold keys
 // rotate` re-encrypts every stored secret, resumably, after which the previous key can go.
+import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,9 @@ import { appCode, enrollApp, enterCode } from '../helpers/mfa.js';
 import { createRelyingParty, signInWithPassword } from '../helpers/rp.js';
 import { policies, startTestServer, tempDir } from '../helpers/server.js';
 import { UserAgent } from '../helpers/userAgent.js';
+
+// Several restarts and RSA key generations in one test: generous on a busy CI machine.
+jest.setTimeout(90_000);
 
 const password = 'correct horse battery staple';
 const newKey = () => randomBytes(32).toString('base64');
