@@ -54,7 +54,7 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
       return 1;
     }
     let rows = -2;
-    for await (const line of exportLines(store.transfer(), createSecretBox(keys.encryptionKey))) {
+    for await (const line of exportLines(store.transfer(), createSecretBox(keys.encryptionKey, keys.previousEncryptionKeys))) {
       rows += 1;
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     }
@@ -70,7 +70,7 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
     const { store, keys, config } = await runtime();
     const transfer = store.transfer();
     try {
-      const tables = await readExport(file!, createSecretBox(keys.encryptionKey), transfer.rowsVersion);
+      const tables = await readExport(file!, createSecretBox(keys.encryptionKey, keys.previousEncryptionKeys), transfer.rowsVersion);
       if (!(await transfer.isEmpty())) throw new ImportRefusedError([`${describeStore(config)} already holds data: import only into an empty store`]);
       // Where the store has transactions (SQLite, a MongoDB replica set) the import is one, always.
       // Without them a failure part way leaves part of the data: only on the operator's word.

@@ -556,6 +556,14 @@ export interface Store extends MfaStore {
    * AccessTokens, RefreshTokens and AuthorizationCodes, so no browser session, token or
    * refresh survives (an administrator's reset). Returns how many records went. */
   endAccountSessions(accountId: string, options?: EndSessionsOptions): Promise<number>;
+  /** Re-encrypts every sealed value under the current encryption key, a batch per transaction;
+   * values already current are left alone, so a stopped run resumes (`twofold keys rotate`). */
+  resealSecrets(options?: { batch?: number }): Promise<ResealReport>;
+}
+
+/** What `resealSecrets` did, per encrypted column (`accounts.phone`, `credentials.secret`, ...). */
+export interface ResealReport {
+  columns: { name: string; resealed: number; current: number; unreadable: number }[];
 }
 
 export interface EndSessionsOptions {

@@ -740,5 +740,18 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.oidc('Client').find('c')).toEqual({ client_id: 'c' });
       });
     });
+
+    describe('re-encryption (`twofold keys rotate`)', () => {
+      it('finds every value already under the current key, changes none, and reads them back the same', async () => {
+        const account = await store.accounts.create({ username: 'sealed', passwordHash: 'h', phone: '+15555550123' });
+        const credential = await store.credentials.add({ accountId: account.id, method: 'totp', secret: 'JBSWY3DPEHPK3PXP' });
+        const report = await store.resealSecrets({ batch: 1 });
+        expect(report.columns.find((column) => column.name === 'accounts.phone')).toEqual({ name: 'accounts.phone', resealed: 0, current: 1, unreadable: 0 });
+        expect(report.columns.find((column) => column.name === 'credentials.secret')).toEqual({ name: 'credentials.secret', resealed: 0, current: 1, unreadable: 0 });
+        expect(report.columns.every((column) => column.resealed === 0 && column.unreadable === 0)).toBe(true);
+        expect((await store.accounts.findById(account.id))?.phone).toBe('+15555550123');
+        expect((await store.credentials.get(credential.id))?.secret).toBe('JBSWY3DPEHPK3PXP');
+      });
+    });
   });
 }

@@ -18,6 +18,7 @@ import { mongoEndAccountSessions, mongoOidcAdapters } from './oidcAdapter.js';
 import { mongoPhone } from './phone.js';
 import { mongoPush } from './push.js';
 import { mongoPushWatcher } from './pushWatch.js';
+import { resealMongo } from './reseal.js';
 import { mongoTokenInventory } from './tokenInventory.js';
 import { mongoTransfer } from '../transfer/mongoTransfer.js';
 import type { StoreTransfer } from '../transfer/types.js';
@@ -52,6 +53,7 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
   return {
     connection,
     transfer: () => mongoTransfer(connection),
+    resealSecrets: (options) => resealMongo(models, box, options),
     accounts: mongoAccounts(models, box, now),
     clients: mongoClients(models, box),
     credentials: mongoCredentials(models, box, now),
