@@ -33,7 +33,7 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
  * field placed before it in the same form; a filled one, such as the username kept after a
  * wrong password, may be passed). */
 export async function ownChecks(page: Page): Promise<string[]> {
-  return focusForced(page, () => page.evaluate((focusable) => {
+  return page.evaluate(() => {
     const found: string[] = [];
     const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
     const luminance = (color: string) => {
@@ -65,9 +65,9 @@ export async function ownChecks(page: Page): Promise<string[]> {
       const ratio = contrast(style.borderBottomColor, backgroundBehind(field.parentElement));
       if (ratio < 3) found.push(`1.4.11 border of ${named(field)} is ${ratio.toFixed(2)}:1 against its background (needs 3:1)`);
     }
-    // Every focusable element is in :focus and :focus-visible here (forced by focusForced below,
-    // without moving focus): its own outline is what a keyboard user sees on it.
-    for (const element of [...document.querySelectorAll(focusable)].filter(visible)) {
+    const active = document.activeElement;
+    for (const element of [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')].filter(visible)) {
+      (element as HTMLElement).focus({ focusVisible: true } as FocusOptions);
       const style = getComputedStyle(element);
       if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0) {
         if (style.boxShadow === 'none') found.push(`1.4.11 ${named(element)} shows no focus indicator`);
@@ -76,6 +76,7 @@ export async function ownChecks(page: Page): Promise<string[]> {
       const ratio = contrast(style.outlineColor, backgroundBehind(element.parentElement));
       if (ratio < 3) found.push(`1.4.11 focus indicator of ${named(element)} is ${ratio.toFixed(2)}:1 against its background (needs 3:1)`);
     }
+    (active as HTMLElement | null)?.focus?.();
     const autofocused = document.querySelector('[autofocus]');
     const form = autofocused?.closest('form');
     if (autofocused && form) {
@@ -84,30 +85,7 @@ export async function ownChecks(page: Page): Promise<string[]> {
       for (const field of before) found.push(`2.4.3 autofocus on ${named(autofocused)} skips the empty ${named(field)} before it`);
     }
     return [...new Set(found)];
-  }, focusable));
-}
-
-const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
-
-/** Runs `check` with every focusable element in :focus and :focus-visible, forced through the
- * DevTools protocol as the inspector's "force state" does. Really focusing each one would fire
- * focus events: on the sign-in page that starts the browser's passkey autofill. */
-async function focusForced<T>(page: Page, check: () => Promise<T>): Promise<T> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    await cdp.send('DOM.enable');
-    await cdp.send('CSS.enable');
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
-    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: focusable });
-    for (const nodeId of nodeIds) await cdp.send('CSS.forcePseudoState', { nodeId, forcedPseudoClasses: ['focus', 'focus-visible'] });
-    try {
-      return await check();
-    } finally {
-      for (const nodeId of nodeIds) await cdp.send('CSS.forcePseudoState', { nodeId, forcedPseudoClasses: [] }).catch(() => undefined);
-    }
-  } finally {
-    await cdp.detach();
-  }
+  });
 }
 
 function describe(size: string, violations: Violation[]): string[] {
