@@ -66,7 +66,11 @@ export async function ownChecks(page: Page): Promise<string[]> {
       if (ratio < 3) found.push(`1.4.11 border of ${named(field)} is ${ratio.toFixed(2)}:1 against its background (needs 3:1)`);
     }
     const active = document.activeElement;
+    // Not a field that offers passkeys (autocomplete "... webauthn"): focusing it starts the
+    // browser's passkey autofill, which would sign in under the test's feet. It shares its
+    // style with the other fields checked here.
     for (const element of [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')].filter(visible)) {
+      if (/\bwebauthn\b/.test(element.getAttribute('autocomplete') ?? '')) continue;
       (element as HTMLElement).focus({ focusVisible: true } as FocusOptions);
       const style = getComputedStyle(element);
       if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0) {
@@ -76,7 +80,7 @@ export async function ownChecks(page: Page): Promise<string[]> {
       const ratio = contrast(style.outlineColor, backgroundBehind(element.parentElement));
       if (ratio < 3) found.push(`1.4.11 focus indicator of ${named(element)} is ${ratio.toFixed(2)}:1 against its background (needs 3:1)`);
     }
-    (active as HTMLElement | null)?.focus?.();
+    if (active !== document.activeElement) (active as HTMLElement | null)?.focus?.();
     const autofocused = document.querySelector('[autofocus]');
     const form = autofocused?.closest('form');
     if (autofocused && form) {
