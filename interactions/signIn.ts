@@ -81,6 +81,13 @@ export async function completePrimary(ctx: Context, deps: InteractionDeps, inter
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: 'remembered device', rule: decision.rule, ...auditFields(ctx, interaction, account) });
     return finishSignIn(ctx, deps, interaction, state, used);
   }
+  // An administrator's one-time bypass: spent here, once, and the session remembers it.
+  const ts = sessionTime();
+  const bypass = await deps.mfa.useBypass(account.id, decision, ts);
+  if (bypass) {
+    await deps.mfa.deps.audit.record({ type: 'mfa.bypass', result: 'ok', reason: 'one-time bypass used', actor: bypass.issuedBy, rule: decision.rule, ...auditFields(ctx, interaction, account) });
+    return finishSignIn(ctx, deps, interaction, state, used, ts);
+  }
   ctx.status = 303;
   ctx.redirect(`/interaction/${interaction.uid}/mfa`);
 }

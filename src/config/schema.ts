@@ -276,6 +276,19 @@ export const optionSpecs = {
     schema: z.union([z.literal('until-unblocked'), z.literal('off'), duration.refine((seconds) => seconds > 0)]),
     default: 'until-unblocked',
   }),
+  adminGroup: option({
+    env: 'TWOFOLD_ADMIN_GROUP',
+    description: 'The group whose members may use the admin console at /admin and call the admin API with their own access token.',
+    expects: "a group name: 1 to 64 letters, digits and . _ -",
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    default: 'twofold-admins',
+  }),
+  adminApiClients: option({
+    env: 'TWOFOLD_ADMIN_API_CLIENTS',
+    description: "Service clients (comma-separated client ids) whose client-credentials tokens with the 'twofold:admin' scope may call the admin API.",
+    expects: 'a comma-separated list of client ids',
+    schema: list,
+  }),
   // Each factor's own options (src/factors/<id>/), validated with the rest.
   ...factorOptions,
   workers: option({
@@ -329,5 +342,8 @@ export interface Config extends FactorConfig {
   twilioApiUrl: string;
   /** Seconds, or 'until-unblocked', or 'off'. */
   fraudBlock: 'until-unblocked' | 'off' | number;
+  adminGroup: string;
+  /** Unset: no service client may call the admin API. */
+  adminApiClients?: string[];
   workers: number;
 }
