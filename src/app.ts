@@ -3,6 +3,8 @@
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { checkPassword } from './accounts/checkPassword.js';
+import { adminRoutes } from './admin/adminRoutes.js';
+import { adminClientMetadata } from './admin/adminSession.js';
 import { createAudit } from './audit/audit.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
@@ -73,7 +75,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   });
   const provider = createProvider({
     issuer, keys, store, views, acr, log,
-    staticClients: [accountClientMetadata(issuer)],
+    staticClients: [accountClientMetadata(issuer), adminClientMetadata(issuer)],
     sessionTtl: config.sessionTtl,
     trustProxy: config.trustProxy,
     proxyHops: config.proxyHops,
@@ -106,6 +108,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(settingsRoutes(settings).routes());
   app.use(phoneSettingsRoutes(settings).routes());
   app.use(appPasswordRoutes(settings).routes());
+  for (const routes of adminRoutes({ config, issuer, provider, twofold, views, csrf: deps.csrf, log, store })) app.use(routes);
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(phone.routes);
   app.use(async (ctx, next) => {

@@ -49,7 +49,8 @@ export function createProvider(options: ProviderOptions): Provider {
     clients: options.staticClients ?? [],
     acrValues: [acr.sfa, acr.mfa, acr.phishingResistant],
     claims: claimsByScope,
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups'],
+    // twofold:admin: the admin API's scope (src/admin/apiRoutes.ts decides who may use it).
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups', 'twofold:admin'],
     cookies: {
       keys: options.keys.cookieKeys,
       long: { httpOnly: true, sameSite: postMethods ? 'none' : 'lax', signed: true },
