@@ -5,9 +5,16 @@ import { bypassBody, createUserBody, logQuery, updateUserBody } from './schemas.
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 
+/** A schema registered under its id (`.meta({ id })`): its own definition, for components.schemas. */
+function component(schema: z.ZodType) {
+  const document = json(schema) as Record<string, unknown> & { definitions?: Record<string, unknown> };
+  const id = schema.meta()?.id;
+  return (id && document.definitions?.[id]) ?? document;
+}
+
 /** A query schema as OpenAPI parameters, one per property. */
 function queryParameters(schema: z.ZodObject) {
-  const document = json(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  const document = component(schema) as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(document.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: document.required?.includes(name) ?? false, schema: property }));
 }
 
@@ -30,9 +37,9 @@ export function openApiDocument(issuer: string, scope: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: `An access token with the ${scope} scope.` } },
       schemas: {
-        CreateUser: json(createUserBody),
-        UpdateUser: json(updateUserBody),
-        IssueBypass: json(bypassBody),
+        CreateUser: component(createUserBody),
+        UpdateUser: component(updateUserBody),
+        IssueBypass: component(bypassBody),
         Error: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } }, required: ['error'] },
       },
     },

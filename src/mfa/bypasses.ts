@@ -33,7 +33,8 @@ export function bypasses(challenges: ChallengeStore, now: () => number, sessionT
     },
     /** The account's unused, unexpired bypass, if any. */
     async pending(accountId: string): Promise<Bypass | undefined> {
-      return read(await challenges.get(pendingKey(accountId)), accountId);
+      const bypass = read(await challenges.get(pendingKey(accountId)), accountId);
+      return bypass && bypass.expiresAt > now() ? bypass : undefined;
     },
     async revoke(accountId: string): Promise<boolean> {
       return Boolean(await challenges.take(pendingKey(accountId)));
@@ -41,7 +42,9 @@ export function bypasses(challenges: ChallengeStore, now: () => number, sessionT
     /** ATOMIC. Spends the account's bypass on the sign-in made at `loginTs` (seconds): of racing
      * sign-ins, one gets it. That sign-in's session is then remembered as bypassed. */
     async use(accountId: string, loginTs: number): Promise<Bypass | undefined> {
-      const bypass = read(await challenges.take(pendingKey(accountId)), accountId);
+      const taken = read(await challenges.take(pendingKey(accountId)), accountId);
+      // The store expires it too, by its own clock; this is Twofold's.
+      const bypass = taken && taken.expiresAt > now() ? taken : undefined;
       if (bypass) await challenges.put(usedKey(accountId, loginTs), accountId, { ...bypass, usedAt: now() }, sessionTtl);
       return bypass;
     },
