@@ -24,6 +24,7 @@ import { type AccountSession, type AccountSessions, accountClientId, accountPath
 import { keepLastPhishingResistant, methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
 import type { PolicySource } from '../../src/policy/source.js';
 import { renamable, renameDevice } from './renameDevice.js';
+import { recentActivity } from '../../src/notifications/securityActivity.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -160,6 +161,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       factors: factors.all().filter((factor) => factor.enroll && !factor.standby).map((factor) => ({ id: factor.id, title: factor.title })),
       devices: devices.map((device) => ({ id: device.id, label: device.label, added: day(device.createdAt), until: day(device.expiresAt) })),
       appPasswords: await appPasswordsView(store.appPasswords, session.sub),
+      activity: (await recentActivity(store.audit, session.sub, (method) => factors.get(method)?.title ?? method)).map((item) => ({ ...item, when: day(item.at) })),
     });
   });
 

@@ -90,7 +90,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     render(ctx, 'admin/users.njk', { q, results: await users.search(q), notice: notices[String(ctx.query.notice)] });
   });
 
-  router.post('/admin/users', guard, access, async (ctx) => {
+  router.post('/admin/users/add', guard, access, async (ctx) => {
     const form = ctx.state.form as Record<string, string>;
     const optional = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
     try {

@@ -1,0 +1,129 @@
+// The admin console's pages, as an administrator's browser uses them (forms, no script): find a
+// person, add one, issue a bypass, read fraud alerts and the sign-in log; and what the person
+// sees of it on their security-info page.
+import { generateSecret } from 'otplib';
+import { createAccount } from '../../src/accounts/createAccount.js';
+import { reportFraud } from '../helpers/fraud.js';
+import { appCode, enterCode } from '../helpers/mfa.js';
+import { createRelyingParty, type RelyingParty, signInWithPassword } from '../helpers/rp.js';
+import { policies, startTestServer, type TestServer } from '../helpers/server.js';
+import { alertText, noticeText, type Page, UserAgent } from '../helpers/userAgent.js';
+
+const password = 'correct horse battery staple';
+let server: TestServer;
+let rp: RelyingParty;
+let admin: UserAgent;
+beforeAll(async () => {
+  server = await startTestServer({}, { policy: policies.mfaForAll });
+  rp = await createRelyingParty(server, { clientId: 'wiki' });
+  const { id } = await createAccount(server.store.accounts, { username: 'root', password, groups: ['twofold-admins'] });
+  const secret = generateSecret();
+  await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Phone', secret });
+  admin = new UserAgent(server.issuer);
+  const callback = `${server.issuer}/admin/callback`;
+  let page = await admin.follow('/admin', callback);
+  page = await admin.submit(page, /\/login$/, { username: 'root', password }, callback);
+  page = await enterCode(admin, page, await appCode(server, secret), callback);
+  await admin.follow(page.location!);
+  server.clock.advance(30_000);
+});
+afterAll(() => server.stop());
+
+async function person(username: string, details: { email?: string; displayName?: string; phone?: string } = {}) {
+  const { id } = await createAccount(server.store.accounts, { username, password, ...details });
+  const secret = generateSecret();
+  await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Phone', secret });
+  return { id, secret };
+}
+
+/** Every input on the page has a label naming it (by `for`, or by wrapping it). */
+function unlabelledInputs(html: string): string[] {
+  const labelled = new Set([...html.matchAll(/<label[^>]*for="([^"]+)"/g)].map((m) => m[1]));
+  return [...html.matchAll(/<label\b[^>]*>([\s\S]*?)<\/label>|<(input|select|textarea)\b([^>]*)>/g)]
+    .filter((m) => m[2] && !/type="(hidden|submit)"/.test(m[3]!))
+    .map((m) => /id="([^"]+)"/.exec(m[3]!)?.[1] ?? '(no id)')
+    .filter((id) => !labelled.has(id));
+}
+
+test('finds people by name, username, email or phone', async () => {
+  await person('maria.lopez', { displayName: 'María López', email: 'maria@example.com', phone: '+15554440123' });
+  await person('ben');
+  for (const query of ['maría', 'MARIA.L', 'maria@example', '555 444 0123']) {
+    const page = await admin.follow(`/admin/users?q=${encodeURIComponent(query)}`);
+    expect([query, [...page.html.matchAll(/<td><a href="\/admin\/users\/[^"]+">([^<]+)<\/a>/g)].map((m) => m[1])]).toEqual([query, ['maria.lopez']]);
+  }
+  const page = await admin.follow('/admin/users?q=nobody-like-this');
+  expect(page.html).toContain('No user matches');
+  expect(unlabelledInputs(page.html)).toEqual([]);
+});
+
+test('adding a user with bad details shows what was wrong and adds nobody', async () => {
+  const list = await admin.follow('/admin/users');
+  const refused = await admin.submit(list, '/admin/users/add', { username: 'carol', password, email: 'carol-at-example' });
+  expect(refused.status).toBe(400);
+  expect(alertText(refused.html)).toMatch(/^The user was not created: email: must be an email address/);
+  expect(await server.store.accounts.findByUsername('carol')).toBeUndefined();
+  const added = await admin.submit(list, '/admin/users/add', { username: 'carol', password, email: 'carol@example.com', groups: 'staff, finance' });
+  expect(noticeText(added.html)).toBe('The user was created.');
+  expect(added.html).toContain('<h1>carol</h1>');
+  expect((await server.store.accounts.findByUsername('carol'))!.groups.sort()).toEqual(['finance', 'staff']);
+});
+
+test('a form posted without its CSRF token changes nothing', async () => {
+  const { id } = await person('dave');
+  const refused = await admin.post(`/admin/users/${id}/disable`, {});
+  expect(refused.status).toBe(403);
+  expect((await server.store.accounts.findById(id))!.disabled).toBe(false);
+});
+
+test('an administrator issues a bypass from the person\'s page; the person signs in without the code and sees it on their security info', async () => {
+  const { id } = await person('erin');
+  let page: Page = await admin.follow(`/admin/users/${id}`);
+  expect(unlabelledInputs(page.html)).toEqual([]);
+  const tooLong = await admin.submit(page, `/admin/users/${id}/bypass`, { minutes: '45' });
+  expect(tooLong.status).toBe(400);
+  expect(alertText(tooLong.html)).toBe('Nothing was changed: minutes: must be from 1 to 30.');
+  page = await admin.submit(page, `/admin/users/${id}/bypass`, { minutes: '5' });
+  expect(noticeText(page.html)).toBe('One-time bypass issued.');
+  expect(page.html).toMatch(/id="bypass-state"><strong>One-time bypass<\/strong> the next sign-in until .* skips the second factor \(issued by admin:root\)/);
+
+  const browser = new UserAgent(server.issuer);
+  const { page: back } = await signInWithPassword(browser, rp, 'erin', password);
+  expect(back.location).toMatch(new RegExp(`^${rp.redirectUri}`));
+  const security = await browser.follow('/account/security', `${server.issuer}/account/callback`);
+  const info = await browser.follow(security.location!);
+  expect(info.html).toContain('<h2>Recent security activity</h2>');
+  expect(info.html).toContain('A sign-in skipped the second factor with an administrator&#39;s one-time bypass.');
+  expect(info.html).toContain('An administrator issued a one-time bypass');
+
+  const log = await admin.follow('/admin/log?user=erin');
+  expect(log.html).toMatch(/<td>mfa\.bypass<\/td>\s*<td>success<\/td>\s*<td>erin<\/td>\s*<td>wiki<\/td>/);
+  expect(log.html).toMatch(/<td>bypass\.issue<\/td>[\s\S]*?<td>admin:root<\/td>/);
+  expect(log.html).toContain('<svg role="img"');
+  expect(unlabelledInputs(log.html)).toEqual([]);
+});
+
+test('fraud alerts list the report and unblock the account from there', async () => {
+  const { id } = await person('fred');
+  await reportFraud(server, id, 'fred');
+  let page = await admin.follow('/admin/fraud');
+  expect(page.html).toMatch(/<a href="\/admin\/users\/[^"]+">fred<\/a><\/td>\s*<td>198\.51\.100\.7<\/td>\s*<td>wiki<\/td>\s*<td>voice<\/td>\s*<td>until unblocked<\/td>/);
+  page = await admin.submit(page, `/admin/users/${id}/unblock`);
+  expect(page.url).toBe(`${server.issuer}/admin/fraud?notice=unblocked`);
+  expect(noticeText(page.html)).toBe('The block was lifted: their second factor works again.');
+  expect(await server.store.fraud.blockOf(id, server.clock.now())).toBeUndefined();
+});
+
+test('require re-registration and per-method removal from the person\'s page', async () => {
+  const { id } = await person('gina');
+  await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Tablet', secret: generateSecret() });
+  let page = await admin.follow(`/admin/users/${id}`);
+  expect([...page.html.matchAll(/<li>\s*<strong>(Authenticator app[^<]*)<\/strong>/g)].map((m) => m[1]).sort()).toEqual(['Authenticator app (Phone)', 'Authenticator app (Tablet)']);
+  const tablet = (await server.store.credentials.list(id)).find((c) => c.label === 'Tablet')!;
+  page = await admin.submit(page, `/admin/users/${id}/methods/${tablet.id}/remove`);
+  expect(noticeText(page.html)).toBe('The method was removed.');
+  page = await admin.submit(page, `/admin/users/${id}/reregister`);
+  expect(page.html).toContain('No methods: the next sign-in sets one up.');
+  const events = await server.store.audit.tail({ accountId: id, limit: 20 });
+  expect(events.filter((e) => e.actor === 'admin:root').map((e) => e.type)).toEqual(['method.remove', 'user.reset-mfa']);
+});
