@@ -20,6 +20,8 @@ import { adminUsers, type UserDetail } from './users.js';
 import { hourChart } from './hourChart.js';
 import { bypassMinutes } from '../mfa/bypasses.js';
 import { describeIssues } from '../validation.js';
+import type { PolicySource } from '../policy/source.js';
+import { policyOverview, whatIf } from './policies.js';
 
 export interface ConsoleDeps {
   admin: AdminDeps;
@@ -29,6 +31,9 @@ export interface ConsoleDeps {
   log: Logger;
   acr: AcrLevels;
   adminGroup: string;
+  policies: PolicySource;
+  /** The policy folder (TWOFOLD_POLICIES). */
+  policyDir: string;
 }
 
 const notices: Record<string, string> = {
@@ -179,6 +184,23 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
       notice: notices[String(ctx.query.notice)],
       reports: reports.map((report) => ({ ...report, block: blocks.get(report.accountId) })),
     });
+  });
+
+  router.get('/admin/policies', access, async (ctx) => {
+    const overview = policyOverview(deps.policyDir, deps.policies, deps.acr);
+    const given = Object.fromEntries(Object.entries(ctx.query).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+    let answer: { explanation: string[] } | undefined;
+    let error: string | undefined;
+    if (Object.keys(given).length) {
+      try {
+        answer = await whatIf(admin.store, deps.policies, deps.acr, given);
+      } catch (failure) {
+        if (!(failure instanceof InvalidInputError)) throw failure;
+        ctx.status = 400;
+        error = `Check the question: ${failure.problems.join('; ')}.`;
+      }
+    }
+    render(ctx, 'admin/policies.njk', { ...overview, values: given, answer, error });
   });
 
   router.get('/admin/log', access, async (ctx) => {

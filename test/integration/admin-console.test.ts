@@ -127,3 +127,20 @@ test('require re-registration and per-method removal from the person\'s page', a
   const events = await server.store.audit.tail({ accountId: id, limit: 20 });
   expect(events.filter((e) => e.actor === 'admin:root').map((e) => e.type)).toEqual(['method.remove', 'user.reset-mfa']);
 });
+
+test('the policies page shows the policy files read-only and answers "what if" with the trace', async () => {
+  await person('hana');
+  let page = await admin.follow('/admin/policies');
+  expect(page.html).toContain('<h3>policy.yaml</h3>');
+  expect(page.html).toContain('methods: [totp]');
+  expect(page.html).not.toMatch(/<textarea/);
+  expect(unlabelledInputs(page.html)).toEqual([]);
+  page = await admin.follow('/admin/policies?user=hana&client=wiki&ip=198.51.100.7&acr=phishing-resistant');
+  const explanation = /<pre id="explanation">([\s\S]*?)<\/pre>/.exec(page.html)?.[1];
+  expect(explanation).toContain('decision:    a second factor is required (mfa)');
+  expect(explanation).toContain('floor:       phishing-resistant (asked by the application)');
+  expect(explanation).toContain('trace:');
+  const bad = await admin.follow('/admin/policies?user=hana&client=wiki&ip=not-an-address');
+  expect(bad.status).toBe(400);
+  expect(alertText(bad.html)).toBe('Check the question: ip: must be an IPv4 or IPv6 address.');
+});
