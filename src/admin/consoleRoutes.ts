@@ -22,6 +22,7 @@ import { bypassMinutes } from '../mfa/bypasses.js';
 import { describeIssues } from '../validation.js';
 import type { PolicySource } from '../policy/source.js';
 import { policyOverview, whatIf } from './policies.js';
+import { adminApplications } from './applications.js';
 
 export interface ConsoleDeps {
   admin: AdminDeps;
@@ -55,6 +56,7 @@ export const when = (ms: number | null | undefined) => (ms ? new Date(ms).toISOS
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const { admin, sessions, views, csrf } = deps;
   const users = adminUsers(admin);
+  const applications = adminApplications(admin);
   const router = new Router();
   const guard = formGuard(deps);
   const access = requireAdmin({ store: admin.store, sessions, views, audit: admin.audit, acr: deps.acr, adminGroup: deps.adminGroup, csrf });
@@ -184,6 +186,48 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
       notice: notices[String(ctx.query.notice)],
       reports: reports.map((report) => ({ ...report, block: blocks.get(report.accountId) })),
     });
+  });
+
+  const lines = (value: string | undefined) => (value ?? '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const appNotices: Record<string, string> = { updated: 'The application was saved.', unchanged: 'Nothing changed.' };
+  router.get('/admin/applications', access, async (ctx) => {
+    render(ctx, 'admin/applications.njk', { applications: await applications.list() });
+  });
+  router.post('/admin/applications/add', guard, access, async (ctx) => {
+    const form = ctx.state.form as Record<string, string>;
+    try {
+      const { application, secret } = await applications.add(me(ctx).actor, {
+        clientId: (form.clientId ?? '').trim(), name: form.name?.trim() || undefined, public: form.public === 'on', firstParty: form.firstParty === 'on',
+        legacy: form.legacy === 'on', redirectUris: lines(form.redirectUris),
+      });
+      render(ctx, 'admin/application.njk', { application, secret, notice: 'The application was added.' });
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      ctx.status = 400;
+      render(ctx, 'admin/applications.njk', { applications: await applications.list(), values: form, error: `The application was not added: ${error.problems.join('; ')}.` });
+    }
+  });
+  router.get('/admin/applications/:clientId', access, async (ctx) => {
+    render(ctx, 'admin/application.njk', { application: await applications.get(ctx.params.clientId!), notice: appNotices[String(ctx.query.notice)] });
+  });
+  router.post('/admin/applications/:clientId/update', guard, access, async (ctx) => {
+    const form = ctx.state.form as Record<string, string>;
+    try {
+      const { changes } = await applications.update(me(ctx).actor, ctx.params.clientId!, {
+        name: form.name?.trim() || null, redirectUris: lines(form.redirectUris), postLogoutRedirectUris: lines(form.postLogoutRedirectUris),
+        firstParty: form.firstParty === 'on', legacy: form.legacy === 'on',
+      });
+      ctx.status = 303;
+      ctx.redirect(`/admin/applications/${encodeURIComponent(ctx.params.clientId!)}?notice=${changes.length ? 'updated' : 'unchanged'}`);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      ctx.status = 400;
+      render(ctx, 'admin/application.njk', { application: await applications.get(ctx.params.clientId!), error: `Nothing was changed: ${error.problems.join('; ')}.` });
+    }
+  });
+  router.post('/admin/applications/:clientId/rotate-secret', guard, access, async (ctx) => {
+    const secret = await applications.rotateSecret(me(ctx).actor, ctx.params.clientId!);
+    render(ctx, 'admin/application.njk', { application: await applications.get(ctx.params.clientId!), secret, notice: 'A new secret was made: the old one no longer works.' });
   });
 
   router.get('/admin/policies', access, async (ctx) => {

@@ -1,6 +1,7 @@
 // The admin console's pages, as an administrator's browser uses them (forms, no script): find a
 // person, add one, issue a bypass, read fraud alerts and the sign-in log; and what the person
 // sees of it on their security-info page.
+import * as oidc from 'openid-client';
 import { generateSecret } from 'otplib';
 import { createAccount } from '../../src/accounts/createAccount.js';
 import { reportFraud } from '../helpers/fraud.js';
@@ -143,4 +144,33 @@ test('the policies page shows the policy files read-only and answers "what if" w
   const bad = await admin.follow('/admin/policies?user=hana&client=wiki&ip=not-an-address');
   expect(bad.status).toBe(400);
   expect(alertText(bad.html)).toBe('Check the question: ip: must be an IPv4 or IPv6 address.');
+});
+
+test('applications: add one (its secret shown once), change its redirect URIs, rotate the secret; the old one stops working', async () => {
+  let page = await admin.follow('/admin/applications');
+  expect(unlabelledInputs(page.html)).toEqual([]);
+  const refused = await admin.submit(page, '/admin/applications/add', { clientId: 'payroll', redirectUris: 'not a url' });
+  expect(refused.status).toBe(400);
+  expect(alertText(refused.html)).toMatch(/^The application was not added: redirect URI 1: /);
+  expect(await server.store.clients.find('payroll')).toBeUndefined();
+
+  page = await admin.submit(page, '/admin/applications/add', { clientId: 'payroll', name: 'Payroll', redirectUris: 'https://payroll.example.com/callback', firstParty: 'on' });
+  const first = /id="client-secret">([^<]+)</.exec(page.html)![1]!;
+  expect((await server.store.clients.find('payroll'))!.secret).toBe(first);
+  page = await admin.follow('/admin/applications/payroll');
+  expect(page.html).not.toContain(first);
+
+  page = await admin.submit(page, '/admin/applications/payroll/update', { redirectUris: 'https://payroll.example.com/callback\nhttps://payroll.example.com/other' });
+  expect(noticeText(page.html)).toBe('The application was saved.');
+  expect((await server.store.clients.find('payroll'))!.redirectUris).toEqual(['https://payroll.example.com/callback', 'https://payroll.example.com/other']);
+
+  page = await admin.submit(page, '/admin/applications/payroll/rotate-secret');
+  const second = /id="client-secret">([^<]+)</.exec(page.html)![1]!;
+  expect(second).not.toBe(first);
+  const revoke = (secret: string) => oidc.discovery(new URL(server.issuer), 'payroll', {}, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] })
+    .then((config) => oidc.tokenRevocation(config, 'no-such-token'));
+  await expect(revoke(second)).resolves.toBeUndefined();
+  await expect(revoke(first)).rejects.toMatchObject({ status: 401, cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_client' }) })] });
+  const events = (await server.store.audit.tail({ limit: 200 })).filter((e) => e.clientId === 'payroll' && e.actor === 'admin:root').map((e) => e.type);
+  expect(events).toEqual(['client.add', 'client.update', 'client.rotate-secret']);
 });
