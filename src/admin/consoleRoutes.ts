@@ -23,6 +23,8 @@ import { describeIssues } from '../validation.js';
 import type { PolicySource } from '../policy/source.js';
 import { policyOverview, whatIf } from './policies.js';
 import { adminApplications } from './applications.js';
+import { adminHardwareTokens } from './hardwareTokens.js';
+import { normalizeUsername } from '../accounts/validate.js';
 
 export interface ConsoleDeps {
   admin: AdminDeps;
@@ -57,6 +59,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   const { admin, sessions, views, csrf } = deps;
   const users = adminUsers(admin);
   const applications = adminApplications(admin);
+  const tokens = adminHardwareTokens(admin);
   const router = new Router();
   const guard = formGuard(deps);
   const access = requireAdmin({ store: admin.store, sessions, views, audit: admin.audit, acr: deps.acr, adminGroup: deps.adminGroup, csrf });
@@ -229,6 +232,46 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     const secret = await applications.rotateSecret(me(ctx).actor, ctx.params.clientId!);
     render(ctx, 'admin/application.njk', { application: await applications.get(ctx.params.clientId!), secret, notice: 'A new secret was made: the old one no longer works.' });
   });
+
+  const tokenNotices: Record<string, string> = {
+    assigned: 'The token was assigned: the person activates it from their security info with its serial and a code.',
+    already: 'Nothing changed: the token was already there.', stock: 'The token is back in stock.', removed: 'The token no longer signs its person in and is back in stock.',
+  };
+  const renderTokens = async (ctx: Context, extra: Record<string, unknown> = {}) =>
+    render(ctx, 'admin/tokens.njk', { tokens: await tokens.list(), notice: tokenNotices[String(ctx.query.notice)], ...extra });
+  /** Runs a token change: back to the list with a notice, or the list again with what was wrong. */
+  const tokenChange = (path: string, run: (ctx: Context, form: Record<string, string>) => Promise<string | undefined>) =>
+    router.post(`/admin/tokens/${path}`, guard, access, async (ctx) => {
+      const form = ctx.state.form as Record<string, string>;
+      try {
+        const notice = await run(ctx, form);
+        if (notice === undefined) return;
+        ctx.status = 303;
+        ctx.redirect(`/admin/tokens?notice=${notice}`);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        ctx.status = 400;
+        await renderTokens(ctx, { error: `Nothing was changed: ${error.problems.join('; ')}.`, values: { ...form, psk: '' } });
+      }
+    });
+  router.get('/admin/tokens', access, (ctx) => renderTokens(ctx));
+  tokenChange('import', async (ctx, form) => {
+    const format = form.format === 'pskc' ? 'pskc' : 'csv';
+    const text = form.file ?? '';
+    if (!text.trim()) throw new InvalidInputError(['file: paste the contents of the vendor\'s CSV or PSKC file']);
+    const { imported, assigned } = await tokens.import(me(ctx).actor, form.fileName?.trim() || `console.${format}`, text, {
+      format, secretFormat: form.secretFormat === 'base32' || form.secretFormat === 'hex' ? form.secretFormat : 'auto',
+      type: form.type === 'totp' || form.type === 'hotp' ? form.type : undefined, preSharedKey: form.psk?.trim() || undefined,
+    });
+    await renderTokens(ctx, { notice: `Imported ${imported} token${imported === 1 ? '' : 's'}: ${assigned} assigned, ${imported - assigned} in stock.` });
+    return undefined;
+  });
+  tokenChange('assign', async (ctx, form) => {
+    const account = await admin.store.accounts.findByUsername(normalizeUsername(form.username ?? ''));
+    if (!account) throw new InvalidInputError([`username: there is no user '${form.username ?? ''}'`]);
+    return tokens.assign(me(ctx).actor, form.serial ?? '', account);
+  });
+  tokenChange('unassign', async (ctx, form) => (await tokens.unassign(me(ctx).actor, form.serial ?? '')).outcome);
 
   router.get('/admin/policies', access, async (ctx) => {
     const overview = policyOverview(deps.policyDir, deps.policies, deps.acr);

@@ -1,6 +1,7 @@
 // The admin console's pages, as an administrator's browser uses them (forms, no script): find a
 // person, add one, issue a bypass, read fraud alerts and the sign-in log; and what the person
 // sees of it on their security-info page.
+import { readFileSync } from 'node:fs';
 import * as oidc from 'openid-client';
 import { generateSecret } from 'otplib';
 import { createAccount } from '../../src/accounts/createAccount.js';
@@ -173,4 +174,31 @@ test('applications: add one (its secret shown once), change its redirect URIs, r
   await expect(revoke(first)).rejects.toMatchObject({ status: 401, cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_client' }) })] });
   const events = (await server.store.audit.tail({ limit: 200 })).filter((e) => e.clientId === 'payroll' && e.actor === 'admin:root').map((e) => e.type);
   expect(events).toEqual(['client.add', 'client.update', 'client.rotate-secret']);
+});
+
+test('hardware tokens: import a vendor file, assign one to a person, unassign it; a bad file imports nothing', async () => {
+  await person('ivan');
+  // The vendor's file assigns some tokens to these two.
+  await person('alice@example.com');
+  await person('bob@example.com');
+  let page = await admin.follow('/admin/tokens');
+  expect(unlabelledInputs(page.html)).toEqual([]);
+  const bad = await admin.submit(page, '/admin/tokens/import', { format: 'csv', file: 'serial number,secret key\nX1,not-a-seed!' });
+  expect(bad.status).toBe(400);
+  expect(alertText(bad.html)).toMatch(/^Nothing was changed: /);
+  expect(await server.store.tokens.list('oath')).toEqual([]);
+
+  page = await admin.submit(page, '/admin/tokens/import', { format: 'csv', file: readFileSync('examples/oath/tokens.csv', 'utf8'), fileName: 'tokens.csv' });
+  expect([page.status, alertText(page.html), noticeText(page.html)]).toEqual([200, undefined, expect.stringMatching(/^Imported \d+ tokens: /)]);
+  expect(page.html).toMatch(/<td>TOTP0002<\/td><td>totp\/60s<\/td>/);
+  page = await admin.submit(page, '/admin/tokens/assign', { serial: 'totp-0002', username: 'ivan' });
+  expect(noticeText(page.html)).toMatch(/^The token was assigned/);
+  expect(page.html).toContain('assigned to ivan, not activated');
+  page = await admin.submit(page, '/admin/tokens/unassign', { serial: 'TOTP0002' });
+  expect(noticeText(page.html)).toBe('The token is back in stock.');
+  const unknown = await admin.submit(page, '/admin/tokens/assign', { serial: 'NOPE', username: 'ivan' });
+  expect(unknown.status).toBe(400);
+  expect(alertText(unknown.html)).toBe('Nothing was changed: there is no token NOPE.');
+  const events = (await server.store.audit.tail({ limit: 300 })).filter((e) => e.type.startsWith('token.') && e.actor === 'admin:root').map((e) => e.type);
+  expect(events).toEqual(expect.arrayContaining(['token.import', 'token.assign', 'token.unassign']));
 });
