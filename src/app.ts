@@ -5,6 +5,8 @@ import type Provider from 'oidc-provider';
 import { checkPassword } from './accounts/checkPassword.js';
 import { adminRoutes } from './admin/adminRoutes.js';
 import { adminClientMetadata } from './admin/adminSession.js';
+import { devOutboxRoutes } from './notifications/devOutboxRoutes.js';
+import { securityNotifications } from './notifications/securityNotifications.js';
 import { createAudit } from './audit/audit.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
@@ -44,10 +46,12 @@ export interface AppOptions {
   now?: () => number;
 }
 
-export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
+export function createApp({ config, issuer, keys, store: storeGiven, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const clock = now ?? Date.now;
+  // Security changes recorded in the audit log are mailed to the person (or to /dev/outbox).
+  const { store, outbox } = securityNotifications({ config, store: storeGiven, log, now: clock });
   // Texts and calls, built first because the phone methods use them: the development phone at
   // /dev/phone (never in production), or Twilio's callbacks.
   const phone = createPhone({
@@ -111,6 +115,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   for (const routes of adminRoutes({ config, issuer, provider, twofold, views, csrf: deps.csrf, log, store })) app.use(routes);
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(phone.routes);
+  if (outbox) app.use(devOutboxRoutes({ outbox, views }).routes());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
     ctx.type = 'html';

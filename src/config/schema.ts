@@ -289,6 +289,20 @@ export const optionSpecs = {
     expects: 'a comma-separated list of client ids',
     schema: list,
   }),
+  smtpUrl: option({
+    env: 'TWOFOLD_SMTP_URL',
+    description: "SMTP server for security notifications (smtp://user:pass@host:587 or smtps://...). Unset: no email, except outside production where they go to the development outbox at /dev/outbox.",
+    expects: 'an smtp:// or smtps:// URL',
+    schema: z.url({ protocol: /^smtps?$/ }),
+    secret: true,
+  }),
+  mailFrom: option({
+    env: 'TWOFOLD_MAIL_FROM',
+    description: 'The From address of security notification emails.',
+    expects: 'an email address, optionally with a name: Twofold <no-reply@example.com>',
+    schema: z.string().min(3).max(254).regex(/@/, 'must contain an email address'),
+    default: 'Twofold <no-reply@localhost>',
+  }),
   // Each factor's own options (src/factors/<id>/), validated with the rest.
   ...factorOptions,
   workers: option({
@@ -343,6 +357,8 @@ export interface Config extends FactorConfig {
   /** Seconds, or 'until-unblocked', or 'off'. */
   fraudBlock: 'until-unblocked' | 'off' | number;
   adminGroup: string;
+  smtpUrl?: string;
+  mailFrom: string;
   /** Unset: no service client may call the admin API. */
   adminApiClients?: string[];
   workers: number;

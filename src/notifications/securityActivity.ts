@@ -14,7 +14,13 @@ export interface SecurityActivity {
 const byAdministrator = (event: AuditEvent) => Boolean(event.actor);
 
 /** What an audit event tells the person, or undefined when it is not a change to their security. */
-export function describeActivity(event: AuditEvent, methodTitle: (method: string) => string = (method) => method): string | undefined {
+/** The methods' names as people see them, where no factor registry is at hand (the email). */
+const methodTitles: Record<string, string> = {
+  totp: 'Authenticator app', oath: 'Hardware token', webauthn: 'Security key or passkey', sms: 'Phone', voice: 'Office phone',
+  push: 'Authenticator app with notifications', recovery: 'Recovery codes',
+};
+
+export function describeActivity(event: AuditEvent, methodTitle: (method: string) => string = (method) => methodTitles[method] ?? method): string | undefined {
   const method = event.method ? methodTitle(event.method) : 'a method';
   if (event.type === 'fraud.report') return 'A sign-in was reported as not yours, and verification was blocked.';
   if (event.result !== 'ok') return undefined;
