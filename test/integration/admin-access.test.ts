@@ -148,3 +148,29 @@ describe('the admin API', () => {
     expect(document.components.schemas.CreateUser.required).toEqual(expect.arrayContaining(['username', 'password']));
   });
 });
+
+test('an administrator who has a passkey is sent back to sign in with it: a code alone does not open the console', async () => {
+  const { username, secret, id } = await person({ groups: ['twofold-admins'] });
+  // A passkey on record (its ceremony is the WebAuthn suites' business): the console asks for it.
+  await server.store.credentials.add({ accountId: id, method: 'webauthn', label: 'Laptop', secret: null, data: { publicKey: 'x', transports: ['internal'] }, externalId: `key-${id}` });
+  const agent = new UserAgent(server.issuer);
+  let page = await agent.follow('/admin', callback());
+  page = await agent.submit(page, /\/login$/, { username, password }, callback());
+  // The app, their default method, is asked for first.
+  expect(page.html).toContain('<h1>Verify your identity</h1>');
+  page = await enterCode(agent, page, await appCode(server, secret), callback());
+  const signedIn = await agent.get(page.location!);
+  expect(signedIn.location).toBe(`${server.issuer}/admin`);
+  const stepUp = await agent.get(signedIn.location!);
+  expect(stepUp.status).toBe(302);
+  const again = new URL(stepUp.location!);
+  expect(again.pathname).toBe('/auth');
+  expect(again.searchParams.get('acr_values')).toBe(server.config.acrPhishingResistant);
+  expect(again.searchParams.get('prompt')).toBe('login');
+});
+
+test('an unknown admin API path is a JSON 404', async () => {
+  const response = await fetch(`${server.issuer}/admin/api/nothing-here`);
+  expect(response.status).toBe(404);
+  expect(await response.json()).toMatchObject({ error: 'not_found' });
+});
