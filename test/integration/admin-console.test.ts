@@ -202,3 +202,32 @@ test('hardware tokens: import a vendor file, assign one to a person, unassign it
   const events = (await server.store.audit.tail({ limit: 300 })).filter((e) => e.type.startsWith('token.') && e.actor === 'admin:root').map((e) => e.type);
   expect(events).toEqual(expect.arrayContaining(['token.import', 'token.assign', 'token.unassign']));
 });
+
+test('unlock a second-factor lockout, disable and enable an account, and edit the profile from the person\'s page', async () => {
+  const { id, secret } = await person('jack');
+  await server.store.attempts.update(`mfa:${id}`, () => ({ failures: 0, locks: 1, lockedUntil: null, permanent: true }));
+  let page = await admin.follow(`/admin/users/${id}`);
+  expect(page.html).toContain('<strong>Second factor</strong> locked until an administrator unlocks');
+  page = await admin.submit(page, `/admin/users/${id}/unlock`);
+  expect(noticeText(page.html)).toBe('Lockouts were lifted: sign-in attempts start counting afresh.');
+  expect(page.html).toContain('<strong>Second factor</strong> open');
+
+  page = await admin.submit(page, `/admin/users/${id}/disable`);
+  expect(noticeText(page.html)).toBe('The account is disabled and signed out everywhere.');
+  const { page: refused } = await signInWithPassword(new UserAgent(server.issuer), rp, 'jack', password);
+  expect(refused.location?.startsWith(rp.redirectUri) ?? false).toBe(false);
+  expect(refused.html).not.toContain('Verify your identity');
+  page = await admin.submit(page, `/admin/users/${id}/enable`);
+  expect(noticeText(page.html)).toBe('The account is enabled again.');
+  const { page: asked } = await signInWithPassword(new UserAgent(server.issuer), rp, 'jack', password);
+  expect(asked.html).toContain('<h1>Verify your identity</h1>');
+  expect(secret).toBeTruthy();
+
+  const bad = await admin.submit(page, `/admin/users/${id}/profile`, { displayName: 'Jack', phone: '12' });
+  expect(bad.status).toBe(400);
+  expect(alertText(bad.html)).toMatch(/^Nothing was changed: phone: must be an international number/);
+  expect((await server.store.accounts.findById(id))!.displayName).toBeNull();
+  page = await admin.submit(page, `/admin/users/${id}/profile`, { displayName: 'Jack Smith', email: 'jack@example.com', emailVerified: 'on' });
+  expect(noticeText(page.html)).toBe('The changes were saved.');
+  expect(await server.store.accounts.findById(id)).toMatchObject({ displayName: 'Jack Smith', email: 'jack@example.com', emailVerified: true });
+});
