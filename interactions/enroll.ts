@@ -12,6 +12,7 @@ import { renderPage } from './pages.js';
 import { showDoneNext } from './secondFactor.js';
 import { answerContext, auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
+import { setupSendGate } from './setupSends.js';
 
 /** How recent the password must be to set up a method. */
 export const enrollmentPasswordWindow = 5 * 60;
@@ -53,7 +54,7 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
 
 const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; chosen?: string; values?: Record<string, string> } = {}) =>
   renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
-    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.() })),
+    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.(signIn.decision) })),
     optional: maySkip(signIn.decision),
     ...extra,
   });
@@ -71,7 +72,8 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
   const form = ctx.state.form as Record<string, string>;
   const factor = factors.find((candidate) => candidate.id === form.method);
   if (!factor?.enroll) throw new HttpError(400, 'Choose one of the methods on the page.');
-  const started = await factor.enroll.begin(signIn.account, form);
+  const mayContact = setupSendGate(deps.mfa.deps, answerContext(ctx, signIn.interaction, signIn.account, 'mfa.enroll', signIn.decision), factor.id);
+  const started = await factor.enroll.begin(signIn.account, form, { decision: signIn.decision, mayContact });
   if ('error' in started) {
     ctx.status = 400;
     return renderIntro(ctx, deps, signIn, factors, { error: started.error, chosen: factor.id, values: form });

@@ -149,7 +149,7 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
 
   const period = factor.standby ? undefined : rememberPeriod(decision);
   if (parsed.data.remember && period) {
-    const { token } = await deps.mfa.devices.remember(account.id, factor.id, decision.remember, ctx.get('user-agent'));
+    const { token } = await deps.mfa.devices.remember(account.id, factor.id, decision.remember, ctx.get('user-agent'), ctx.ip);
     ctx.cookies.set(deviceCookie, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: decision.remember * 1000 });
     await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${period}`, rule: decision.rule, method: factor.id, ...auditFields(ctx, interaction, account) });
   }

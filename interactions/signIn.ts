@@ -76,7 +76,7 @@ export async function completePrimary(ctx: Context, deps: InteractionDeps, inter
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: `the first factor was multi-factor (${login.amr.join(' ')})`, rule: decision.rule, ...auditFields(ctx, interaction, account) });
     return finishSignIn(ctx, deps, interaction, state, used);
   }
-  const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr: login.amr, acr: login.acr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }) }, decision);
+  const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr: login.amr, acr: login.acr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }), ip: ctx.ip }, decision);
   if (satisfied === 'remembered-device') {
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: 'remembered device', rule: decision.rule, ...auditFields(ctx, interaction, account) });
     return finishSignIn(ctx, deps, interaction, state, used);

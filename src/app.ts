@@ -18,6 +18,12 @@ import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
 import { createViews } from './http/views.js';
 import type { Logger } from './log.js';
+import { countPhoneSends } from './ops/countPhoneSends.js';
+import { httpMetrics } from './ops/httpMetrics.js';
+import type { Metrics } from './ops/metrics.js';
+import { type MetricsAccess, opsRoutes, type ReadyAnswer } from './ops/opsRoutes.js';
+import { countSignIns } from './ops/providerMetrics.js';
+import { requestContext } from './ops/requestContext.js';
 import { storeDirectory } from './mfa/accountDirectory.js';
 import { publicDir } from './paths.js';
 import { createPhone, type Phone } from './phone/createPhone.js';
@@ -44,9 +50,11 @@ export interface AppOptions {
   policies: PolicySource;
   log: Logger;
   now?: () => number;
+  /** Health, readiness and metrics (src/ops/). */
+  ops: { metrics: Metrics; metricsAccess: MetricsAccess; ready(): Promise<ReadyAnswer> };
 }
 
-export function createApp({ config, issuer, keys, store: storeGiven, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
+export function createApp({ config, issuer, keys, store: storeGiven, policies, log, now, ops }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const clock = now ?? Date.now;
@@ -69,7 +77,7 @@ export function createApp({ config, issuer, keys, store: storeGiven, policies, l
     async confirmPassword(accountId, password) {
       return (await checkPassword(store.accounts, await store.accounts.findById(accountId), password)).ok;
     },
-    phone: phone.service,
+    phone: countPhoneSends(phone.service, ops.metrics),
     fraudBlock: config.fraudBlock,
     // A number proven by a text or call is the account's verified phone, unless it has another.
     async phoneVerified(accountId, e164) {
@@ -87,6 +95,7 @@ export function createApp({ config, issuer, keys, store: storeGiven, policies, l
     refreshCheck: refreshCheck({ mfa: twofold.mfa, audit: twofold.audit }),
   });
   auditRefreshFailures(provider, twofold.audit);
+  countSignIns(provider, ops.metrics);
   registerPasswordGrant(provider, { store, mfa: twofold.mfa, audit: twofold.audit, acr });
   const deps = twofold.interactionDeps(provider);
 
@@ -99,9 +108,13 @@ export function createApp({ config, issuer, keys, store: storeGiven, policies, l
   // URLs come from the issuer alone, whatever Host or X-Forwarded-Host says (see pinOrigin.ts).
   pinOrigin(app, issuer);
   pinOrigin(provider, issuer);
+  // Every log line of a request carries its id.
+  app.use(requestContext);
   app.use(originFormTarget);
   // Every response, oidc-provider's included, carries the same security headers.
   app.use(securityHeaders);
+  app.use(httpMetrics(ops.metrics));
+  app.use(opsRoutes(ops.ready, ops.metricsAccess));
   app.use(staticFiles('/public', publicDir));
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());

@@ -13,6 +13,11 @@ import type { ChallengeStore } from '../../src/store/types.js';
 
 export const accountClientId = 'twofold-account';
 export const accountPaths = { page: '/account/security', callback: '/account/callback', signOut: '/account/signout' };
+/** Where a sign-in for a change returns to: the page the person was opening (a GET: the removal
+ * or password page) or the security-info page, which then says once that they verified. */
+export const verifiedReturn = (path: string = accountPaths.page) => `${path}?verified`;
+/** The page a `verifiedReturn` names, or undefined for any other address. */
+export const verifiedPage = (returnTo: string) => (returnTo.endsWith('?verified') ? returnTo.slice(0, -'?verified'.length) : undefined);
 
 /** Changes to methods need an authentication this recent. */
 export const freshWindow = 10 * 60;
@@ -23,6 +28,12 @@ export interface AccountSession {
   amr: string[];
   authTime: number;
   idToken: string;
+}
+
+/** A session as the routes see it: with the provider session it belongs to, the one sign-in a
+ * password change keeps when it ends all the others. */
+export interface SignedInSession extends AccountSession {
+  providerSessionUid: string;
 }
 
 export type Freshness = 'mfa' | 'password';
@@ -77,7 +88,7 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
 
   return {
     /** The signed-in person, or undefined: no cookie, no record, expired, or the provider session is gone. */
-    async current(ctx: Context): Promise<AccountSession | undefined> {
+    async current(ctx: Context): Promise<SignedInSession | undefined> {
       const id = cookieId(ctx);
       if (typeof id !== 'string') return undefined;
       const stored = await challenges.get(recordKey(id));
@@ -88,7 +99,7 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
         return undefined;
       }
       const { sub, username, amr, authTime, idToken } = record;
-      return { sub, username, amr, authTime, idToken };
+      return { sub, username, amr, authTime, idToken, providerSessionUid: record.providerSession.uid };
     },
 
     isFresh(session: AccountSession, need: Freshness, now = Math.floor(Date.now() / 1000)): boolean {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { type FactorConfig, factorOptions } from '../factors/registry.js';
-import { type LogLevel, logLevels } from '../log.js';
+import { type LogFormat, logFormats, type LogLevel, logLevels } from '../log.js';
 import { isRegion, knownCallingCodes } from '../phone/phoneNumber.js';
 
 export interface OptionSpec<T> {
@@ -141,6 +141,46 @@ export const optionSpecs = {
     expects: `one of ${logLevels.map((l) => `'${l}'`).join(', ')}`,
     schema: z.enum(logLevels),
     default: 'info',
+  }),
+  logFormat: option({
+    env: 'TWOFOLD_LOG_FORMAT',
+    description: "How log lines are written: 'json' (one JSON object a line, for a log collector) or 'text' (one readable line). Default: json in production, text otherwise.",
+    expects: "one of 'json', 'text'",
+    schema: z.enum(logFormats),
+  }),
+  metricsToken: option({
+    env: 'TWOFOLD_METRICS_TOKEN',
+    description: 'Serves Prometheus metrics at /metrics to a scraper that sends `Authorization: Bearer <token>`. Without it (or TWOFOLD_METRICS_LISTEN) production serves no metrics; development serves them to anyone.',
+    expects: 'a string of 32 or more characters',
+    schema: z.string().min(32),
+    secret: true,
+  }),
+  metricsListen: option({
+    env: 'TWOFOLD_METRICS_LISTEN',
+    description: "Serves /metrics (and /healthz, /readyz) on a separate address and port, such as '127.0.0.1:9464', reachable only where the network allows; the public port then serves no metrics unless TWOFOLD_METRICS_TOKEN is set. With several workers the primary serves it, for all of them.",
+    expects: "host:port, such as '127.0.0.1:9464' or '[::1]:9464'",
+    schema: z.string().trim().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535),
+  }),
+  previousEncryptionKeys: option({
+    env: 'TWOFOLD_PREVIOUS_ENCRYPTION_KEYS',
+    description: 'Earlier encryption keys, comma-separated: values sealed under them still decrypt while `twofold keys rotate` re-encrypts them under TWOFOLD_ENCRYPTION_KEY.',
+    expects: 'a comma-separated list of 32-byte keys in base64',
+    schema: list.pipe(z.array(z.string().refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(value)))),
+    secret: true,
+  }),
+  shutdownDrain: option({
+    env: 'TWOFOLD_SHUTDOWN_DRAIN',
+    description: 'On SIGTERM, how long to keep serving while /readyz answers 503, so a load balancer that asks it stops sending new requests before the port closes. Set it to a little more than the balancer needs to notice (its check interval times its failure threshold).',
+    expects: "a duration such as '5s'",
+    schema: duration,
+    default: 0,
+  }),
+  shutdownGrace: option({
+    env: 'TWOFOLD_SHUTDOWN_GRACE',
+    description: 'On SIGTERM, how long requests under way may take to finish before their connections are closed.',
+    expects: "a duration such as '10s'",
+    schema: duration,
+    default: 10,
   }),
   demo: option({
     env: 'TWOFOLD_DEMO',
@@ -333,6 +373,13 @@ export interface Config extends FactorConfig {
   signingKeysFile?: string;
   encryptionKey?: string;
   logLevel: LogLevel;
+  /** Resolved at load: json in production, text otherwise. */
+  logFormat: LogFormat;
+  metricsToken?: string;
+  metricsListen?: string;
+  previousEncryptionKeys?: string[];
+  shutdownDrain: number;
+  shutdownGrace: number;
   demo: boolean;
   sessionTtl: number;
   lockoutThreshold: number;

@@ -47,6 +47,8 @@ export interface SessionFacts {
   loginTs?: number;
   /** The remembered-device cookie, if the browser sent one. */
   deviceToken?: string;
+  /** Where the request came from: kept as the remembered device's last address. */
+  ip?: string;
 }
 
 export type Satisfaction = 'not-required' | 'second-factor' | 'remembered-device' | 'enrollment-skipped' | 'bypass' | false;
@@ -100,7 +102,10 @@ export function createMfaService(deps: MfaDeps) {
       const credentials = await store.credentials.list(accountId);
       const rank = (method: UsableMethod) => (method.credential.isDefault ? 0 : method.factor.standby ? 2 : 1);
       return credentials
-        .filter((credential) => allowed.has(credential.method))
+        .filter((credential) => {
+          const factor = allowed.get(credential.method);
+          return factor !== undefined && (factor.meets?.credential(credential, decision) ?? true);
+        })
         .map((credential) => ({ credential, factor: allowed.get(credential.method)! }))
         .sort((a, b) => rank(a) - rank(b));
     },
@@ -120,12 +125,16 @@ export function createMfaService(deps: MfaDeps) {
      * decision's second factor: it was multi-factor, strong enough, and one of its methods is one
      * the decision accepts (two methods can give the same amr: an app code and a recovery code). */
     meets(proven: string[], { amr, acr: level }: { amr: string[]; acr?: string }, decision: Decision): boolean {
-      const allowed = new Set(service.allowedFactors(decision).map((factor) => factor.id as string));
+      const allowed = new Map(service.allowedFactors(decision).map((factor) => [factor.id as string, factor]));
       const strongEnough = decision.strength === 'any' || level === acr.phishingResistant;
       // A re-authentication with the second factor alone keeps the session's multi-factor acr
       // while its amr names only that factor (see loginResult.ts).
       const multiFactor = amr.includes('mfa') || level === acr.mfa || level === acr.phishingResistant;
-      return multiFactor && strongEnough && proven.some((method) => allowed.has(method));
+      const accepted = (method: string) => {
+        const factor = allowed.get(method);
+        return factor !== undefined && (factor.meets?.proof(amr, decision) ?? true);
+      };
+      return multiFactor && strongEnough && proven.some(accepted);
     },
 
     /** Whether the session meets the decision without asking the person anything, and why. */
@@ -137,7 +146,7 @@ export function createMfaService(deps: MfaDeps) {
       if (session.loginTs !== undefined && service.meets(await provenBy.list(session.accountId, session.loginTs), session, decision)) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
-      if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';
+      if (await devices.recognise(session.deviceToken, session.accountId, decision, session.ip)) return 'remembered-device';
       if (session.loginTs !== undefined && (await bypass.usedFor(session.accountId, session.loginTs))) return 'bypass';
       if (decision.enrollment === 'optional' && session.loginTs !== undefined
         && (await store.enrollmentSkips.matches(session.accountId, session.loginTs))

@@ -333,6 +333,20 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.devices.list('a1')).toEqual([]);
       });
 
+      it('keeps the address a device was remembered from, and the one it was last used from', async () => {
+        const device = await store.devices.add({ accountId: 'a1', tokenHash: 'ip-1', method: 'totp', label: 'Chrome on Linux', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 0, ip: '203.0.113.5' });
+        expect(device.ip).toBe('203.0.113.5');
+        const older = await store.devices.add({ accountId: 'a1', tokenHash: 'ip-2', method: 'totp', label: 'Chrome on Linux', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 0 });
+        expect(older.ip).toBeNull();
+        await store.devices.touch(device.id, clock + 10, '2001:db8::7');
+        await store.devices.touch(older.id, clock + 20);
+        const listed = await store.devices.list('a1');
+        expect(listed.map((d) => [d.ip, d.lastUsedAt])).toEqual([['2001:db8::7', clock + 10], [null, clock + 20]]);
+        // A use without an address keeps the one known.
+        await store.devices.touch(device.id, clock + 30);
+        expect((await store.devices.findByTokenHash('ip-1'))).toMatchObject({ ip: '2001:db8::7', lastUsedAt: clock + 30 });
+      });
+
       it('forgets every device of an account at once', async () => {
         await store.devices.add({ accountId: 'a1', tokenHash: 'h1', method: 'totp', label: 'x', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
         await store.devices.add({ accountId: 'a1', tokenHash: 'h2', method: 'totp', label: 'y', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
@@ -498,6 +512,25 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await subject.rawContains('secret-token')).toBe(false);
         await store.push.removeSubscription('d1');
         expect((await store.push.subscriptions('a1')).map((s) => s.deviceId)).toEqual(['d2']);
+      });
+
+      it('wakes a watcher of the account after a request for it is written, and stops once closed', async () => {
+        let wakes = 0;
+        const watch = await store.push.watchRequests('a1', () => void wakes++, { pollMs: 20 });
+        expect(['change stream', 'polling']).toContain(watch.how);
+        const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        await settle(watch.how === 'change stream' ? 500 : 0);
+        const before = wakes;
+        const added = await request();
+        for (let i = 0; i < 100 && wakes === before; i++) await settle(20);
+        expect(wakes).toBeGreaterThan(before);
+        expect((await store.push.pending('a1', clock)).map((c) => c.id)).toEqual([added.id]);
+        watch.close();
+        await settle(60);
+        const after = wakes;
+        await request({ createdAt: clock + 1 });
+        await settle(200);
+        expect(wakes).toBe(after);
       });
 
       it('counts requests left unanswered or denied, not approved ones', async () => {
@@ -677,10 +710,47 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.endAccountSessions('nobody')).toBe(0);
       });
 
+      it("ends an account's other sessions and what they issued, and keeps one session with its grants and tokens", async () => {
+        await store.oidc('Session').upsert('s-here', { accountId: 'moving', uid: 'u-here', authorizations: { app: { sid: 'x', grantId: 'g-here' }, other: { sid: 'y', grantId: 'g-here-2' } } }, 60);
+        await store.oidc('Session').upsert('s-there', { accountId: 'moving', uid: 'u-there', authorizations: { app: { sid: 'z', grantId: 'g-there' } } }, 60);
+        for (const [grant, suffix] of [['g-here', 'here'], ['g-here-2', 'here-2'], ['g-there', 'there']] as const) {
+          await store.oidc('Grant').upsert(grant, { accountId: 'moving' }, 60);
+          for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode']) await store.oidc(model).upsert(`${model}-${suffix}`, { accountId: 'moving', grantId: grant }, 60);
+        }
+        await store.oidc('Session').upsert('s-else', { accountId: 'staying', uid: 'u-else' }, 60);
+        expect(await store.endAccountSessions('moving', { keepSessionUid: 'u-here' })).toBe(5);
+        expect(await store.oidc('Session').find('s-here')).toBeDefined();
+        expect(await store.oidc('Session').find('s-there')).toBeUndefined();
+        for (const grant of ['g-here', 'g-here-2']) expect(await store.oidc('Grant').find(grant)).toBeDefined();
+        expect(await store.oidc('Grant').find('g-there')).toBeUndefined();
+        for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode']) {
+          expect(await store.oidc(model).find(`${model}-here`)).toBeDefined();
+          expect(await store.oidc(model).find(`${model}-here-2`)).toBeDefined();
+          expect(await store.oidc(model).find(`${model}-there`)).toBeUndefined();
+        }
+        expect(await store.oidc('Session').find('s-else')).toBeDefined();
+        // Another account's session named as the one to keep keeps nothing of this account.
+        expect(await store.endAccountSessions('moving', { keepSessionUid: 'u-else' })).toBe(9);
+        expect(await store.oidc('Session').find('s-else')).toBeDefined();
+      });
+
       it('keeps a payload without expiry', async () => {
         await store.oidc('Client').upsert('c', { client_id: 'c' }, 0);
         clock += 10 ** 9;
         expect(await store.oidc('Client').find('c')).toEqual({ client_id: 'c' });
+      });
+    });
+
+    describe('re-encryption (`twofold keys rotate`)', () => {
+      it('finds every value already under the current key, changes none, and reads them back the same', async () => {
+        const account = await store.accounts.create({ username: 'sealed', passwordHash: 'h', phone: '+15555550123' });
+        const credential = await store.credentials.add({ accountId: account.id, method: 'totp', secret: 'JBSWY3DPEHPK3PXP' });
+        const report = await store.resealSecrets({ batch: 1 });
+        expect(report.columns.find((column) => column.name === 'accounts.phone')).toEqual({ name: 'accounts.phone', resealed: 0, current: 1, unreadable: 0 });
+        expect(report.columns.find((column) => column.name === 'credentials.secret')).toEqual({ name: 'credentials.secret', resealed: 0, current: 1, unreadable: 0 });
+        expect(report.columns.every((column) => column.resealed === 0 && column.unreadable === 0)).toBe(true);
+        expect((await store.accounts.findById(account.id))?.phone).toBe('+15555550123');
+        expect((await store.credentials.get(credential.id))?.secret).toBe('JBSWY3DPEHPK3PXP');
       });
     });
   });

@@ -17,6 +17,8 @@ import { bindModels } from './models.js';
 import { mongoEndAccountSessions, mongoOidcAdapters } from './oidcAdapter.js';
 import { mongoPhone } from './phone.js';
 import { mongoPush } from './push.js';
+import { mongoPushWatcher } from './pushWatch.js';
+import { resealMongo } from './reseal.js';
 import { mongoTokenInventory } from './tokenInventory.js';
 import { mongoTransfer } from '../transfer/mongoTransfer.js';
 import type { StoreTransfer } from '../transfer/types.js';
@@ -51,6 +53,7 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
   return {
     connection,
     transfer: () => mongoTransfer(connection),
+    resealSecrets: (options) => resealMongo(models, box, options),
     accounts: mongoAccounts(models, box, now),
     clients: mongoClients(models, box),
     credentials: mongoCredentials(models, box, now),
@@ -63,7 +66,7 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
     fraud: mongoFraud(models),
     tokens: mongoTokenInventory(models, box, now),
     appPasswords: mongoAppPasswords(models, now),
-    push: mongoPush(models, box, now),
+    push: mongoPush(models, box, now, mongoPushWatcher(() => connection.db, models.pushChallenges.collection.collectionName)),
     oidc: mongoOidcAdapters(models, now),
     endAccountSessions: mongoEndAccountSessions(models),
     async sweep() {

@@ -1,22 +1,8 @@
-import type { AuditEvent, AuditStore } from '../types.js';
+import type { AuditStore } from '../types.js';
 import type { Db } from './database.js';
+import type { AuditRow } from '../rows.js';
 
 const columns = ['at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason', 'actor'] as const;
-
-interface AuditRow {
-  at: number;
-  type: string;
-  result: AuditEvent['result'];
-  account_id: string | null;
-  username: string | null;
-  client_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  rule: string | null;
-  method: string | null;
-  reason: string | null;
-  actor: string | null;
-}
 
 export function sqliteAudit(db: Db): AuditStore {
   const insert = db.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);

@@ -17,6 +17,7 @@ import { sqlitePhone } from './phone.js';
 import { sqliteTransfer } from '../transfer/sqliteTransfer.js';
 import type { StoreTransfer } from '../transfer/types.js';
 import { sqlitePush } from './push.js';
+import { resealSqlite } from './reseal.js';
 import { sqliteTokenInventory } from './tokenInventory.js';
 
 export interface SqliteStoreOptions {
@@ -63,6 +64,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     push: push.store,
     oidc: sqliteOidcAdapters(db, now),
     endAccountSessions: sqliteEndAccountSessions(db),
+    resealSecrets: async (options) => resealSqlite(db, box, options),
     async sweep() {
       const at = now();
       for (const sweep of sweeps) sweep.run({ now: at });
