@@ -70,7 +70,15 @@ test('an administrator signs in with MFA, finds a person, issues a bypass; the l
   const byType = (type: string) => rows.find((cells) => cells[1] === type);
   expect(byType('bypass.issue')).toEqual(expect.arrayContaining([demoCredentials.username, 'admin:helpdesk']));
   expect(byType('mfa.bypass')).toEqual(expect.arrayContaining(['success', demoCredentials.username, 'demo', 'defaults', 'one-time bypass used', 'admin:helpdesk']));
-  expect(byType('policy')).toEqual(expect.arrayContaining([demoCredentials.username, 'demo', 'defaults', 'require mfa']));
+  expect(byType('policy')).toEqual(expect.arrayContaining([demoCredentials.username, 'demo', 'defaults trace', 'require mfa']));
   expect(await consolePage.getByRole('img', { name: /Sign-ins per hour by result/ }).isVisible()).toBe(true);
   expect(await consolePage.locator('#per-hour tbody tr td').nth(1).textContent()).toBe('1');
+
+  // The decision's trace, under today's policy.
+  await consolePage.getByRole('link', { name: `Trace of the decision for ${demoCredentials.username} at demo under today's policy` }).first().click();
+  expect(await heading(consolePage)).toBe('Policies');
+  await expectAccessible(consolePage);
+  const explanation = await consolePage.locator('#explanation').textContent();
+  expect(explanation).toContain('rule:        defaults');
+  expect(explanation).toContain('skip   admin console');
 });
