@@ -28,7 +28,7 @@ export function adminRoutes({ config, issuer, provider, twofold, views, csrf, lo
     store, audit: twofold.audit, factors: twofold.factors, regulator: mfa.deps.regulator, fraud: mfa.deps.fraud!, bypasses: mfa.bypasses, now: mfa.deps.now,
   };
   const sessions = adminSessions(issuer, { challenges: store.challenges, providerSessions: provider.Session, now: mfa.deps.now });
-  const api = adminApiRoutes({ admin, provider, issuer, acr: twofold.acr, adminGroup: config.adminGroup, serviceClients: config.adminApiClients ?? [], log });
+  const api = adminApiRoutes({ admin, provider, issuer, acr: twofold.acr, adminGroup: config.adminGroup, serviceClients: config.adminApiClients ?? [], log, policies: mfa.deps.policies });
   const pages = consoleRoutes({ admin, sessions, views, csrf, log, acr: twofold.acr, adminGroup: config.adminGroup, policies: mfa.deps.policies, policyDir: config.policies });
   // The API first: its paths are under /admin too.
   return [api.routes(), api.allowedMethods(), pages.routes()];

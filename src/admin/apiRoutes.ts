@@ -14,7 +14,13 @@ import { isAdmin } from './adminAccess.js';
 import { type AdminDeps, NotFoundError } from './adminDeps.js';
 import { adminScope } from './adminSession.js';
 import { openApiDocument } from './openApi.js';
-import { logQuery } from './schemas.js';
+import { assignTokenBody, createApplicationBody, importTokensBody, logQuery, updateApplicationBody } from './schemas.js';
+import { adminApplications } from './applications.js';
+import { adminHardwareTokens } from './hardwareTokens.js';
+import { whatIf } from './policies.js';
+import { normalizeUsername } from '../accounts/validate.js';
+import type { PolicySource } from '../policy/source.js';
+import type { z } from 'zod';
 import { perHour, readSignInLog } from './signInLog.js';
 import { adminUsers } from './users.js';
 
@@ -27,6 +33,14 @@ export interface AdminApiDeps {
   /** Service clients whose client-credentials tokens may call the API. */
   serviceClients: string[];
   log: Logger;
+  policies: PolicySource;
+}
+
+/** The body as the schema reads it, or a 400 naming every problem. */
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
+  return parsed.data;
 }
 
 class ApiError extends Error {
@@ -35,7 +49,8 @@ class ApiError extends Error {
   }
 }
 
-const bodyLimit = 64 * 1024;
+// A vendor's token file is the largest body.
+const bodyLimit = 1024 * 1024;
 
 async function readJson(ctx: Context): Promise<unknown> {
   if (!ctx.request.length && !ctx.get('transfer-encoding')) return undefined;
@@ -62,6 +77,8 @@ async function readJson(ctx: Context): Promise<unknown> {
 export function adminApiRoutes(deps: AdminApiDeps): Router {
   const { admin, provider } = deps;
   const users = adminUsers(admin);
+  const applications = adminApplications(admin);
+  const tokens = adminHardwareTokens(admin);
   const router = new Router({ prefix: '/admin/api' });
 
   router.use(async (ctx, next) => {
@@ -160,6 +177,48 @@ export function adminApiRoutes(deps: AdminApiDeps): Router {
     const entries = await readSignInLog(admin.store, parsed.data);
     ctx.body = { entries, perHour: perHour(entries) };
   });
+  router.get('/applications', authenticate, async (ctx) => {
+    ctx.body = { applications: await applications.list() };
+  });
+  router.post('/applications', authenticate, async (ctx) => {
+    const body = parse(createApplicationBody, await readJson(ctx));
+    const { application, secret } = await applications.add(actor(ctx), body);
+    ctx.status = 201;
+    ctx.body = { application, ...(secret ? { secret } : {}) };
+  });
+  router.get('/applications/:clientId', authenticate, async (ctx) => {
+    ctx.body = await applications.get(ctx.params.clientId!);
+  });
+  router.patch('/applications/:clientId', authenticate, async (ctx) => {
+    const body = parse(updateApplicationBody, await readJson(ctx));
+    ctx.body = await applications.update(actor(ctx), ctx.params.clientId!, body);
+  });
+  router.post('/applications/:clientId/rotate-secret', authenticate, async (ctx) => {
+    ctx.body = { secret: await applications.rotateSecret(actor(ctx), ctx.params.clientId!) };
+  });
+
+  router.get('/tokens', authenticate, async (ctx) => {
+    ctx.body = { tokens: await tokens.list() };
+  });
+  router.post('/tokens/import', authenticate, async (ctx) => {
+    const body = parse(importTokensBody, await readJson(ctx));
+    ctx.body = await tokens.import(actor(ctx), body.fileName ?? `api.${body.format}`, body.file, body);
+  });
+  router.post('/tokens/assign', authenticate, async (ctx) => {
+    const body = parse(assignTokenBody, await readJson(ctx));
+    const account = await admin.store.accounts.findByUsername(normalizeUsername(body.username));
+    if (!account) throw new InvalidInputError([`username: there is no user '${body.username}'`]);
+    ctx.body = { outcome: await tokens.assign(actor(ctx), body.serial, account) };
+  });
+  router.post('/tokens/:serial/unassign', authenticate, async (ctx) => {
+    ctx.body = await tokens.unassign(actor(ctx), ctx.params.serial!);
+  });
+
+  router.get('/policies/what-if', authenticate, async (ctx) => {
+    const { decision, explanation } = await whatIf(admin.store, deps.policies, deps.acr, ctx.query);
+    ctx.body = { decision, explanation };
+  });
+
   router.all('/{*rest}', (ctx) => {
     throw new ApiError(404, 'not_found', `no such endpoint: ${ctx.method} ${ctx.path}`);
   });

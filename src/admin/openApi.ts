@@ -1,7 +1,8 @@
 // /admin/api/openapi.json, generated from the zod schemas the API validates requests with, so
 // the document and the checks cannot disagree.
 import { z } from 'zod';
-import { bypassBody, createUserBody, logQuery, updateUserBody } from './schemas.js';
+import { assignTokenBody, bypassBody, createApplicationBody, createUserBody, importTokensBody, logQuery, updateApplicationBody, updateUserBody } from './schemas.js';
+import { whatIfQuery } from './policies.js';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 
@@ -13,7 +14,7 @@ function component(schema: z.ZodType) {
 }
 
 /** A query schema as OpenAPI parameters, one per property. */
-function queryParameters(schema: z.ZodObject) {
+function queryParameters(schema: z.ZodType) {
   const document = component(schema) as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(document.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: document.required?.includes(name) ?? false, schema: property }));
 }
@@ -27,6 +28,7 @@ const notFound = { 404: { description: 'There is no such user (or method).', con
 const body = (ref: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const ok = (description: string) => ({ 200: { description, content: { 'application/json': { schema: { type: 'object' } } } } });
 const userId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const clientId = { name: 'clientId', in: 'path', required: true, schema: { type: 'string' } };
 
 export function openApiDocument(issuer: string, scope: string) {
   return {
@@ -40,6 +42,10 @@ export function openApiDocument(issuer: string, scope: string) {
         CreateUser: component(createUserBody),
         UpdateUser: component(updateUserBody),
         IssueBypass: component(bypassBody),
+        CreateApplication: component(createApplicationBody),
+        UpdateApplication: component(updateApplicationBody),
+        ImportTokens: component(importTokensBody),
+        AssignToken: component(assignTokenBody),
         Error: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } }, required: ['error'] },
       },
     },
@@ -66,6 +72,24 @@ export function openApiDocument(issuer: string, scope: string) {
         delete: { summary: 'Withdraw an unused bypass', responses: { 204: { description: 'Withdrawn' }, ...errors, ...notFound } },
       },
       '/fraud-reports': { get: { summary: 'Fraud reports, newest first, with each account\'s block', responses: { ...ok('The reports'), ...errors } } },
+      '/applications': {
+        get: { summary: 'Registered applications (relying parties)', responses: { ...ok('The applications'), ...errors } },
+        post: { summary: 'Register an application; a confidential one\'s secret is in the answer, once', requestBody: body('CreateApplication'), responses: { 201: { description: 'The application, and its secret' }, ...errors } },
+      },
+      '/applications/{clientId}': {
+        parameters: [clientId],
+        get: { summary: 'One application', responses: { ...ok('The application'), ...errors, ...notFound } },
+        patch: { summary: 'Change its name, redirect URIs, first-party or legacy mark', requestBody: body('UpdateApplication'), responses: { ...ok('The application as changed, and what changed'), ...errors, ...notFound } },
+      },
+      '/applications/{clientId}/rotate-secret': { parameters: [clientId], post: { summary: 'A new secret (the old one stops working at once), in the answer once', responses: { ...ok('`secret`'), ...errors, ...notFound } } },
+      '/tokens': { get: { summary: 'Hardware tokens: in stock, assigned, active', responses: { ...ok('The tokens'), ...errors } } },
+      '/tokens/import': { post: { summary: "Import a vendor's CSV or PSKC file (all or nothing)", requestBody: body('ImportTokens'), responses: { ...ok('`imported` and `assigned` counts'), ...errors } } },
+      '/tokens/assign': { post: { summary: 'Assign a token in stock to a person', requestBody: body('AssignToken'), responses: { ...ok('`outcome`: assigned or already'), ...errors } } },
+      '/tokens/{serial}/unassign': {
+        parameters: [{ name: 'serial', in: 'path', required: true, schema: { type: 'string' } }],
+        post: { summary: 'Back to stock (an activated token leaves its account)', responses: { ...ok('`outcome`: stock, removed or already'), ...errors } },
+      },
+      '/policies/what-if': { get: { summary: 'The policy decision and its trace for a sign-in that has not happened', parameters: queryParameters(whatIfQuery), responses: { ...ok('`decision` and `explanation`'), ...errors } } },
       '/sign-ins': { get: { summary: 'The sign-in log, filtered, newest first, with counts per hour by result', parameters: queryParameters(logQuery), responses: { ...ok('Entries and counts per hour'), ...errors } } },
     },
   };

@@ -39,6 +39,38 @@ export const logQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 }).strict().meta({ id: 'SignInLogQuery', description: 'Filters for the sign-in log; dates are whole UTC days, `to` included.' });
 
+const uri = z.string().max(2000);
+export const createApplicationBody = z.object({
+  clientId: z.string().min(1, 'is required').max(128),
+  name: z.string().trim().min(1).max(128).optional(),
+  public: z.boolean().default(false),
+  firstParty: z.boolean().default(false),
+  legacy: z.boolean().default(false),
+  redirectUris: z.array(uri).max(50).default([]),
+}).strict().meta({ id: 'CreateApplication', description: 'A relying party, with the same checks as `twofold client add`. A confidential client\'s secret is in the answer, once.' });
+
+export const updateApplicationBody = z.object({
+  name: z.string().trim().min(1).max(128).nullable().optional(),
+  redirectUris: z.array(uri).max(50).optional(),
+  postLogoutRedirectUris: z.array(uri).max(50).optional(),
+  firstParty: z.boolean().optional(),
+  legacy: z.boolean().optional(),
+}).strict().meta({ id: 'UpdateApplication', description: 'The fields to change; those left out stay as they are.' });
+
+export const assignTokenBody = z.object({
+  serial: z.string().min(1, 'is required').max(64),
+  username: z.string().min(1, 'is required').max(128),
+}).strict().meta({ id: 'AssignToken', description: 'Give a hardware token in stock to a person, who activates it with its serial and a code.' });
+
+export const importTokensBody = z.object({
+  format: z.enum(['csv', 'pskc']),
+  file: z.string().min(1, 'is required').max(1_000_000),
+  fileName: z.string().max(200).optional(),
+  type: z.enum(['totp', 'hotp']).optional(),
+  secretFormat: z.enum(['auto', 'base32', 'hex']).default('auto'),
+  preSharedKey: z.string().max(128).optional(),
+}).strict().meta({ id: 'ImportTokens', description: 'A vendor\'s CSV or PSKC file (its text), with the same rules as `twofold oath import`: all tokens or none.' });
+
 export type CreateUserBody = z.infer<typeof createUserBody>;
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 export type LogQuery = z.infer<typeof logQuery>;

@@ -196,3 +196,38 @@ test('the sign-in log filters by user, application, result, method and rule, wit
   expect(bad.status).toBe(400);
   expect(bad.body.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^from: /), expect.stringMatching(/^result: /)]));
 });
+
+test('applications, hardware tokens and "what if" through the API, with the console\'s rules', async () => {
+  const bad = await api('POST', '/applications', { clientId: 'crm', redirectUris: ['ftp://crm.example.com/cb'] });
+  expect(bad.status).toBe(400);
+  expect(bad.body.problems[0]).toMatch(/^redirect URI 1: /);
+  expect(await server.store.clients.find('crm')).toBeUndefined();
+  const added = await api('POST', '/applications', { clientId: 'crm', name: 'CRM', redirectUris: ['https://crm.example.com/cb'] });
+  expect(added.status).toBe(201);
+  expect(added.body.secret).toEqual((await server.store.clients.find('crm'))!.secret);
+  expect((await api('GET', '/applications/crm')).body).not.toHaveProperty('secret');
+  const refused = await api('PATCH', '/applications/crm', { redirectUris: [] });
+  expect(refused.status).toBe(400);
+  expect(refused.body.problems).toEqual([expect.stringMatching(/^redirect URIs?: at least one redirect URI is required/)]);
+  const changed = await api('PATCH', '/applications/crm', { firstParty: true, redirectUris: ['https://crm.example.com/cb', 'https://crm.example.com/cb2'] });
+  expect(changed.status).toBe(200);
+  expect(changed.body.application).toMatchObject({ firstParty: true, redirectUris: ['https://crm.example.com/cb', 'https://crm.example.com/cb2'] });
+  const rotated = await api('POST', '/applications/crm/rotate-secret');
+  expect(rotated.body.secret).not.toBe(added.body.secret);
+  expect((await api('GET', '/applications/nope')).status).toBe(404);
+
+  const { username } = await person();
+  const csv = 'upn,serial number,secret key,time interval,manufacturer,model,type,counter\n,API0001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,Token2,C202,totp,\n';
+  expect((await api('POST', '/tokens/import', { format: 'csv', file: csv })).body).toEqual({ imported: 1, assigned: 0 });
+  expect((await api('POST', '/tokens/import', { format: 'csv', file: csv })).status).toBe(400);
+  expect((await api('POST', '/tokens/assign', { serial: 'API0001', username })).body).toEqual({ outcome: 'assigned' });
+  expect((await api('GET', '/tokens')).body.tokens).toEqual([expect.objectContaining({ serial: 'API0001', state: 'assigned', username })]);
+  expect((await api('POST', '/tokens/API0001/unassign')).body).toMatchObject({ outcome: 'stock' });
+
+  const answer = await api('GET', `/policies/what-if?user=${username}&client=wiki&acr=mfa`);
+  expect(answer.body.decision).toMatchObject({ require: 'mfa', rule: 'defaults', floor: 'mfa' });
+  expect(answer.body.explanation).toEqual(expect.arrayContaining(['decision:    a second factor is required (mfa)']));
+  expect((await api('GET', '/policies/what-if?client=wiki')).status).toBe(400);
+  const document = (await api('GET', '/openapi.json')).body;
+  expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/applications', '/tokens/import', '/policies/what-if']));
+});
