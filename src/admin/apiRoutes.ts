@@ -121,6 +121,11 @@ export function adminApiRoutes(deps: AdminApiDeps): Router {
     }
     const account = await admin.store.accounts.findById(accountId);
     if (!account || !isAdmin(account, deps.adminGroup)) throw new ApiError(403, 'forbidden', 'the token belongs to someone who is not an administrator');
+    // Only the organisation's own applications may act for an administrator: a third-party
+    // application an administrator signed in to must not get the console's powers with the scope.
+    if (!(await admin.store.clients.find(token.clientId!))?.firstParty) {
+      throw new ApiError(403, 'forbidden', `an administrator's token counts only from a first-party application, and '${token.clientId}' is not one`);
+    }
     // An administrator's token counts only from a sign-in with a second factor.
     const extra = (token as { extra?: { acr?: string; amr?: string[] } }).extra;
     const multiFactor = extra?.amr?.includes('mfa') || extra?.acr === deps.acr.mfa || extra?.acr === deps.acr.phishingResistant;

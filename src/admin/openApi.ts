@@ -33,7 +33,7 @@ const clientId = { name: 'clientId', in: 'path', required: true, schema: { type:
 export function openApiDocument(issuer: string, scope: string) {
   return {
     openapi: '3.0.3',
-    info: { title: 'Twofold admin API', version: '1', description: `Users, their methods, one-time bypasses, fraud reports and the sign-in log. Every call needs an access token from this Twofold with the \`${scope}\` scope: a service client's (client credentials grant; the client must be listed in TWOFOLD_ADMIN_API_CLIENTS) or an administrator's own, from a sign-in with a second factor.` },
+    info: { title: 'Twofold admin API', version: '1', description: `Users, their methods, one-time bypasses, fraud reports and the sign-in log. Every call needs an access token from this Twofold with the \`${scope}\` scope: a service client's (client credentials grant; the client must be listed in TWOFOLD_ADMIN_API_CLIENTS) or an administrator's own, from a sign-in with a second factor at a first-party application.` },
     servers: [{ url: new URL('/admin/api', issuer).href }],
     security: [{ bearer: [] }],
     components: {

@@ -98,13 +98,15 @@ describe('the admin API', () => {
   }
 
   /** A person's own access token, from a sign-in at an ordinary application that asked for the admin scope. */
-  async function personalToken(username: string, secret: string) {
-    const rp = await createRelyingParty(server, { clientId: `tool-${username}` });
+  async function personalToken(username: string, secret: string, firstParty = true) {
+    const rp = await createRelyingParty(server, { clientId: `tool-${username}-${firstParty ? 1 : 3}`, firstParty });
     const { url, checks } = await rp.begin({ scope: 'openid twofold:admin', acr_values: 'https://refeds.org/profile/mfa' });
     const agent = new UserAgent(server.issuer);
     let page = await agent.follow(url, rp.redirectUri);
     page = await agent.submit(page, /\/login$/, { username, password }, rp.redirectUri);
     page = await enterCode(agent, page, await appCode(server, secret), rp.redirectUri);
+    // A third-party application asks the person first; the admin allows it.
+    if (!firstParty) page = await agent.submit(page, /\/consent$/, {}, rp.redirectUri);
     return (await rp.finish(page.location!, checks)).access_token;
   }
 
@@ -130,6 +132,10 @@ describe('the admin API', () => {
     const admin = await person({ groups: ['twofold-admins'] });
     const response = await api('/users', await personalToken(admin.username, admin.secret));
     expect(response.status).toBe(200);
+    // From a third-party application (which showed a consent page), the same scope is refused.
+    server.clock.advance(30_000);
+    const thirdParty = await api('/users', await personalToken(admin.username, admin.secret, false));
+    expect(thirdParty.status).toBe(403);
     expect((await response.json()).users.map((user: { username: string }) => user.username)).toContain(admin.username);
     server.clock.advance(30_000);
     const other = await person();
