@@ -8,10 +8,11 @@ import { deviceCookie, rememberPeriod } from '../src/mfa/rememberedDevices.js';
 import type { UsableMethod } from '../src/mfa/service.js';
 import { type ActiveChallenge, type SignInState, signInStates } from '../src/mfa/signInState.js';
 import { type Answer, answer } from '../src/mfa/verification.js';
+import type { Factor } from '../src/factors/types.js';
 import type { InteractionDeps } from './deps.js';
 import { clientName, finishInteraction, loadInteraction } from './interaction.js';
 import { answerMessage, mfaMessages, refusalMessage } from './messages.js';
-import { renderPage } from './pages.js';
+import { renderPage, signingInAs } from './pages.js';
 import { answerContext, auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
@@ -70,6 +71,7 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     script: factor.script,
     credentialId: credential.id,
     username: signIn.account.username,
+    ...signingInAs(signIn),
     rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
     error: error ?? (expired ? mfaMessages.expired : undefined),
     // Nothing more can come in for an expired challenge: the page stops asking until a new one starts.
@@ -188,7 +190,11 @@ export async function showDone(ctx: Context, deps: InteractionDeps) {
   }
   // After a first method, a second one (a phone after the app) keeps the person in if they lose it.
   const own = done.setUp ? (await deps.mfa.usableMethods(signIn.account.id, signIn.decision)).filter((method) => !method.factor.standby) : [];
-  const others = deps.mfa.enrollableFactors(signIn.decision).filter((factor) => !own.some((method) => method.factor.id === factor.id));
+  // As the seeds' flow does: after an app, a phone (text or call) first, in case the app is lost.
+  // A phone is a method whose RFC 8176 amr is a text or a call.
+  const phonesFirst = (factor: Factor) => (factor.amr.some((amr) => amr === 'sms' || amr === 'tel') ? 0 : 1);
+  const others = deps.mfa.enrollableFactors(signIn.decision).filter((factor) => !own.some((method) => method.factor.id === factor.id))
+    .sort((a, b) => phonesFirst(a) - phonesFirst(b));
   await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', {
     setUp: done.setUp, notice: done.notice, provisioned: done.provisioned, provisionedShown: done.provisionedShown,
     backup: own.length === 1 && others.length ? others.map((factor) => factor.title.toLowerCase()).slice(0, 2).join(' or ') : undefined,
