@@ -8,7 +8,7 @@ import { type PendingSetup, pendingSetups, type ProvenFactor, setupKey, signInSt
 import { answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
 import { answerMessage, refusalMessage, refusalReason } from './messages.js';
-import { renderPage, signingInAs } from './pages.js';
+import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
 import { showDoneNext } from './secondFactor.js';
 import { answerContext, auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
@@ -37,8 +37,7 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
     return undefined;
   }
   if (await deps.mfa.blocked(state.accountId)) {
-    ctx.status = 403;
-    await renderPage(ctx, deps, interaction, 'mfa-blocked.njk');
+    await renderVerificationBlocked(ctx, deps, interaction, signIn.account);
     return undefined;
   }
   const factors = deps.mfa.enrollableFactors(decision);

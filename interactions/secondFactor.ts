@@ -12,7 +12,8 @@ import type { Factor } from '../src/factors/types.js';
 import type { InteractionDeps } from './deps.js';
 import { clientName, finishInteraction, loadInteraction } from './interaction.js';
 import { answerMessage, mfaMessages, refusalMessage } from './messages.js';
-import { renderPage, signingInAs } from './pages.js';
+import { triesLeftWarning, verificationLock } from './lockout.js';
+import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
 import { answerContext, auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
@@ -43,10 +44,7 @@ async function renderDenied(ctx: Context, deps: InteractionDeps, signIn: SignInC
   await renderPage(ctx, deps, signIn.interaction, 'mfa-denied.njk', { fraud: denied === 'fraud' });
 }
 
-async function renderStopped(ctx: Context, deps: InteractionDeps, signIn: SignInContext) {
-  ctx.status = 403;
-  await renderPage(ctx, deps, signIn.interaction, 'mfa-blocked.njk');
-}
+const renderStopped = (ctx: Context, deps: InteractionDeps, signIn: SignInContext) => renderVerificationBlocked(ctx, deps, signIn.interaction, signIn.account);
 
 const chosenMethod = (usable: UsableMethod[], credentialId: string | undefined) =>
   usable.find((method) => method.credential.id === credentialId) ?? usable[0]!;
@@ -61,6 +59,8 @@ interface ChallengePage {
 async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: SignInContext, { chosen, challenge, error, notice }: ChallengePage) {
   const { factor, credential } = chosen;
   const expired = challenge !== undefined && isExpired(challenge, deps.mfa.deps.now());
+  // While locked the form is disabled and says until when; nothing typed could count.
+  const locked = await verificationLock(ctx, deps, signIn.interaction, signIn.account);
   await renderPage(ctx, deps, signIn.interaction, 'mfa.njk', {
     ...challenge?.view,
     factor: factor.id,
@@ -73,7 +73,8 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     username: signIn.account.username,
     ...signingInAs(signIn),
     rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
-    error: error ?? (expired ? mfaMessages.expired : undefined),
+    error: locked?.message ?? error ?? (expired ? mfaMessages.expired : undefined),
+    locked,
     // Nothing more can come in for an expired challenge: the page stops asking until a new one starts.
     expired,
     notice,
@@ -146,7 +147,9 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   if (result.outcome === 'blocked') return renderStopped(ctx, deps, signIn);
   if (result.outcome !== 'ok') {
     ctx.status = result.outcome === 'refused' ? 429 : result.outcome === 'pending' ? 200 : 401;
-    return renderChallenge(ctx, deps, signIn, { chosen, challenge, error: answerMessage(result, factor, now()) });
+    // Once few tries remain, the person hears how many (the lock itself shows on the page).
+    const warning = result.outcome === 'failed' ? triesLeftWarning(await regulator.triesLeft('mfa', account.id)) : undefined;
+    return renderChallenge(ctx, deps, signIn, { chosen, challenge, error: [answerMessage(result, factor, now()), warning].filter(Boolean).join(' ') });
   }
 
   const period = factor.standby ? undefined : rememberPeriod(decision);

@@ -147,7 +147,9 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
       const taken = typeof id === 'string' ? await challenges.take(recordKey(id)) : undefined;
       clearCookie(ctx);
       const idToken = (taken?.data as SessionRecord | undefined)?.idToken;
-      ctx.redirect(idToken ? await rp.endSessionUrl(idToken, accountPaths.page) : accountPaths.page);
+      // Lands on "You have signed out" (not on a sign-in form for this page); without an ID token,
+      // Twofold's own sign-out asks first.
+      ctx.redirect(idToken ? await rp.endSessionUrl(idToken) : '/session/end');
     },
   };
 }
