@@ -9,6 +9,7 @@ import type { ProviderPageDeps } from './deps.js';
 import { clientName, type Interaction, loadInteraction } from './interaction.js';
 import { refusalMessage, refusalReason } from './messages.js';
 import { passkeyOffer } from './passkey.js';
+import { purposeOf } from './purpose.js';
 import { auditFields, completePrimary, requestFacts } from './signIn.js';
 
 export const messages = {
@@ -28,6 +29,7 @@ export async function renderLogin(ctx: Context, deps: ProviderPageDeps, interact
     username: extra.username ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : ''),
     error: extra.error,
     passkey: await passkeyOffer(deps, interaction),
+    purpose: purposeOf(interaction),
   });
 }
 

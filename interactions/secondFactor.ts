@@ -13,6 +13,7 @@ import type { InteractionDeps } from './deps.js';
 import { clientName, finishInteraction, loadInteraction } from './interaction.js';
 import { answerMessage, mfaMessages, refusalMessage } from './messages.js';
 import { triesLeftWarning, verificationLock } from './lockout.js';
+import { purposeOf } from './purpose.js';
 import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
 import { answerContext, auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
@@ -72,6 +73,7 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     credentialId: credential.id,
     username: signIn.account.username,
     ...signingInAs(signIn),
+    purpose: purposeOf(signIn.interaction),
     rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
     error: locked?.message ?? error ?? (expired ? mfaMessages.expired : undefined),
     locked,

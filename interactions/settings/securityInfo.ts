@@ -78,7 +78,8 @@ export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, '
   const fresh = async (ctx: Context, next: Next) => {
     const session = person(ctx);
     const need = ownMethods(await store.credentials.list(session.sub)).length ? 'mfa' : 'password';
-    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, `${accountPaths.page}?notice=verified`, need);
+    const purpose = ctx.path.startsWith(`${accountPaths.page}/add`) ? 'add-method' : ctx.path === `${accountPaths.page}/recovery-codes` ? 'recovery-codes' : 'change-methods';
+    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, `${accountPaths.page}?notice=verified`, need, purpose);
     return next();
   };
   return { person, signedIn, fresh };

@@ -58,6 +58,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     jwks: options.keys.jwks as Configuration['jwks'],
     enableHttpPostMethods: postMethods,
+    // "My security info" says why it asks to verify again (interactions/purpose.ts).
+    extraParams: ['twofold_purpose'],
     // OpenID Connect Core 3.1.2.1 makes redirect_uri required, even for a client with only one.
     allowOmittingSingleRegisteredRedirectUri: false,
     extraClientMetadata: {
