@@ -8,6 +8,7 @@ import { type PendingSetup, pendingSetups, type ProvenFactor, setupKey, signInSt
 import { answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
 import { answerMessage, refusalMessage, refusalReason } from './messages.js';
+import { triesLeftWarning } from './lockout.js';
 import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
 import { showDoneNext } from './secondFactor.js';
 import { answerContext, auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
@@ -130,7 +131,9 @@ export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
     () => factor.enroll!.finish(account, setup.pending, ctx.state.form as Record<string, string>, setups.claimer(setupKey(interaction.uid))));
   if (result.outcome !== 'ok') {
     ctx.status = result.outcome === 'refused' ? 429 : 401;
-    return renderSetup(ctx, deps, signIn, factor, setup, answerMessage(result, factor, now()));
+    // Setup codes count toward the same lockout as sign-in codes: warn the same way.
+    const warning = result.outcome === 'failed' ? triesLeftWarning(await regulator.triesLeft('mfa', account.id)) : undefined;
+    return renderSetup(ctx, deps, signIn, factor, setup, [answerMessage(result, factor, now()), warning].filter(Boolean).join(' '));
   }
   const another = addingAnother(signIn.state);
   // A second method added after the first: its codes were made (and shown) with the first.
