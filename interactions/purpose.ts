@@ -9,6 +9,7 @@ export const purposeParam = 'twofold_purpose';
 export const purposes = {
   'add-method': "To add a method, verify it's you.",
   'recovery-codes': "To make new recovery codes, verify it's you.",
+  'app-passwords': "To change your app passwords, verify it's you.",
   'change-methods': "To change how you sign in, verify it's you.",
 } as const;
 
