@@ -215,41 +215,43 @@ for (const [size, viewport] of sizes) {
   });
 }
 
-test('the step-up on the security-info page says why it asks: "To add a method, verify it\'s you"', async () => {
-  const username = await newPerson();
-  const secret = await enrolled(username);
-  // Security info opens with the password alone here, so adding a method steps up.
-  server.setPolicy(policyWith('require: mfa\nmethods: [totp, recovery]\nremember: 0', '\n  - name: security info\n    when: { clients: [twofold-account] }\n    require: none\n'));
-  try {
-    const context = await newContext(sizes[0][1]);
-    const page = await context.newPage();
-    await page.goto(`${server.issuer}/account/security`);
-    expect(await page.locator('#purpose').count()).toBe(0);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    expect(await heading(page)).toBe('Security info');
+for (const [size, viewport] of sizes) {
+  test(`at ${size} size the step-up on the security-info page says why it asks: "To add a method, verify it's you"`, async () => {
+    const username = await newPerson();
+    const secret = await enrolled(username);
+    // Security info opens with the password alone here, so adding a method steps up.
+    server.setPolicy(policyWith('require: mfa\nmethods: [totp, recovery]\nremember: 0', '\n  - name: security info\n    when: { clients: [twofold-account] }\n    require: none\n'));
+    try {
+      const context = await newContext(viewport);
+      const page = await context.newPage();
+      await page.goto(`${server.issuer}/account/security`);
+      expect(await page.locator('#purpose').count()).toBe(0);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      expect(await heading(page)).toBe('Security info');
 
-    await page.getByRole('button', { name: 'Add method' }).click();
-    expect(await heading(page)).toBe('Sign in');
-    expect(await page.locator('#purpose').textContent()).toBe("To add a method, verify it's you.");
-    await expectAccessible(page);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    expect(await heading(page)).toBe('Verify your identity');
-    expect(await page.locator('#purpose').textContent()).toBe("To add a method, verify it's you.");
-    // Someone is signed in already: "Not you?" signs out rather than starting over.
-    expect(await page.getByRole('link', { name: 'Not you?' }).getAttribute('href')).toBe('/session/end');
-    await page.getByLabel('Verification code').fill(await appCode(server, secret));
-    await page.getByRole('button', { name: 'Verify' }).click();
-    expect(await heading(page)).toBe('Security info');
-    server.clock.advance(30_000);
-    await context.close();
-  } finally {
-    server.setPolicy(policies.mfaWithRecovery);
-  }
-});
+      await page.getByRole('button', { name: 'Add method' }).click();
+      expect(await heading(page)).toBe('Sign in');
+      expect(await page.locator('#purpose').textContent()).toBe("To add a method, verify it's you.");
+      await expectAccessible(page);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      expect(await heading(page)).toBe('Verify your identity');
+      expect(await page.locator('#purpose').textContent()).toBe("To add a method, verify it's you.");
+      // Someone is signed in already: "Not you?" signs out rather than starting over.
+      expect(await page.getByRole('link', { name: 'Not you?' }).getAttribute('href')).toBe('/session/end');
+      await page.getByLabel('Verification code').fill(await appCode(server, secret));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      expect(await heading(page)).toBe('Security info');
+      server.clock.advance(30_000);
+      await context.close();
+    } finally {
+      server.setPolicy(policies.mfaWithRecovery);
+    }
+  });
+}
 
 test('another application cannot borrow the step-up wording', async () => {
   const page = await browser.newPage();
@@ -266,3 +268,41 @@ test('another application cannot borrow the step-up wording', async () => {
   expect(await page.locator('#purpose').textContent()).toBe("To add a method, verify it's you.");
   await page.close();
 });
+
+for (const [size, viewport] of sizes) {
+  test(`at ${size} size signing out of the demo asks nothing and says "You have signed out"; without a hint Twofold asks first`, async () => {
+    const context = await newContext(viewport);
+    const username = await newPerson();
+    const secret = await enrolled(username);
+    const page = await context.newPage();
+    await signIn(page, username);
+    await page.getByLabel('Verification code').fill(await appCode(server, secret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(`${server.issuer}/demo`);
+    server.clock.advance(30_000);
+
+    // The demo sends its ID token: no question, and no sign-in form after.
+    await page.getByRole('link', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/session\/end\/success/);
+    expect(await heading(page)).toBe('You have signed out');
+    await expectAccessible(page);
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    // oidc-provider does not name the application after a whole sign-out: the way on is the home page.
+    expect(await page.getByRole('link', { name: 'Go to the Twofold home page' }).getAttribute('href')).toBe('/');
+    // Signed out for real: the next sign-in asks for the password.
+    await signIn(page, username);
+    expect(await heading(page)).toBe('Verify your identity');
+
+    // A sign-out nobody vouched for (no id_token_hint) asks first, as the specification expects.
+    await page.getByLabel('Verification code').fill(await appCode(server, secret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(`${server.issuer}/demo`);
+    server.clock.advance(30_000);
+    await page.goto(`${server.issuer}/session/end`);
+    expect(await heading(page)).toBe('Sign out of Twofold?');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await heading(page)).toBe('You have signed out');
+    await context.close();
+  });
+}

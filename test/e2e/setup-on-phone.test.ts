@@ -111,63 +111,68 @@ test('without JavaScript the key is plain selectable text and no "Copy key" butt
   await context.close();
 });
 
-test('"Not you?" on the setup page starts over at the password page, and the other person signs in', async () => {
-  const first = await newPerson();
-  const second = await newPerson();
-  const context = await browser.newContext({ viewport: phoneSize });
-  const page = await context.newPage();
-  await signIn(page, first);
-  await page.getByRole('radio', { name: /^Authenticator app:/ }).check();
-  await page.getByRole('button', { name: 'Set it up now' }).click();
-  expect(await page.locator('.signing-in-as strong').textContent()).toBe(first);
-  await page.getByRole('button', { name: 'Not you?' }).click();
-  expect(await heading(page)).toBe('Sign in');
-  await page.getByLabel('Username').fill(second);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  expect(await heading(page)).toBe('More information required');
-  expect(await page.locator('.signing-in-as strong').textContent()).toBe(second);
-  await context.close();
-});
+for (const [size, viewport] of [['phone', phoneSize], ['desktop', desktopSize]] as const) {
+  test(`at ${size} size "Not you?" on the setup page starts over at the password page, and the other person signs in`, async () => {
+    const first = await newPerson();
+    const second = await newPerson();
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await signIn(page, first);
+    await page.getByRole('radio', { name: /^Authenticator app:/ }).check();
+    await page.getByRole('button', { name: 'Set it up now' }).click();
+    expect(await page.locator('.signing-in-as strong').textContent()).toBe(first);
+    await page.getByRole('button', { name: 'Not you?' }).click();
+    expect(await heading(page)).toBe('Sign in');
+    await page.getByLabel('Username').fill(second);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    expect(await heading(page)).toBe('More information required');
+    expect(await page.locator('.signing-in-as strong').textContent()).toBe(second);
+    await context.close();
+  });
+}
 
-test('setup ends with "You\'re all set" and "Add another method": a phone after the app, then on to the application', async () => {
-  const username = await newPerson();
-  const context = await browser.newContext({ viewport: phoneSize });
-  const page = await context.newPage();
-  const phone = await context.newPage();
-  await signIn(page, username);
-  await page.getByRole('radio', { name: /^Authenticator app:/ }).check();
-  await page.getByRole('button', { name: 'Set it up now' }).click();
-  const secret = (await page.locator('#secret').textContent())!.replace(/\s/g, '');
-  await page.getByLabel('Verification code').fill(await appCode(server, secret));
-  await page.getByRole('button', { name: 'Verify and continue' }).click();
+for (const [size, viewport] of [['phone', phoneSize], ['desktop', desktopSize]] as const) {
+  test(`at ${size} size setup ends with "You're all set" and "Add another method": a phone after the app, then on to the application`, async () => {
+    const username = await newPerson();
+    const number = size === 'phone' ? '2125550199' : '2125550198';
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const phone = await context.newPage();
+    await signIn(page, username);
+    await page.getByRole('radio', { name: /^Authenticator app:/ }).check();
+    await page.getByRole('button', { name: 'Set it up now' }).click();
+    const secret = (await page.locator('#secret').textContent())!.replace(/\s/g, '');
+    await page.getByLabel('Verification code').fill(await appCode(server, secret));
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
 
-  expect(await heading(page)).toBe('Save your recovery codes');
-  expect(await page.getByRole('status').first().textContent()).toBe('Your authenticator app is set up. You\'ll use it when you sign in.');
-  expect(await page.locator('#backup-suggestion').textContent()).toContain('such as a phone');
-  await expectAccessible(page);
-  await page.getByRole('button', { name: 'Add another method' }).click();
+    expect(await heading(page)).toBe('Save your recovery codes');
+    expect(await page.getByRole('status').first().textContent()).toBe('Your authenticator app is set up. You\'ll use it when you sign in.');
+    expect(await page.locator('#backup-suggestion').textContent()).toContain('such as a phone');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Add another method' }).click();
 
-  expect(await heading(page)).toBe('Add another method');
-  await expectAccessible(page);
-  expect(await page.getByRole('button', { name: /Skip for now/ }).count()).toBe(0);
-  await page.getByRole('radio', { name: /^Phone:/ }).check();
-  await page.getByLabel('Mobile phone number').fill('212 555 0199');
-  await page.getByRole('button', { name: 'Set it up now' }).click();
-  expect(await heading(page)).toBe('Set up your phone');
-  await phone.goto(`${server.issuer}/dev/phone`);
-  const text = await phone.getByRole('region', { name: '+12125550199' }).getByText(/is your Acme sign-in code/).first().textContent();
-  await page.getByLabel('Verification code').fill(/(\d{6}) is your/.exec(text ?? '')![1]!);
-  await page.getByRole('button', { name: 'Verify and continue' }).click();
+    expect(await heading(page)).toBe('Add another method');
+    await expectAccessible(page);
+    expect(await page.getByRole('button', { name: /Skip for now/ }).count()).toBe(0);
+    await page.getByRole('radio', { name: /^Phone:/ }).check();
+    await page.getByLabel('Mobile phone number').fill(number);
+    await page.getByRole('button', { name: 'Set it up now' }).click();
+    expect(await heading(page)).toBe('Set up your phone');
+    await phone.goto(`${server.issuer}/dev/phone`);
+    const text = await phone.getByRole('region', { name: `+1${number}` }).getByText(/is your Acme sign-in code/).first().textContent();
+    await page.getByLabel('Verification code').fill(/(\d{6}) is your/.exec(text ?? '')![1]!);
+    await page.getByRole('button', { name: 'Verify and continue' }).click();
 
-  expect(await heading(page)).toBe("You're all set");
-  expect(await page.getByRole('status').first().textContent()).toBe('Your phone is set up. You\'ll use it when you sign in.');
-  expect(await page.locator('#recovery-codes').count()).toBe(0);
-  expect(await page.getByRole('button', { name: 'Add another method' }).count()).toBe(0);
-  await page.getByRole('button', { name: 'Continue to Twofold demo app' }).click();
-  await page.waitForURL(`${server.issuer}/demo`);
-  expect(await claim(page, 'preferred_username')).toBe(username);
-  const methods = (await server.store.credentials.list((await server.store.accounts.findByUsername(username))!.id)).map((credential) => credential.method).sort();
-  expect(methods).toEqual(['recovery', 'sms', 'totp']);
-  await context.close();
-});
+    expect(await heading(page)).toBe("You're all set");
+    expect(await page.getByRole('status').first().textContent()).toBe('Your phone is set up. You\'ll use it when you sign in.');
+    expect(await page.locator('#recovery-codes').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add another method' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Continue to Twofold demo app' }).click();
+    await page.waitForURL(`${server.issuer}/demo`);
+    expect(await claim(page, 'preferred_username')).toBe(username);
+    const methods = (await server.store.credentials.list((await server.store.accounts.findByUsername(username))!.id)).map((credential) => credential.method).sort();
+    expect(methods).toEqual(['recovery', 'sms', 'totp']);
+    await context.close();
+  });
+}
