@@ -87,3 +87,20 @@ test('Back to a finished sign-in page links to the application\'s registered add
   const stranger = await new UserAgent(server.issuer).get(intro.url);
   expect(stranger.html).toContain('<a href="/">Go to the Twofold home page</a>');
 });
+
+test('a locked password gives a reference the audit log holds, for known and unknown usernames alike', async () => {
+  const { username } = await newPerson();
+  for (const name of [username, 'nobody-by-this-name']) {
+    const agent = new UserAgent(server.issuer);
+    const { url } = await rp.begin();
+    const page = await agent.follow(url, rp.redirectUri);
+    for (let i = 0; i < 10; i++) expect((await agent.submit(page, /\/login$/, { username: name, password: 'not the password' })).status).toBe(401);
+    const locked = await agent.submit(page, /\/login$/, { username: name, password });
+    expect(locked.status).toBe(429);
+    expect(alertText(locked.html)).toBe('Too many failed attempts. Try again in 15 minutes.');
+    const reference = /quote this reference: <span class="reference">([0-9A-Z]{4}-[0-9A-Z]{4})<\/span>/.exec(locked.html)?.[1];
+    expect(reference).toBeDefined();
+    const events = await server.store.audit.tail({ limit: 50 });
+    expect(events.filter((event) => event.reason?.includes(reference!)).map((event) => [event.type, event.username])).toEqual([['sign-in', name]]);
+  }
+});
