@@ -10,7 +10,7 @@ import type { InteractionDeps } from './deps.js';
 import { answerMessage, refusalMessage, refusalReason } from './messages.js';
 import { triesLeftWarning } from './lockout.js';
 import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
-import { showDoneNext } from './secondFactor.js';
+import { backupOrder, showDoneNext } from './secondFactor.js';
 import { answerContext, auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
@@ -56,7 +56,7 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
 
 const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; chosen?: string; values?: Record<string, string> } = {}) =>
   renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
-    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.() })),
+    methods: (addingAnother(signIn.state) ? backupOrder(factors) : factors).map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.() })),
     optional: maySkip(signIn.decision) && !addingAnother(signIn.state),
     another: addingAnother(signIn.state),
     ...signingInAs(signIn),

@@ -168,6 +168,13 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   await finishSignIn(ctx, deps, interaction, state, used);
 }
 
+/** Methods to suggest as a second one, as the seeds' flow does: a phone (a method whose RFC 8176
+ * amr is a text or a call) first, in case the app is lost; otherwise the policy's order. */
+export function backupOrder(factors: Factor[]): Factor[] {
+  const phonesFirst = (factor: Factor) => (factor.amr.some((amr) => amr === 'sms' || amr === 'tel') ? 0 : 1);
+  return [...factors].sort((a, b) => phonesFirst(a) - phonesFirst(b));
+}
+
 /** Keeps what was proven and sends the browser to the page that says so before continuing. */
 export async function showDoneNext(ctx: Context, deps: InteractionDeps, uid: string, state: SignInState) {
   await signInStates(deps.store.challenges).save(uid, { ...state, challenge: undefined });
@@ -195,11 +202,7 @@ export async function showDone(ctx: Context, deps: InteractionDeps) {
   }
   // After a first method, a second one (a phone after the app) keeps the person in if they lose it.
   const own = done.setUp ? (await deps.mfa.usableMethods(signIn.account.id, signIn.decision)).filter((method) => !method.factor.standby) : [];
-  // As the seeds' flow does: after an app, a phone (text or call) first, in case the app is lost.
-  // A phone is a method whose RFC 8176 amr is a text or a call.
-  const phonesFirst = (factor: Factor) => (factor.amr.some((amr) => amr === 'sms' || amr === 'tel') ? 0 : 1);
-  const others = deps.mfa.enrollableFactors(signIn.decision).filter((factor) => !own.some((method) => method.factor.id === factor.id))
-    .sort((a, b) => phonesFirst(a) - phonesFirst(b));
+  const others = backupOrder(deps.mfa.enrollableFactors(signIn.decision).filter((factor) => !own.some((method) => method.factor.id === factor.id)));
   await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', {
     setUp: done.setUp, notice: done.notice, provisioned: done.provisioned, provisionedShown: done.provisionedShown,
     backup: own.length === 1 && others.length ? others.map((factor) => factor.title.toLowerCase()).slice(0, 2).join(' or ') : undefined,

@@ -155,7 +155,12 @@ for (const [size, viewport] of [['phone', phoneSize], ['desktop', desktopSize]] 
     expect(await heading(page)).toBe('Add another method');
     await expectAccessible(page);
     expect(await page.getByRole('button', { name: /Skip for now/ }).count()).toBe(0);
-    await page.getByRole('radio', { name: /^Phone:/ }).check();
+    // A phone comes first and is chosen already, as the seeds recommend after an app.
+    expect(await page.getByRole('radio').first().getAttribute('value')).toBe('sms');
+    expect(await page.getByRole('radio', { name: /^Phone:/ }).isChecked()).toBe(true);
+    // Leaving now continues the sign-in; it does not cancel it.
+    expect(await page.getByRole('link', { name: 'Not now, continue to Twofold demo app' }).getAttribute('href')).toMatch(/\/mfa\/done$/);
+    expect(await page.getByRole('button', { name: /Cancel and go back/ }).count()).toBe(0);
     await page.getByLabel('Mobile phone number').fill(number);
     await page.getByRole('button', { name: 'Set it up now' }).click();
     expect(await heading(page)).toBe('Set up your phone');
