@@ -31,8 +31,10 @@ export async function loadInteraction(ctx: Context, provider: Provider): Promise
     throw error;
   }
   if (interaction.uid !== ctx.params.uid) throw await expired(ctx, provider);
-  if (ctx.params.uid) {
-    ctx.cookies.set(clientCookie, String(interaction.params.client_id), {
+  const clientId = String(interaction.params.client_id);
+  // Set once per interaction (its status route is asked every 2 seconds).
+  if (ctx.params.uid && ctx.cookies.get(clientCookie, { signed: false }) !== clientId) {
+    ctx.cookies.set(clientCookie, clientId, {
       path: `/interaction/${interaction.uid}`, httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: clientCookieAge, signed: false,
     });
   }
