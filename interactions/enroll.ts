@@ -8,7 +8,7 @@ import { type PendingSetup, pendingSetups, type ProvenFactor, setupKey, signInSt
 import { answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
 import { answerMessage, refusalMessage, refusalReason } from './messages.js';
-import { triesLeftWarning } from './lockout.js';
+import { triesLeftWarning, verificationLock } from './lockout.js';
 import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
 import { backupOrder, showDoneNext } from './secondFactor.js';
 import { answerContext, auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
@@ -87,7 +87,12 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
 }
 
 async function renderSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext, factor: Factor, setup: PendingSetup, error?: string) {
-  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...setup.view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script, error, another: addingAnother(signIn.state), ...signingInAs(signIn) });
+  // Setup codes count toward the second factor's lock: while it holds, the form is disabled, as on the code page.
+  const locked = await verificationLock(ctx, deps, signIn.interaction, signIn.account);
+  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', {
+    ...setup.view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script,
+    error: locked?.message ?? error, locked, another: addingAnother(signIn.state), ...signingInAs(signIn),
+  });
 }
 
 /** The setup under way and its factor, or undefined once another page has been sent. */

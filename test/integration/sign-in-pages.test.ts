@@ -36,6 +36,15 @@ test('wrong codes while setting up say how many tries remain once 3 or fewer do'
   expect(messages).toEqual([...Array(6).fill(failed), `${failed} You have 3 tries left before verification is locked.`,
     `${failed} You have 2 tries left before verification is locked.`, `${failed} You have 1 try left before verification is locked.`]);
   expect(await server.store.credentials.list(id)).toEqual([]);
+
+  // The tenth locks: the setup form is disabled, says when it opens again, and gives a reference.
+  const locked = await agent.submit(setup, /\/mfa\/enroll\/finish$/, { code: '000000' }, rp.redirectUri);
+  expect(alertText(locked.html)).toBe('Too many failed attempts. Try again in 15 minutes.');
+  expect(locked.html).toContain('<fieldset class="plain" disabled>');
+  expect(locked.html).toMatch(/<p class="locked-until" id="locked-until">You can try again at <time datetime="[^"]+">\d\d:\d\d UTC<\/time>\.<\/p>/);
+  expect(locked.html).toMatch(/quote this reference: <span class="reference">[0-9A-Z]{4}-[0-9A-Z]{4}<\/span>/);
+  const reload = await agent.get(setup.url);
+  expect(reload.html).toContain('<fieldset class="plain" disabled>');
 });
 
 test('"Not you?" forgets the sign-in so far and shows the password page; the audit log says so', async () => {
