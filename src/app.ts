@@ -13,6 +13,7 @@ import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
 import { isClientFault } from './http/clientGone.js';
 import { createCsrf } from './http/csrf.js';
+import { notFoundPage } from './http/notFoundPage.js';
 import { originFormTarget, pinOrigin } from './http/pinOrigin.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
@@ -134,6 +135,8 @@ export function createApp({ config, issuer, keys, store: storeGiven, policies, l
     ctx.type = 'html';
     ctx.body = views.render('home.njk', { issuer, demo: config.demo });
   });
+  // Runs after oidc-provider's routes: what none of them (nor Twofold's) answers gets the 404 page.
+  provider.use(notFoundPage(views));
   const handleProtocol = provider.callback();
   app.use(async (ctx) => {
     ctx.respond = false;
