@@ -35,6 +35,12 @@ test('an administrator signs in with MFA, finds a person, issues a bypass; the l
   await server.store.credentials.add({ accountId: person.id, method: 'totp', label: 'Phone', secret: generateSecret() });
 
   const consolePage = await browser.newPage();
+  // The console works under the strict CSP: no inline script or style for the browser to refuse
+  // (the browser's own favicon request, answered 404, logs an error of another kind).
+  const browserErrors: string[] = [];
+  consolePage.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) browserErrors.push(message.text());
+  });
   await consolePage.goto(`${server.issuer}/admin`);
   expect(await heading(consolePage)).toBe('Sign in');
   await consolePage.getByLabel('Username').fill('helpdesk');
@@ -81,4 +87,5 @@ test('an administrator signs in with MFA, finds a person, issues a bypass; the l
   const explanation = await consolePage.locator('#explanation').textContent();
   expect(explanation).toContain('rule:        defaults');
   expect(explanation).toContain('skip   admin console');
+  expect(browserErrors).toEqual([]);
 });
