@@ -180,3 +180,26 @@ test('an unknown admin API path is a JSON 404', async () => {
   expect(response.status).toBe(404);
   expect(await response.json()).toMatchObject({ error: 'not_found' });
 });
+
+test('an administrator removed from the group, or disabled, loses the console at the next request; signing out ends the console session', async () => {
+  const { username, secret, id } = await person({ groups: ['twofold-admins'] });
+  const agent = new UserAgent(server.issuer);
+  let page = await openConsole(agent, username, secret);
+  expect(page.html).toContain('<h1>Users</h1>');
+  await server.store.accounts.setGroups(id, ['staff']);
+  page = await agent.follow('/admin/users', callback());
+  expect(page.status).toBe(403);
+  await server.store.accounts.setGroups(id, ['twofold-admins']);
+  expect((await agent.follow('/admin/users', callback())).status).toBe(200);
+  await server.store.accounts.setDisabled(id, true);
+  expect((await agent.follow('/admin/users', callback())).status).toBe(403);
+  await server.store.accounts.setDisabled(id, false);
+
+  page = await agent.follow('/admin/users');
+  const signedOut = await agent.post('/admin/signout', { csrf: /name="csrf" value="([^"]+)"/.exec(page.html)![1]! });
+  expect(signedOut.status).toBe(302);
+  expect(new URL(signedOut.location!).pathname).toBe('/session/end');
+  const after = await agent.get('/admin/users');
+  expect(after.status).toBe(302);
+  expect(new URL(after.location!).pathname).toBe('/auth');
+});
