@@ -4,7 +4,7 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Csrf } from '../http/csrf.js';
-import { HttpError } from '../http/form.js';
+import { HttpError, readForm } from '../http/form.js';
 import { securityHeaders } from '../http/securityHeaders.js';
 import type { Views } from '../http/views.js';
 import type { Logger } from '../log.js';
@@ -13,7 +13,7 @@ import { InvalidInputError } from '../validation.js';
 import { type AdminState, requireAdmin } from './adminAccess.js';
 import { type AdminDeps, NotFoundError } from './adminDeps.js';
 import { type AdminSessions, adminPaths } from './adminSession.js';
-import { formGuard, pageErrors } from '../../interactions/guards.js';
+import { csrfFailure, formGuard, pageErrors } from '../../interactions/guards.js';
 import { perHour, readSignInLog } from './signInLog.js';
 import { logQuery, signInResults } from './schemas.js';
 import { adminUsers, type UserDetail } from './users.js';
@@ -240,8 +240,15 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   const renderTokens = async (ctx: Context, extra: Record<string, unknown> = {}) =>
     render(ctx, 'admin/tokens.njk', { tokens: await tokens.list(), notice: tokenNotices[String(ctx.query.notice)], ...extra });
   /** Runs a token change: back to the list with a notice, or the list again with what was wrong. */
+  // A pasted vendor file may be far larger than an ordinary form.
+  const fileGuard = async (ctx: Context, next: Next) => {
+    const form = await readForm(ctx, 1024 * 1024);
+    if (!csrf.verify(ctx, form.csrf)) throw new HttpError(403, csrfFailure);
+    ctx.state.form = form;
+    await next();
+  };
   const tokenChange = (path: string, run: (ctx: Context, form: Record<string, string>) => Promise<string | undefined>) =>
-    router.post(`/admin/tokens/${path}`, guard, access, async (ctx) => {
+    router.post(`/admin/tokens/${path}`, path === 'import' ? fileGuard : guard, access, async (ctx) => {
       const form = ctx.state.form as Record<string, string>;
       try {
         const notice = await run(ctx, form);
