@@ -3,12 +3,17 @@
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { checkPassword } from './accounts/checkPassword.js';
+import { adminRoutes } from './admin/adminRoutes.js';
+import { adminClientMetadata } from './admin/adminSession.js';
+import { devOutboxRoutes } from './notifications/devOutboxRoutes.js';
+import { securityNotifications } from './notifications/securityNotifications.js';
 import { createAudit } from './audit/audit.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
 import { isClientFault } from './http/clientGone.js';
 import { createCsrf } from './http/csrf.js';
+import { notFoundPage } from './http/notFoundPage.js';
 import { originFormTarget, pinOrigin } from './http/pinOrigin.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
@@ -50,10 +55,12 @@ export interface AppOptions {
   ops: { metrics: Metrics; metricsAccess: MetricsAccess; ready(): Promise<ReadyAnswer> };
 }
 
-export function createApp({ config, issuer, keys, store, policies, log, now, ops }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
+export function createApp({ config, issuer, keys, store: storeGiven, policies, log, now, ops }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const clock = now ?? Date.now;
+  // Security changes recorded in the audit log are mailed to the person (or to /dev/outbox).
+  const { store, outbox } = securityNotifications({ config, store: storeGiven, log, now: clock });
   // Texts and calls, built first because the phone methods use them: the development phone at
   // /dev/phone (never in production), or Twilio's callbacks.
   const phone = createPhone({
@@ -81,7 +88,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now, ops
   });
   const provider = createProvider({
     issuer, keys, store, views, acr, log,
-    staticClients: [accountClientMetadata(issuer)],
+    staticClients: [accountClientMetadata(issuer), adminClientMetadata(issuer)],
     sessionTtl: config.sessionTtl,
     trustProxy: config.trustProxy,
     proxyHops: config.proxyHops,
@@ -119,13 +126,17 @@ export function createApp({ config, issuer, keys, store, policies, log, now, ops
   app.use(settingsRoutes(settings).routes());
   app.use(phoneSettingsRoutes(settings).routes());
   app.use(appPasswordRoutes(settings).routes());
+  for (const routes of adminRoutes({ config, issuer, provider, twofold, views, csrf: deps.csrf, log, store })) app.use(routes);
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(phone.routes);
+  if (outbox) app.use(devOutboxRoutes({ outbox, views }).routes());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
     ctx.type = 'html';
     ctx.body = views.render('home.njk', { issuer, demo: config.demo });
   });
+  // Runs after oidc-provider's routes: what none of them (nor Twofold's) answers gets the 404 page.
+  provider.use(notFoundPage(views));
   const handleProtocol = provider.callback();
   app.use(async (ctx) => {
     ctx.respond = false;

@@ -110,8 +110,10 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
     },
 
     /** Sends the browser to sign in (again), fresh enough for `need`, then back to `returnTo`. */
-    signIn(ctx: Context, returnTo: string, need?: Freshness) {
+    signIn(ctx: Context, returnTo: string, need?: Freshness, purpose?: string) {
       const freshness: Record<string, string> = need === 'mfa' ? { acr_values: acrMfa, prompt: 'login' } : need === 'password' ? { prompt: 'login' } : {};
+      // The sign-in pages say why they ask again ("To add a method, verify it's you").
+      if (need && purpose) freshness.twofold_purpose = purpose;
       // The ID token's `sid` names the provider session this sign-in belongs to (see `current`).
       return rp.begin(ctx, { scope: 'openid profile', claims: JSON.stringify({ id_token: { sid: null } }), ...freshness }, returnTo);
     },
@@ -158,7 +160,9 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
       const taken = typeof id === 'string' ? await challenges.take(recordKey(id)) : undefined;
       clearCookie(ctx);
       const idToken = (taken?.data as SessionRecord | undefined)?.idToken;
-      ctx.redirect(idToken ? await rp.endSessionUrl(idToken, accountPaths.page) : accountPaths.page);
+      // Lands on "You have signed out" (not on a sign-in form for this page); without an ID token,
+      // Twofold's own sign-out asks first.
+      ctx.redirect(idToken ? await rp.endSessionUrl(idToken) : '/session/end');
     },
   };
 }

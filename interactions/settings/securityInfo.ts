@@ -25,6 +25,7 @@ import { type AccountSession, type AccountSessions, accountClientId, accountPath
 import { methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
 import type { PolicySource } from '../../src/policy/source.js';
 import { renamable, renameDevice } from './renameDevice.js';
+import { recentActivity } from '../../src/notifications/securityActivity.js';
 import { setupSendGate } from '../setupSends.js';
 import { redirectWithNotice, takeFlash } from './flash.js';
 import { removeMethodRoutes } from './removeMethod.js';
@@ -63,6 +64,14 @@ const paths = {
   recovery: `${accountPaths.page}/recovery-codes`,
 };
 
+/** What the step-up page says it is for (interactions/purpose.ts), from the change asked for. */
+const stepUpPurpose = (path: string) => {
+  if (path.startsWith(`${accountPaths.page}/add`)) return 'add-method';
+  if (path === `${accountPaths.page}/recovery-codes`) return 'recovery-codes';
+  if (path.startsWith(`${accountPaths.page}/app-passwords`)) return 'app-passwords';
+  return 'change-methods';
+};
+
 /** The guards every security-info route uses; other settings sections (app passwords) reuse them. */
 export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, 'store' | 'sessions' | 'factors'>) {
   const person = (ctx: Context) => ctx.state.account as AccountSession;
@@ -84,7 +93,8 @@ export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, '
     const session = person(ctx);
     const need = ownMethods(await store.credentials.list(session.sub)).length ? 'mfa' : 'password';
     // A page (removal, password) is opened again after verifying; a change goes back to the page.
-    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, verifiedReturn(ctx.method === 'GET' ? ctx.path : accountPaths.page), need);
+    const purpose = stepUpPurpose(ctx.path);
+    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, verifiedReturn(ctx.method === 'GET' ? ctx.path : accountPaths.page), need, purpose);
     return next();
   };
   return { person, signedIn, fresh };
@@ -168,6 +178,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       factors: factors.all().filter((factor) => factor.enroll && !factor.standby).map((factor) => ({ id: factor.id, title: factor.title })),
       devices,
       appPasswords: await appPasswordsView(store.appPasswords, session.sub),
+      activity: (await recentActivity(store.audit, session.sub, (method) => factors.get(method)?.title ?? method)).map((item) => ({ ...item, when: day(item.at) })),
     });
   });
 

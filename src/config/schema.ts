@@ -316,6 +316,33 @@ export const optionSpecs = {
     schema: z.union([z.literal('until-unblocked'), z.literal('off'), duration.refine((seconds) => seconds > 0)]),
     default: 'until-unblocked',
   }),
+  adminGroup: option({
+    env: 'TWOFOLD_ADMIN_GROUP',
+    description: 'The group whose members may use the admin console at /admin and call the admin API with their own access token.',
+    expects: "a group name: 1 to 64 letters, digits and . _ -",
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    default: 'twofold-admins',
+  }),
+  adminApiClients: option({
+    env: 'TWOFOLD_ADMIN_API_CLIENTS',
+    description: "Service clients (comma-separated client ids) whose client-credentials tokens with the 'twofold:admin' scope may call the admin API.",
+    expects: 'a comma-separated list of client ids',
+    schema: list,
+  }),
+  smtpUrl: option({
+    env: 'TWOFOLD_SMTP_URL',
+    description: "SMTP server for security notifications (smtp://user:pass@host:587 or smtps://...). Unset: no email, except outside production where they go to the development outbox at /dev/outbox.",
+    expects: 'an smtp:// or smtps:// URL',
+    schema: z.url({ protocol: /^smtps?$/ }),
+    secret: true,
+  }),
+  mailFrom: option({
+    env: 'TWOFOLD_MAIL_FROM',
+    description: 'The From address of security notification emails.',
+    expects: 'an email address, optionally with a name: Twofold <no-reply@example.com>',
+    schema: z.string().min(3).max(254).regex(/@/, 'must contain an email address'),
+    default: 'Twofold <no-reply@localhost>',
+  }),
   // Each factor's own options (src/factors/<id>/), validated with the rest.
   ...factorOptions,
   workers: option({
@@ -376,5 +403,10 @@ export interface Config extends FactorConfig {
   twilioApiUrl: string;
   /** Seconds, or 'until-unblocked', or 'off'. */
   fraudBlock: 'until-unblocked' | 'off' | number;
+  adminGroup: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Unset: no service client may call the admin API. */
+  adminApiClients?: string[];
   workers: number;
 }

@@ -13,6 +13,7 @@ import type { AcrLevels } from '../provider/acr.js';
 import type { Regulator } from '../regulation/regulator.js';
 import type { Credential, MfaStore } from '../store/types.js';
 import type { AccountDirectory, DirectoryAccount } from './accountDirectory.js';
+import { bypasses } from './bypasses.js';
 import { rememberedDevices } from './rememberedDevices.js';
 import { sessionMethods } from './sessionMethods.js';
 
@@ -50,7 +51,7 @@ export interface SessionFacts {
   ip?: string;
 }
 
-export type Satisfaction = 'not-required' | 'second-factor' | 'remembered-device' | 'enrollment-skipped' | false;
+export type Satisfaction = 'not-required' | 'second-factor' | 'remembered-device' | 'enrollment-skipped' | 'bypass' | false;
 
 export interface UsableMethod {
   credential: Credential;
@@ -63,12 +64,21 @@ export function createMfaService(deps: MfaDeps) {
   const { store, factors, acr } = deps;
   const devices = rememberedDevices(store.devices, store.credentials, deps.now);
   const provenBy = sessionMethods(store.challenges, deps.sessionTtl ?? 86400);
+  const bypass = bypasses(store.challenges, deps.now, deps.sessionTtl ?? 86400);
   const levels = { sfa: acr.sfa, mfa: acr.mfa, phishingResistant: acr.phishingResistant };
 
   const service = {
     deps,
     devices,
     provenBy,
+    bypasses: bypass,
+
+    /** Spends the account's one-time bypass on this sign-in, where one may count: never against a
+     * relying party's acr request (it gets a real second factor) nor a fraud block. */
+    async useBypass(accountId: string, decision: Decision, loginTs: number) {
+      if (decision.require !== 'mfa' || decision.floor || (await service.blocked(accountId))) return undefined;
+      return bypass.use(accountId, loginTs);
+    },
 
     decide(account: DirectoryAccount, request: RequestFacts): Decision {
       return decide({ account, client: { id: request.clientId }, request: { ip: request.ip, acr: request.acr }, acrLevels: levels }, deps.policies.current(), { explain: false });
@@ -137,6 +147,7 @@ export function createMfaService(deps: MfaDeps) {
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
       if (await devices.recognise(session.deviceToken, session.accountId, decision, session.ip)) return 'remembered-device';
+      if (session.loginTs !== undefined && (await bypass.usedFor(session.accountId, session.loginTs))) return 'bypass';
       if (decision.enrollment === 'optional' && session.loginTs !== undefined
         && (await store.enrollmentSkips.matches(session.accountId, session.loginTs))
         && !service.hasOwnMethod(await service.usableMethods(session.accountId, decision))) {

@@ -333,10 +333,27 @@ export interface AuditEvent {
   actor?: string | null;
 }
 
+/** What the sign-in log filters on; every field given must match. */
+export interface AuditQuery {
+  /** A username (compared without case) or an account id. */
+  user?: string;
+  clientId?: string;
+  method?: string;
+  rule?: string;
+  /** Only these event types. */
+  types?: string[];
+  /** Event times (ms): from inclusive, to exclusive. */
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
 export interface AuditStore {
   append(event: AuditEvent): Promise<void>;
   /** The newest events, oldest first. */
   tail(options: { accountId?: string; limit: number }): Promise<AuditEvent[]>;
+  /** The newest events that match, newest first (the admin console's sign-in log). */
+  search(query: AuditQuery): Promise<AuditEvent[]>;
 }
 
 export type CallStatus = 'ringing' | 'answered' | 'no-answer' | 'failed';

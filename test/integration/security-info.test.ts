@@ -254,7 +254,8 @@ test('signing out is a form post, and ends the provider session too', async () =
   const page = await openSecurityInfo(agent, username, secret);
   expect((await agent.get('/account/signout')).status).toBe(404);
   const confirm = await agent.submit(page, '/account/signout');
-  expect(confirm.html).toContain('Sign out of Twofold?');
-  await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
+  expect(confirm.html).toContain('<h1>Signing you out</h1>');
+  const done = await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
+  expect(done.html).toContain('<h1>You have signed out</h1>');
   expect((await agent.follow('/account/security', callback())).html).toContain('<h1>Sign in</h1>');
 });

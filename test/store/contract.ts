@@ -387,6 +387,30 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect((await store.audit.tail({ accountId: 'a1', limit: 10 })).map((e) => e.type)).toEqual(['user.add', 'fraud.report', 'password']);
         expect((await store.audit.tail({ limit: 2 })).map((e) => e.type)).toEqual(['fraud.report', 'password']);
       });
+
+      it('searches by user (without case, or account id), application, method, rule, types and time, newest first', async () => {
+        const events = [
+          { type: 'policy', result: 'info', accountId: 'a1', username: 'Alice', clientId: 'wiki', rule: 'office' },
+          { type: 'mfa.verify', result: 'fail', accountId: 'a1', username: 'alice', clientId: 'wiki', method: 'totp', rule: 'office' },
+          { type: 'mfa.verify', result: 'ok', accountId: 'a1', username: 'alice', clientId: 'mail', method: 'sms', rule: 'defaults' },
+          { type: 'mfa.verify', result: 'ok', accountId: 'b1', username: 'bob', clientId: 'wiki', method: 'totp', rule: 'office' },
+          { type: 'bypass.issue', result: 'ok', accountId: 'a1', username: 'alice', actor: 'admin:root' },
+        ] as const;
+        for (const [i, event] of events.entries()) await store.audit.append({ at: clock + i * 1000, ...event });
+        const types = async (query: Omit<Parameters<typeof store.audit.search>[0], 'limit'>, limit = 100) =>
+          (await store.audit.search({ ...query, limit })).map((e) => `${e.type}:${e.username}:${e.clientId}`);
+        expect(await types({ user: 'ALICE' })).toEqual(['bypass.issue:alice:null', 'mfa.verify:alice:mail', 'mfa.verify:alice:wiki', 'policy:Alice:wiki']);
+        expect(await types({ user: 'b1' })).toEqual(['mfa.verify:bob:wiki']);
+        expect(await types({ user: 'al' })).toEqual([]);
+        expect(await types({ clientId: 'wiki', method: 'totp' })).toEqual(['mfa.verify:bob:wiki', 'mfa.verify:alice:wiki']);
+        expect(await types({ rule: 'office', types: ['policy', 'mfa.skip'] })).toEqual(['policy:Alice:wiki']);
+        expect(await types({ types: [] })).toEqual([]);
+        expect(await types({ from: clock + 1000, to: clock + 3000 })).toEqual(['mfa.verify:alice:mail', 'mfa.verify:alice:wiki']);
+        expect(await types({ user: 'alice' }, 2)).toEqual(['bypass.issue:alice:null', 'mfa.verify:alice:mail']);
+        expect((await store.audit.search({ types: ['bypass.issue'], limit: 1 }))[0]).toEqual({
+          at: clock + 4000, type: 'bypass.issue', result: 'ok', accountId: 'a1', username: 'alice', clientId: null, ip: null, userAgent: null, rule: null, method: null, reason: null, actor: 'admin:root',
+        });
+      });
     });
 
     describe('phone', () => {

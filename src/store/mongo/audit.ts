@@ -11,7 +11,7 @@ export const toAuditDoc = (event: AuditEvent): AuditDoc => ({
   method: event.method ?? null, reason: event.reason ?? null, actor: event.actor ?? null,
 });
 
-export function mongoAudit(models: Models): AuditStore {
+export function mongoAudit(models: Models): Omit<AuditStore, 'search'> {
   const { audit } = models;
   return {
     async append(event) {

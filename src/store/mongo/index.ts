@@ -5,6 +5,7 @@ import { mongoAccounts } from './accounts.js';
 import { mongoAppPasswords } from './appPasswords.js';
 import { mongoAttempts } from './attempts.js';
 import { mongoAudit } from './audit.js';
+import { mongoAuditSearch } from './auditSearch.js';
 import { mongoChallenges } from './challenges.js';
 import { mongoClients } from './clients.js';
 import { type MongoConnection, openMongoConnection, ours } from './connection.js';
@@ -61,7 +62,7 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
     attempts: mongoAttempts(models, now),
     devices: mongoDevices(models, now),
     enrollmentSkips: mongoEnrollmentSkips(models),
-    audit: mongoAudit(models),
+    audit: { ...mongoAudit(models), search: mongoAuditSearch(models) },
     phone: mongoPhone(models, box, now),
     fraud: mongoFraud(models),
     tokens: mongoTokenInventory(models, box, now),

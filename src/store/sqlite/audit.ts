@@ -4,7 +4,7 @@ import type { AuditRow } from '../rows.js';
 
 const columns = ['at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason', 'actor'] as const;
 
-export function sqliteAudit(db: Db): AuditStore {
+export function sqliteAudit(db: Db): Omit<AuditStore, 'search'> {
   const insert = db.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
   const tailOfAccount = db.prepare('SELECT * FROM audit WHERE account_id = ? ORDER BY id DESC LIMIT ?');
   const tailOfAll = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?');

@@ -6,6 +6,7 @@ import { sqliteAppPasswords } from './appPasswords.js';
 import { sqliteEndAccountSessions } from './accountSessions.js';
 import { sqliteAttempts } from './attempts.js';
 import { sqliteAudit } from './audit.js';
+import { sqliteAuditSearch } from './auditSearch.js';
 import { sqliteChallenges } from './challenges.js';
 import { sqliteClients } from './clients.js';
 import { sqliteCredentials } from './credentials.js';
@@ -56,7 +57,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     attempts: sqliteAttempts(db, now),
     devices: sqliteDevices(db, now),
     enrollmentSkips: sqliteEnrollmentSkips(db),
-    audit: sqliteAudit(db),
+    audit: { ...sqliteAudit(db), search: sqliteAuditSearch(db) },
     phone: sqlitePhone(db, box),
     fraud: sqliteFraud(db),
     tokens: sqliteTokenInventory(db, box, now),
