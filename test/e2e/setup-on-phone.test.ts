@@ -81,6 +81,8 @@ for (const [size, viewport] of [['phone', phoneSize], ['desktop', desktopSize]] 
     expect(uri.searchParams.get('issuer')).toBe('Acme');
 
     await page.getByRole('button', { name: 'Copy key' }).click();
+    // The clipboard write is asynchronous: the status line speaks once it is done.
+    await page.waitForFunction(() => document.getElementById('copy-status')?.textContent !== '');
     await expect(page.locator('#copy-status').textContent()).resolves.toBe('Key copied. Paste it into your authenticator app.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
 

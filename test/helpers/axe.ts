@@ -65,13 +65,16 @@ export async function ownChecks(page: Page): Promise<string[]> {
       const ratio = contrast(style.borderBottomColor, backgroundBehind(field.parentElement));
       if (ratio < 3) found.push(`1.4.11 border of ${named(field)} is ${ratio.toFixed(2)}:1 against its background (needs 3:1)`);
     }
+    // Focus and scroll are put back afterwards: a test may go on to check where the page begins.
     const active = document.activeElement;
+    const [scrollX, scrollY] = [window.scrollX, window.scrollY];
     // Not a field that offers passkeys (autocomplete "... webauthn"): focusing it starts the
     // browser's passkey autofill, which would sign in under the test's feet. It shares its
     // style with the other fields checked here.
     for (const element of [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')].filter(visible)) {
       if (/\bwebauthn\b/.test(element.getAttribute('autocomplete') ?? '')) continue;
-      (element as HTMLElement).focus({ focusVisible: true } as FocusOptions);
+      (element as HTMLElement).focus({ focusVisible: true, preventScroll: true } as FocusOptions);
+      if (document.activeElement !== element) continue; // disabled, or not focusable at all
       const style = getComputedStyle(element);
       if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0) {
         if (style.boxShadow === 'none') found.push(`1.4.11 ${named(element)} shows no focus indicator`);
@@ -80,7 +83,9 @@ export async function ownChecks(page: Page): Promise<string[]> {
       const ratio = contrast(style.outlineColor, backgroundBehind(element.parentElement));
       if (ratio < 3) found.push(`1.4.11 focus indicator of ${named(element)} is ${ratio.toFixed(2)}:1 against its background (needs 3:1)`);
     }
-    if (active !== document.activeElement) (active as HTMLElement | null)?.focus?.();
+    if (active && active !== document.body) (active as HTMLElement).focus({ preventScroll: true });
+    else (document.activeElement as HTMLElement | null)?.blur?.();
+    window.scrollTo(scrollX, scrollY);
     const autofocused = document.querySelector('[autofocus]');
     const form = autofocused?.closest('form');
     if (autofocused && form) {
