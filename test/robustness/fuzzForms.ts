@@ -96,6 +96,7 @@ function body(form: PageForm, field: string, payload: Payload, csrf?: string): s
 export async function fuzzSurface(surface: Surface, counts: FuzzCounts, index: number, dump: () => Dump): Promise<void> {
   let { agent, page } = await surface.reach();
   const forms = pageForms(page.html);
+  if (!forms.length) counts.problems.push(`${surface.name}: no form at ${page.status} ${page.url}: ${page.html.replace(/\s+/g, ' ').slice(0, 200)}`);
   // Reaching a page again changes the store (a new sign-in): only what fuzzed requests changed counts.
   let baseline = dump();
   let allowed: string[] = [];
@@ -120,7 +121,7 @@ export async function fuzzSurface(surface: Surface, counts: FuzzCounts, index: n
     const fields = Object.keys(form.fields);
     for (const [fieldIndex, field] of fields.entries()) {
       counts.fields.add(`${key} ${field}`);
-      for (const payload of payloadsFor(index * 31 + formIndex * 7 + fieldIndex, 3)) {
+      for (const payload of payloadsFor(index * 31 + formIndex * 7 + fieldIndex, 2)) {
         // The page may have moved on (the form's own state is per page), so post the form as shown now.
         const current = pageForms(page.html).find((f) => f.action === form.action) ?? form;
         const answer = await send(agent, 'POST', new URL(current.action, page.url).href, body(current, field, payload));

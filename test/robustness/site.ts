@@ -2,7 +2,7 @@
 // each method, verification with each method, security info and the pages it links to,
 // consent, logout and the development phone. Forms and their fields are read from the pages
 // themselves, so a new form on any of these pages is fuzzed without a change here.
-import { generateKeyPairSync } from 'node:crypto';
+import { createECDH, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { generateSecret } from 'otplib';
 import { createAccount } from '../../src/accounts/createAccount.js';
@@ -90,8 +90,15 @@ export interface FuzzSite {
 let newcomers = 0;
 
 export async function startFuzzSite(): Promise<FuzzSite> {
+  // Web Push keys, so the authenticator app's subscription endpoint is there to be fuzzed.
+  const vapid = createECDH('prime256v1');
+  vapid.generateKeys();
   const server = await startTestServer(
-    { displayName: 'Acme', phoneCallingCodes: '1,44' },
+    {
+      displayName: 'Acme', phoneCallingCodes: '1,44',
+      pushVapidPublicKey: vapid.getPublicKey().toString('base64url'), pushVapidPrivateKey: vapid.getPrivateKey().toString('base64url'),
+      pushVapidSubject: 'mailto:ops@example.com', pushServiceOrigins: ['https://push.example.com'],
+    },
     {
       policy: `version: 1
 defaults: { require: mfa, methods: [${allMethods.join(', ')}], remember: 7d, enrollment: required }
@@ -143,16 +150,22 @@ rules:
     return { agent, page };
   };
   /** Signed in to security info (a password from the office, then a fresh code for changes). */
+  const callback = `${server.issuer}/account/callback`;
+  /** Answers the sign-in pages security info sends the person to (password, then a code when asked). */
+  const signInToAccount = async (agent: UserAgent, page: Page) => {
+    for (let step = 0; step < 4 && !page.location?.startsWith(callback); step++) {
+      if (page.html.includes('<h1>Sign in</h1>')) page = await agent.submit(page, /\/login$/, { username: full.username, password }, callback);
+      else if (page.html.includes('Verify your identity')) {
+        server.clock.advance(30_000);
+        page = await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, full.secret) }, callback);
+      } else break;
+    }
+    return page.location?.startsWith(callback) ? agent.follow(page.location) : page;
+  };
+  /** Signed in to security info (a password from the office; a fresh code when a change needs one). */
   const atSecurityInfo = async (path = '/account/security') => {
     const agent = new UserAgent(server.issuer);
-    const callback = `${server.issuer}/account/callback`;
-    let page = await agent.follow('/account/security', callback);
-    page = await agent.submit(page, /\/login$/, { username: full.username, password }, callback);
-    if (page.html.includes('Verify your identity')) {
-      server.clock.advance(30_000);
-      page = await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, full.secret) }, callback);
-    }
-    if (page.location) page = await agent.follow(page.location);
+    let page = await signInToAccount(agent, await agent.follow('/account/security', callback));
     if (path !== '/account/security') page = await agent.follow(path);
     return { agent, page };
   };
@@ -167,6 +180,18 @@ rules:
     voice: { voiceCountry: 'US', voiceNumber: '201 555 0143' },
     oath: { serial: 'HOTP0002' },
   };
+
+  // Recovery codes the way a person gets them: from security info.
+  {
+    const { agent, page } = await atSecurityInfo();
+    let issued = await agent.submit(page, '/account/security/recovery-codes', {}, callback);
+    if (!issued.html.includes('<code>')) {
+      // A change needs a fresh second factor: give it, then ask again.
+      await signInToAccount(agent, issued);
+      issued = await agent.submit(await agent.follow('/account/security'), '/account/security/recovery-codes', {}, callback);
+    }
+    if (!issued.html.includes('<code>')) throw new Error(`no recovery codes were issued: ${issued.status} ${issued.url} ${issued.html.match(/<h1>.*<\/h1>/)?.[0]}`);
+  }
 
   const surfaces: Surface[] = [
     {
@@ -196,13 +221,16 @@ rules:
         return { agent, page: await agent.follow(page.url.replace(/\/mfa\/?$/, '/mfa/options')) };
       },
     },
-    ...allMethods.map((method) => ({
-      name: `verification: ${method}`,
+    // Each other method the person has, chosen from the options page (one form per method).
+    ...allMethods.slice(1).map((_, option) => ({
+      name: `verification: option ${option + 1}`,
       async reach() {
         const { agent, page } = await atVerify();
         const options = await agent.follow(page.url.replace(/\/mfa\/?$/, '/mfa/options'));
-        const chosen = await agent.submit(options, /\/mfa\/choose$/, { method }, rp.redirectUri);
-        return { agent, page: chosen };
+        const form = pageForms(options.html).filter((f) => f.action.endsWith('/mfa/choose'))[option];
+        if (!form) throw new Error(`the options page offers no option ${option + 1}`);
+        const chosen = await agent.post(new URL(form.action, options.url).href, form.fields);
+        return { agent, page: await agent.follow(chosen.location ?? options.url) };
       },
     })),
     { name: 'security info', reach: () => atSecurityInfo() },
@@ -220,7 +248,8 @@ rules:
         const { agent, page } = await atVerify();
         // Verified with the app, then the partner asks for consent.
         server.clock.advance(30_000);
-        await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, full.secret), remember: '' }, rp.redirectUri);
+        const verified = await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, full.secret) }, rp.redirectUri);
+        if (!verified.location?.startsWith(rp.redirectUri)) throw new Error(`the code was not accepted: ${verified.status} ${verified.url}`);
         const { url } = await thirdParty.begin();
         return { agent, page: await agent.follow(url, thirdParty.redirectUri) };
       },
@@ -235,6 +264,9 @@ rules:
     {
       name: 'development phone',
       async reach() {
+        // A call ringing, so the keypad forms are on the page: a newcomer sets up a desk phone.
+        const { agent: caller, page } = await atSetup();
+        await caller.submit(page, /\/mfa\/enroll\/begin$/, { method: 'voice', ...setupDetails.voice }, rp.redirectUri);
         const agent = new UserAgent(server.issuer);
         return { agent, page: await agent.follow('/dev/phone') };
       },
