@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { usage } from '../../src/cli/run.js';
 import { full } from './mode.js';
-import { type Payload, payloadsFor } from './payloads.js';
+import { type Payload, payloads, payloadsFor } from './payloads.js';
 
 export interface CliCommand {
   words: string[];
@@ -96,8 +96,11 @@ export function invocations(command: CliCommand, tmp: string, index: number): In
   const list: Invocation[] = [];
   const add = (what: string, argv: string[], stdin = 'correct horse battery staple') => list.push({ command: name, what, argv, stdin });
   const count = full ? undefined : 1;
+  // File names always get the two that once crashed `db export` and `db import` (a NUL byte, a
+  // name too long for the file system), kept as regressions.
+  const fileRegressions = (placeholder: string) => (full || !/file|folder/.test(placeholder) ? [] : payloads.filter((p) => ['nul', 'combining and emoji'].includes(p.name)));
   command.positionals.forEach((placeholder, i) => {
-    for (const payload of payloadsFor(index * 7 + i, count)) {
+    for (const payload of [...payloadsFor(index * 7 + i, count), ...fileRegressions(placeholder)]) {
       const argv = baseArgs();
       argv[command.words.length + i] = hostile(payload, placeholder, tmp);
       add(`<${placeholder}>=${payload.name}`, argv);
