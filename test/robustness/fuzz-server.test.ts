@@ -1,20 +1,21 @@
-// The fuzzer over the JSON endpoints: the authenticator app's API, the development phone's JSON,
-// WebAuthn answers (well-formed JSON with hostile contents) and the admin API when the build has
-// one. Every field of a valid body gets every hostile value, and whole bodies are broken too.
+// The fuzzer over the server: every form field of every page (valid and forged CSRF token), the
+// pages' query parameters and /authorize's, and the JSON endpoints (the authenticator app API,
+// the development phone, WebAuthn answers, the admin API when the build has one). No answer may
+// be a 5xx, the server log must hold no error or stack, and the store must not change outside
+// the tables that record refusals (listed with their reasons in storeDump.ts).
 import { jest } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { UserAgent } from '../helpers/userAgent.js';
-import { type Answer, judge, send } from './fuzzForms.js';
+import { type Answer, type FuzzCounts, fuzzSurface, judge, newCounts, send } from './fuzzForms.js';
 import { full, report, sized } from './mode.js';
-import { payloads, payloadsFor } from './payloads.js';
-import { type FuzzSite, pageForms, startFuzzSite } from './site.js';
-import { diffDumps, dumpStore } from './storeDump.js';
+import { encodeField, payloads, payloadsFor } from './payloads.js';
+import { type FuzzSite, pageForms, securityInfoSubPages, startFuzzSite } from './site.js';
+import { changesExpected, diffDumps, dumpStore } from './storeDump.js';
 
-jest.setTimeout(sized(60_000, 900_000));
+jest.setTimeout(sized(120_000, 2_400_000));
 
 let site: FuzzSite;
-let requests = 0;
-const fields = new Set<string>();
+const counts: FuzzCounts = newCounts();
 const rejections: string[] = [];
 const onRejection = (reason: unknown) => rejections.push(String((reason as Error)?.stack ?? reason));
 
@@ -25,10 +26,59 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('unhandledRejection', onRejection);
   await site?.server.stop();
-  report(`JSON endpoints: ${requests} requests fuzzed, ${fields.size} fields covered`);
+  report(`server: ${counts.requests} requests fuzzed, ${counts.fields.size} fields covered (${counts.forms.size} forms on the pages, the rest query parameters and JSON fields)`);
 });
 
 const serverErrors = () => site.server.logs.filter((line) => /\bERROR\b|"level":\s*(50|60)|\bat .+\.(ts|js):\d+/.test(line));
+
+test('every form field and query parameter of every page takes hostile input without a 5xx or a change to the store', async () => {
+  const surfaces = [...site.surfaces, ...(await securityInfoSubPages(site))];
+  for (const [index, surface] of surfaces.entries()) {
+    const started = Date.now();
+    try {
+      await fuzzSurface(surface, counts, index, () => dumpStore(site.server.dataDir));
+    } catch (error) {
+      counts.problems.push(`${surface.name}: could not be reached or fuzzed: ${(error as Error).message}`);
+    }
+    if (process.env.TWOFOLD_ROBUSTNESS_TIMES) report(`${surface.name}: ${Date.now() - started} ms`);
+  }
+  expect(counts.problems).toEqual([]);
+  expect(counts.changes).toEqual([]);
+  expect(serverErrors()).toEqual([]);
+  expect(rejections).toEqual([]);
+  report(`store unchanged outside ${Object.keys(changesExpected).join(', ')} over ${surfaces.length} pages`);
+});
+
+test('every /authorize parameter takes hostile input without a 5xx', async () => {
+  const { url } = await site.rp.begin({ acr_values: 'https://refeds.org/profile/mfa', login_hint: 'full', max_age: '300', prompt: 'login', ui_locales: 'en', claims: '{"id_token":{"acr":{"essential":true}}}' });
+  const valid = new URL(url);
+  const before = dumpStore(site.server.dataDir);
+  const problems: string[] = [];
+  const names = [...valid.searchParams.keys(), 'request', 'request_uri', 'id_token_hint', 'display', 'resource', 'response_mode'];
+  for (const [i, name] of names.entries()) {
+    counts.fields.add(`/authorize ?${name}`);
+    for (const payload of payloadsFor(i, full ? payloads.length : 4)) {
+      if (payload.text.length > 100_000) continue;
+      const query = new URLSearchParams(valid.search);
+      query.delete(name);
+      const agent = new UserAgent(site.server.issuer);
+      const answer = await send(agent, 'GET', `${valid.pathname}?${[query.toString(), encodeField(payload, name)].join('&')}`);
+      counts.requests++;
+      const problem = judge(answer, `/authorize ${name}=${payload.name}`);
+      if (problem) problems.push(problem);
+      // The same as a form post (OpenID Connect Core 3.1.2.1 allows POST to the authorization endpoint).
+      const posted = await send(agent, 'POST', valid.pathname, [query.toString(), encodeField(payload, name)].join('&'));
+      counts.requests++;
+      const postProblem = judge(posted, `POST /authorize ${name}=${payload.name}`);
+      if (postProblem) problems.push(postProblem);
+    }
+  }
+  expect(problems).toEqual([]);
+  expect(diffDumps(before, dumpStore(site.server.dataDir))).toEqual([]);
+  expect(serverErrors()).toEqual([]);
+  expect(rejections).toEqual([]);
+});
+
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
 // JSON.parse keeps __proto__ as a plain key, as a request body would.
 const protoBody = JSON.parse('{"__proto__":{"zq":1},"constructor":{"prototype":{"zq":1}}}');
@@ -55,11 +105,11 @@ function* variants(valid: Record<string, unknown>, index: number): Generator<[st
 
 async function fuzzJson(agent: UserAgent, method: 'POST', path: string, valid: Record<string, unknown>, index: number, problems: string[]) {
   const check = (answer: Answer, what: string) => {
-    requests++;
+    counts.requests++;
     const problem = judge(answer, `${method} ${path} ${what}`);
     if (problem) problems.push(problem);
   };
-  for (const key of Object.keys(valid)) fields.add(`${path} ${key}`);
+  for (const key of Object.keys(valid)) counts.fields.add(`${path} ${key}`);
   for (const [what, body] of variants(valid, index)) check(await send(agent, method, path, body, 'application/json'), what);
   for (const body of full ? brokenBodies : brokenBodies.filter((_, i) => i % 3 === index % 3)) check(await send(agent, method, path, body, 'application/json'), `body ${body.slice(0, 20)}`);
   check(await send(agent, method, path, JSON.stringify(valid), 'text/plain'), 'as text/plain');
@@ -89,13 +139,13 @@ test('the authenticator app API, the development phone JSON and WebAuthn answers
   // Query strings of the JSON GET endpoints.
   for (const [i, path] of ['/authenticator/api/requests', '/authenticator/api/stream', '/dev/phone/messages', '/dev/phone/calls', `/authenticator/api/activations/${randomUUID()}`].entries()) {
     for (const name of ['device', 'ts', 'sig', 'to']) {
-      fields.add(`${path} ?${name}`);
+      counts.fields.add(`${path} ?${name}`);
       for (const payload of payloadsFor(i * 5 + name.length, full ? payloads.length : 2)) {
         if (payload.text.length > 100_000) continue;
         const value = payload.encode ? payload.encode(name) : `${name}=${encodeURIComponent(payload.text.replace(/[\uD800-\uDFFF]/g, '\uFFFD'))}`;
         const base = name === 'device' ? 'ts=1&sig=AAAA' : `device=${device}&ts=1&sig=AAAA`;
         const answer = await send(agent, 'GET', `${path}?${base}&${value}`);
-        requests++;
+        counts.requests++;
         const problem = judge(answer, `GET ${path} ${name}=${payload.name}`);
         if (problem) problems.push(problem);
       }
@@ -138,11 +188,11 @@ test('WebAuthn answers that are well-formed JSON with hostile contents are refus
     const { agent, page } = reached!;
     const before = dumpStore(site.server.dataDir);
     const form = pageForms(page.html).find((f) => 'response' in f.fields)!;
-    fields.add(`${name} response (JSON)`);
+    counts.fields.add(`${name} response (JSON)`);
     for (const answer of full ? answers(type) : answers(type).filter((_, i) => i % 4 === 0)) {
       const body = new URLSearchParams({ ...form.fields, response: answer }).toString();
       const result = await send(agent, 'POST', new URL(form.action, page.url).href, body);
-      requests++;
+      counts.requests++;
       const problem = judge(result, `${name} response=${answer.slice(0, 80)}`);
       if (problem) problems.push(problem);
       if (result.status < 400) problems.push(`${name}: a forged answer was not refused (status ${result.status})`);
