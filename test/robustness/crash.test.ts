@@ -50,6 +50,17 @@ let confirmed = 0;
 let signIns = 0;
 let checkedAfterRestart = 0;
 
+/** Requests the workload has sent since the last restart: the kill comes after a random number of them. */
+let sent = 0;
+let onRequest = () => {};
+class CountingAgent extends UserAgent {
+  override request(method: 'GET' | 'POST', target: string, form?: Record<string, string>) {
+    sent++;
+    onRequest();
+    return super.request(method, target, form);
+  }
+}
+
 afterAll(async () => {
   await server?.kill();
   rmSync(dataDir, { recursive: true, force: true });
@@ -90,7 +101,7 @@ async function newestCode(agent: UserAgent, e164: string): Promise<string> {
 
 /** A newcomer sets up their method, noting each point the server has seen. */
 async function enroll(person: Person) {
-  const agent = new UserAgent(server!.issuer);
+  const agent = new CountingAgent(server!.issuer);
   const intro = await passwordPage(agent, person);
   if (!intro.html.includes('More information required')) throw new Error(`${person.username}: expected the setup page, got ${intro.status} ${intro.url}`);
   const fields: Record<string, string> = person.method === 'totp' ? { method: 'totp' } : { method: 'sms', smsCountry: 'US', smsNumber: person.national! };
@@ -115,7 +126,7 @@ async function enroll(person: Person) {
 /** Someone with a method signs in with it, to the relying party's callback with a code. */
 async function signIn(person: Person): Promise<boolean> {
   let code: string | undefined;
-  const agent = new UserAgent(server!.issuer);
+  const agent = new CountingAgent(server!.issuer);
   if (person.method === 'totp') {
     const next = Math.max(step(), (person.lastStep ?? 0) + 1);
     if (next > step() + 1) return false; // its next code is not valid yet: someone else's turn
@@ -206,10 +217,19 @@ test(`SIGKILL at random points during setup and sign-in (${kills} times) loses n
         }
       }
     };
+    // The kill falls after a random number of the workload's requests (and a random few
+    // milliseconds more, so mid-request too): wherever the work is on a slow or fast machine.
+    sent = 0;
+    const target = 1 + Math.floor(Math.random() * sized(40, 60));
+    const reached = new Promise<void>((resolve) => {
+      onRequest = () => sent >= target && resolve();
+    });
     const lanes = [0, 1, 2, 3].map(worker);
-    await sleep(sized(400, 200) + Math.random() * sized(1500, 3000));
+    await Promise.race([reached, sleep(30_000)]);
+    await sleep(Math.random() * 60);
     killed = true;
     await server.kill();
+    onRequest = () => {};
     await Promise.allSettled(lanes);
     survived++;
 
