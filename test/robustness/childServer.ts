@@ -14,6 +14,9 @@ export interface ChildServer {
   kill(): Promise<void>;
 }
 
+/** Lines of a server's output that report a fault: an error-level line, a stack, an unhandled rejection. */
+export const faultLines = (output: string) => output.split('\n').filter((line) => /\bERROR\b|"level":\s*(50|60)|Unhandled|^\s+at .+:\d+:\d+\)?$/.test(line));
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

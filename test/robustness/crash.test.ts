@@ -15,7 +15,7 @@ import { setupKey } from '../helpers/mfa.js';
 import { tempDir } from '../helpers/server.js';
 import { withStore } from '../helpers/storeAccess.js';
 import { type Page, UserAgent } from '../helpers/userAgent.js';
-import { type ChildServer, freePort, startChild } from './childServer.js';
+import { type ChildServer, faultLines, freePort, startChild } from './childServer.js';
 import { full, report, sized } from './mode.js';
 
 const kills = sized(5, 50);
@@ -228,6 +228,8 @@ test(`SIGKILL at random points during setup and sign-in (${kills} times) loses n
     await Promise.race([reached, sleep(30_000)]);
     await sleep(Math.random() * 60);
     killed = true;
+    const faults = faultLines(server.output());
+    if (faults.length) problems.push(`before kill ${round}: the server logged faults: ${faults.slice(0, 5).join(' | ')}`);
     await server.kill();
     onRequest = () => {};
     await Promise.allSettled(lanes);

@@ -13,7 +13,7 @@ import { sampleTree } from '../../bench/procStats.js';
 import { benchClient, makeAccounts, prepareKeys, seedStore } from '../../bench/servers.js';
 import { signIn } from '../../bench/signIn.js';
 import { tempDir } from '../helpers/server.js';
-import { type ChildServer, freePort, startChild } from './childServer.js';
+import { type ChildServer, faultLines, freePort, startChild } from './childServer.js';
 import { report, sized } from './mode.js';
 
 const concurrency = sized(50, 300);
@@ -74,5 +74,6 @@ test(`${concurrency} people signing in at once for ${seconds} s (password and co
   report(`load: ${result.completed} sign-ins held at ${concurrency} in flight for ${seconds} s (${result.perSecond.toFixed(1)}/s, p95 ${Math.round(result.latencyMs.total?.p95 ?? NaN)} ms), ${result.errors} errors; server RSS ${Math.round(rss[0]!)} MiB at rest, peak ${Math.round(peak)} MiB, ${Math.round(rss.at(-1)!)} MiB at the end (bound ${rssBoundMiB} MiB)`);
   expect({ errors: result.errors, firstError: result.firstError }).toEqual({ errors: 0, firstError: undefined });
   expect(result.completed).toBeGreaterThan(0);
+  expect(faultLines(server.output())).toEqual([]);
   expect(peak).toBeLessThan(rssBoundMiB);
 });
