@@ -127,7 +127,7 @@ test('the authenticator app API, the development phone JSON and WebAuthn answers
 
   const before = dumpStore(site.server.dataDir);
   const signature = b64(randomBytes(64));
-  const device = 'fuzz-device-1';
+  const device = 'full-device-1';
   const jwk = { kty: 'EC', crv: 'P-256', x: b64(randomBytes(32)), y: b64(randomBytes(32)) };
   await fuzzJson(agent, 'POST', '/authenticator/api/activate', { code: '12345678', publicKey: jwk, name: 'Phone', signature }, 0, problems);
   await fuzzJson(agent, 'POST', `/authenticator/api/requests/${randomUUID()}/answer`, { device, decision: 'approve', number: '42', signature }, 1, problems);
@@ -169,7 +169,8 @@ test('WebAuthn answers that are well-formed JSON with hostile contents are refus
     b64(`{"type":"${type}","challenge":"${'A'.repeat(1500)}"}`),
   ];
   const answers = (type: 'webauthn.create' | 'webauthn.get') => contents(type).flatMap((clientDataJSON, i) => {
-    const common = { id: 'ZnV6ei1rZXk', rawId: 'ZnV6ei1rZXk', type: 'public-key', clientExtensionResults: {} };
+    const keyId = Buffer.from('full-key').toString('base64url');
+    const common = { id: keyId, rawId: keyId, type: 'public-key', clientExtensionResults: {} };
     const bytes = [b64(randomBytes(i * 7 + 1)), b64(Buffer.alloc(37)), 'AAAA'];
     return bytes.map((raw) => JSON.stringify(type === 'webauthn.create'
       ? { ...common, response: { clientDataJSON, attestationObject: raw, transports: ['usb', '{{7*7}}zq'] } }

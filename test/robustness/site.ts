@@ -115,22 +115,31 @@ rules:
   const oath = await twofold(server.dataDir, ['oath', 'import', join(packageRoot, 'examples', 'oath', 'tokens.csv')]);
   if (oath.code !== 0) throw new Error(`oath import failed: ${oath.err.join('\n')}`);
 
-  // One person with every method, set up directly in the store (the methods' own shapes).
-  const secret = generateSecret();
-  const { id } = await createAccount(server.store.accounts, { username: 'full', password, groups: ['office'] });
-  const credentials = server.store.credentials;
-  await credentials.add({ accountId: id, method: 'totp', label: 'Phone', secret });
-  await credentials.add({ accountId: id, method: 'sms', label: 'Mobile', secret: '+12015550123', data: { kind: 'mobile', extension: null, masked: '+1 ••• ••• ••23' } });
-  await credentials.add({ accountId: id, method: 'voice', label: 'Desk', secret: '+12015550124', data: { kind: 'office', extension: null, masked: '+1 ••• ••• ••24', pinHash: null } });
-  const { kty, crv, x, y } = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-  await credentials.add({ accountId: id, method: 'push', label: 'Phone', externalId: 'fuzz-device-1', data: { publicKey: { kty, crv, x, y }, name: 'Phone' } });
-  await credentials.add({
-    accountId: id, method: 'webauthn', label: 'Blue key', externalId: 'ZnV6ei1rZXk',
-    data: { publicKey: 'pQECAyYgASFYIA', counter: 0, transports: ['usb'], aaguid: '00000000-0000-0000-0000-000000000000', kind: 'security-key', deviceType: 'singleDevice', backedUp: false },
-  });
-  const assigned = await twofold(server.dataDir, ['oath', 'assign', 'TOTP0002', 'full']);
-  if (assigned.code !== 0) throw new Error(`oath assign failed: ${assigned.err.join('\n')}`);
-  const full = { username: 'full', id, secret };
+  /** Someone with every method, set up directly in the store (the methods' own shapes). */
+  const personWithEverything = async (username: string, oathSerial?: string) => {
+    const secret = generateSecret();
+    const { id } = await createAccount(server.store.accounts, { username, password, groups: ['office'] });
+    const credentials = server.store.credentials;
+    await credentials.add({ accountId: id, method: 'totp', label: 'Phone', secret });
+    await credentials.add({ accountId: id, method: 'sms', label: 'Mobile', secret: '+12015550123', data: { kind: 'mobile', extension: null, masked: '+1 ••• ••• ••23' } });
+    await credentials.add({ accountId: id, method: 'voice', label: 'Desk', secret: '+12015550124', data: { kind: 'office', extension: null, masked: '+1 ••• ••• ••24', pinHash: null } });
+    const { kty, crv, x, y } = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    await credentials.add({ accountId: id, method: 'push', label: 'Phone', externalId: `${username}-device-1`, data: { publicKey: { kty, crv, x, y }, name: 'Phone' } });
+    await credentials.add({
+      accountId: id, method: 'webauthn', label: 'Blue key', externalId: Buffer.from(`${username}-key`).toString('base64url'),
+      data: { publicKey: 'pQECAyYgASFYIA', counter: 0, transports: ['usb'], aaguid: '00000000-0000-0000-0000-000000000000', kind: 'security-key', deviceType: 'singleDevice', backedUp: false },
+    });
+    if (oathSerial) {
+      const assigned = await twofold(server.dataDir, ['oath', 'assign', oathSerial, username]);
+      if (assigned.code !== 0) throw new Error(`oath assign failed: ${assigned.err.join('\n')}`);
+    }
+    return { username, id, secret };
+  };
+  // The verification pages, security info and consent each have their own person: the fuzzer's
+  // wrong codes lock the first out, and the others must still be able to verify.
+  const full = await personWithEverything('full', 'TOTP0002');
+  const settingsPerson = await personWithEverything('settings');
+  const consenter = await personWithEverything('consenter');
 
   /** Past the password of a new person with no method yet: the setup page. */
   const atSetup = async (before?: (username: string) => Promise<void>) => {
@@ -152,20 +161,20 @@ rules:
   /** Signed in to security info (a password from the office, then a fresh code for changes). */
   const callback = `${server.issuer}/account/callback`;
   /** Answers the sign-in pages security info sends the person to (password, then a code when asked). */
-  const signInToAccount = async (agent: UserAgent, page: Page) => {
+  const signInToAccount = async (agent: UserAgent, page: Page, person = settingsPerson) => {
     for (let step = 0; step < 4 && !page.location?.startsWith(callback); step++) {
-      if (page.html.includes('<h1>Sign in</h1>')) page = await agent.submit(page, /\/login$/, { username: full.username, password }, callback);
+      if (page.html.includes('<h1>Sign in</h1>')) page = await agent.submit(page, /\/login$/, { username: person.username, password }, callback);
       else if (page.html.includes('Verify your identity')) {
         server.clock.advance(30_000);
-        page = await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, full.secret) }, callback);
+        page = await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, person.secret) }, callback);
       } else break;
     }
     return page.location?.startsWith(callback) ? agent.follow(page.location) : page;
   };
   /** Signed in to security info (a password from the office; a fresh code when a change needs one). */
-  const atSecurityInfo = async (path = '/account/security') => {
+  const atSecurityInfo = async (path = '/account/security', person = settingsPerson) => {
     const agent = new UserAgent(server.issuer);
-    let page = await signInToAccount(agent, await agent.follow('/account/security', callback));
+    let page = await signInToAccount(agent, await agent.follow('/account/security', callback), person);
     if (path !== '/account/security') page = await agent.follow(path);
     return { agent, page };
   };
@@ -182,12 +191,12 @@ rules:
   };
 
   // Recovery codes the way a person gets them: from security info.
-  {
-    const { agent, page } = await atSecurityInfo();
+  for (const person of [full, settingsPerson]) {
+    const { agent, page } = await atSecurityInfo('/account/security', person);
     let issued = await agent.submit(page, '/account/security/recovery-codes', {}, callback);
     if (!issued.html.includes('<code>')) {
       // A change needs a fresh second factor: give it, then ask again.
-      await signInToAccount(agent, issued);
+      await signInToAccount(agent, issued, person);
       issued = await agent.submit(await agent.follow('/account/security'), '/account/security/recovery-codes', {}, callback);
     }
     if (!issued.html.includes('<code>')) throw new Error(`no recovery codes were issued: ${issued.status} ${issued.url} ${issued.html.match(/<h1>.*<\/h1>/)?.[0]}`);
@@ -245,10 +254,11 @@ rules:
     {
       name: 'consent',
       async reach() {
-        const { agent, page } = await atVerify();
+        const agent = new UserAgent(server.issuer);
+        const { page } = await signInWithPassword(agent, rp, consenter.username, password);
         // Verified with the app, then the partner asks for consent.
         server.clock.advance(30_000);
-        const verified = await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, full.secret) }, rp.redirectUri);
+        const verified = await agent.submit(page, /\/mfa\/verify$/, { code: await appCode(server, consenter.secret) }, rp.redirectUri);
         if (!verified.location?.startsWith(rp.redirectUri)) throw new Error(`the code was not accepted: ${verified.status} ${verified.url}`);
         const { url } = await thirdParty.begin();
         return { agent, page: await agent.follow(url, thirdParty.redirectUri) };
