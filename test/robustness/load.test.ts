@@ -16,8 +16,9 @@ import { tempDir } from '../helpers/server.js';
 import { type ChildServer, faultLines, freePort, startChild } from './childServer.js';
 import { report, sized } from './mode.js';
 
-const concurrency = sized(50, 300);
-const seconds = sized(10, 60);
+// TWOFOLD_LOAD_CONCURRENCY and TWOFOLD_LOAD_SECONDS try other figures than the two forms'.
+const concurrency = Number(process.env.TWOFOLD_LOAD_CONCURRENCY) || sized(50, 300);
+const seconds = Number(process.env.TWOFOLD_LOAD_SECONDS) || sized(10, 60);
 /** Resident memory the server may reach under this load (it idles near 150 MiB). */
 const rssBoundMiB = sized(450, 700);
 jest.setTimeout((seconds + 90) * 1000);
@@ -54,12 +55,16 @@ test(`${concurrency} people signing in at once for ${seconds} s (password and co
   const sample = () => rss.push(Math.max(...sampleTree(pid).map((s) => s.rssMiB)));
   sample();
   const sampler = setInterval(sample, 500);
+  // The bench counts only sign-ins that start and end inside its window; held counts every one
+  // that completed while the load ran (with hundreds in flight, the first ones take a while).
+  let held = 0;
   let result;
   try {
     result = await closedLoop(pid, concurrency, async () => {
       const person = await pool.take();
       try {
         const { ms } = await signIn(agent, rp, person);
+        held++;
         return { ...ms, total: ms.authorize + ms.password + ms.secondFactor + ms.token };
       } finally {
         person.release();
@@ -71,9 +76,9 @@ test(`${concurrency} people signing in at once for ${seconds} s (password and co
   }
   sample();
   const peak = Math.max(...rss);
-  report(`load: ${result.completed} sign-ins held at ${concurrency} in flight for ${seconds} s (${result.perSecond.toFixed(1)}/s, p95 ${Math.round(result.latencyMs.total?.p95 ?? NaN)} ms), ${result.errors} errors; server RSS ${Math.round(rss[0]!)} MiB at rest, peak ${Math.round(peak)} MiB, ${Math.round(rss.at(-1)!)} MiB at the end (bound ${rssBoundMiB} MiB)`);
+  report(`load: ${held} sign-ins held at ${concurrency} in flight for ${seconds} s (${result.completed} of them inside the measured window: ${result.perSecond.toFixed(1)}/s, p95 ${Math.round(result.latencyMs.total?.p95 ?? NaN)} ms), ${result.errors} errors; server RSS ${Math.round(rss[0]!)} MiB at rest, peak ${Math.round(peak)} MiB, ${Math.round(rss.at(-1)!)} MiB at the end (bound ${rssBoundMiB} MiB)`);
   expect({ errors: result.errors, firstError: result.firstError }).toEqual({ errors: 0, firstError: undefined });
-  expect(result.completed).toBeGreaterThan(0);
+  expect(held).toBeGreaterThan(0);
   expect(faultLines(server.output())).toEqual([]);
   expect(peak).toBeLessThan(rssBoundMiB);
 });
