@@ -36,6 +36,8 @@ interface Person {
   e164?: string;
   national?: string;
   lastStep?: number;
+  /** When texts were sent to this person: Twofold sends one per 30 s and 5 per 15 minutes. */
+  texts: number[];
   /** The recovery codes shown when the app's setup was confirmed. */
   recoveryCodes?: string[];
   /** A lane is working with this person now. */
@@ -113,11 +115,13 @@ async function newestCode(agent: UserAgent, e164: string): Promise<string> {
 }
 
 /** A newcomer sets up their method, noting each point the server has seen. */
-async function enroll(person: Person) {
+async function enroll(person: Person): Promise<boolean> {
   const agent = new CountingAgent(server!.issuer);
   const intro = await passwordPage(agent, person);
   if (!intro.html.includes('More information required')) throw new Error(`${person.username}: expected the setup page, got ${intro.status} ${intro.url}`);
   const fields: Record<string, string> = person.method === 'totp' ? { method: 'totp' } : { method: 'sms', smsCountry: 'US', smsNumber: person.national! };
+  if (person.method === 'sms' && !mayText(person)) return false;
+  if (person.method === 'sms') person.texts.push(Date.now());
   const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, fields, redirectUri);
   if (!setup.url.endsWith('/mfa/enroll/setup')) throw new Error(`${person.username}: setup did not start: ${setup.status} ${setup.url}`);
   person.state = 'begun';
@@ -136,6 +140,7 @@ async function enroll(person: Person) {
   if (codes.length) person.recoveryCodes = codes;
   const back = await agent.submit(done, /\/mfa\/done$/, {}, redirectUri);
   if (!back.location?.startsWith(`${redirectUri}?code=`)) throw new Error(`${person.username}: not sent back with a code after setup: ${back.status} ${back.location}`);
+  return true;
 }
 
 /** Someone with a method signs in with it, to the relying party's callback with a code. */
@@ -147,6 +152,10 @@ async function signIn(person: Person): Promise<boolean> {
     if (next > step() + 1) return false; // its next code is not valid yet: someone else's turn
     person.lastStep = next;
     code = await totpCode(person.secret!, next * 30);
+  }
+  if (person.method === 'sms') {
+    if (!mayText(person)) return false; // the send limits would refuse a text: someone else's turn
+    person.texts.push(Date.now());
   }
   const page = await passwordPage(agent, person);
   if (!page.html.includes('Verify your identity')) throw new Error(`${person.username} (${person.method}, set up): expected the verification page, got ${page.status} ${page.url}: ${page.html.match(/<h1>.*<\/h1>/)?.[0]}`);
@@ -175,13 +184,20 @@ async function signInWithRecoveryCode(person: Person) {
   signIns++;
 }
 
+/** Whether Twofold's send limits (one text per 30 s, 5 per 15 minutes) allow another text now. */
+function mayText(person: Person) {
+  const now = Date.now();
+  const recent = person.texts.filter((at) => at > now - 15 * 60_000);
+  return recent.length < 5 && !recent.some((at) => at > now - 35_000);
+}
+
 let numbers = 0;
 async function addPeople(count: number) {
   await withStore(dataDir, async (store) => {
     for (let i = 0; i < count; i++) {
       const n = people.length + 1;
       const last = String(1000 + ++numbers).slice(-4);
-      const person: Person = { username: `crash${n}`, method: n % 2 ? 'totp' : 'sms', state: 'new', e164: `+1212555${last}`, national: `(212) 555-${last}` };
+      const person: Person = { username: `crash${n}`, method: n % 2 ? 'totp' : 'sms', state: 'new', texts: [], e164: `+1212555${last}`, national: `(212) 555-${last}` };
       await createAccount(store.accounts, { username: person.username, password });
       people.push(person);
     }
@@ -239,7 +255,7 @@ test(`SIGKILL at random points during setup and sign-in (${kills} times) loses n
     const worker = async (lane: number) => {
       while (!killed) {
         const free = people.filter((p) => !p.busy);
-        const waiting = free.filter((p) => p.state === 'new' || p.state === 'begun');
+        const waiting = free.filter((p) => (p.state === 'new' || p.state === 'begun') && (p.method === 'totp' || mayText(p)));
         const ready = free.filter((p) => p.state === 'enrolled');
         const person = (lane % 2 === 0 && waiting.length) || !ready.length ? waiting[0] : ready[Math.floor(Math.random() * ready.length)];
         if (!person) {
@@ -248,8 +264,8 @@ test(`SIGKILL at random points during setup and sign-in (${kills} times) loses n
         }
         person.busy = true;
         try {
-          if (person.state === 'enrolled') await signIn(person);
-          else await enroll(person);
+          const worked = person.state === 'enrolled' ? await signIn(person) : await enroll(person);
+          if (!worked) await sleep(50);
         } catch (error) {
           if (!killed) problems.push(`while running: ${(error as Error).message}${(error as { cause?: Error }).cause ? ` (${(error as { cause?: Error }).cause!.message})` : ''}`);
           if (!killed) await sleep(50);
