@@ -287,7 +287,7 @@ test(`SIGKILL at random points during setup and sign-in (${kills} times) loses n
     sent = 0;
     // Until someone has finished a setup, the kill waits longer, so later rounds have confirmed
     // methods to check after the restart.
-    const target = (people.some((p) => p.state === 'enrolled') ? 1 : 80) + Math.floor(Math.random() * 60);
+    const target = (people.some((p) => p.state === 'enrolled') ? 1 : sized(40, 80)) + Math.floor(Math.random() * sized(40, 60));
     const reached = new Promise<void>((resolve) => {
       onRequest = () => sent >= target && resolve();
     });
