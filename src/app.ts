@@ -24,7 +24,6 @@ import { createProvider } from './provider/createProvider.js';
 import { registerPasswordGrant } from './provider/passwordGrant.js';
 import { auditRefreshFailures, refreshCheck } from './provider/refreshCheck.js';
 import { regulationRulesFrom } from './regulation/regulator.js';
-import { memoisePerRequest, requestMemoScope } from './store/requestMemo.js';
 import type { Store } from './store/types.js';
 import { interactionRoutes } from '../interactions/router.js';
 import { twofoldRoutes } from '../interactions/mfaRoutes.js';
@@ -43,9 +42,7 @@ export interface AppOptions {
   now?: () => number;
 }
 
-export function createApp({ config, issuer, keys, store: sharedStore, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
-  // The account and the relying party a request reads several times are read once per request.
-  const store = memoisePerRequest(sharedStore);
+export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const clock = now ?? Date.now;
@@ -88,7 +85,6 @@ export function createApp({ config, issuer, keys, store: sharedStore, policies, 
   const deps = twofold.interactionDeps(provider);
 
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: config.proxyHops, keys: keys.cookieKeys });
-  app.use(requestMemoScope);
   app.on('error', (error: Error, ctx?: Koa.Context) => {
     // A client hanging up or sending garbage is its business, not a fault here.
     if (isClientFault(error, ctx?.req)) return log.debug('client disconnected or sent a malformed request', { path: ctx?.path, error: error.message });
