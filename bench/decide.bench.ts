@@ -9,7 +9,7 @@ const rules = Array.from({ length: 200 }, (_, i) => ({
   when: i % 2 ? { groups: [`group-${i}`], clients: [`client-${i}`] } : { network: [parseCidr(`10.${i % 250}.0.0/16`) as Cidr] },
   require: 'none' as const,
 }));
-const policy: PolicySet = { defaults: { require: 'mfa', methods: ['totp'], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed' }, rules };
+const policy: PolicySet = { defaults: { require: 'mfa', methods: ['totp'], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed', callPin: 'optional' }, rules };
 const context = {
   account: { id: 'a', username: 'alice', groups: ['staff', 'admins'] },
   client: { id: 'wiki' },

@@ -8,10 +8,12 @@ import { type PendingSetup, pendingSetups, type ProvenFactor, setupKey, signInSt
 import { answer } from '../src/mfa/verification.js';
 import type { InteractionDeps } from './deps.js';
 import { answerMessage, refusalMessage, refusalReason } from './messages.js';
-import { renderPage } from './pages.js';
-import { showDoneNext } from './secondFactor.js';
+import { triesLeftWarning, verificationLock } from './lockout.js';
+import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
+import { backupOrder, showDoneNext } from './secondFactor.js';
 import { answerContext, auditFields, finishSignIn, nowSeconds, sessionTime, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
+import { setupSendGate } from './setupSends.js';
 
 /** How recent the password must be to set up a method. */
 export const enrollmentPasswordWindow = 5 * 60;
@@ -19,6 +21,9 @@ export const enrollmentPasswordWindow = 5 * 60;
 /** "Skip for now" only where policy allows it and the application did not ask for an acr:
  * a skipped setup could never give it what it asked for. */
 const maySkip = (decision: SignInContext['decision']) => decision.enrollment === 'optional' && !decision.floor;
+
+/** After a first setup in this interaction, the person chose to add another method before continuing. */
+const addingAnother = (state: SignInContext['state']) => Boolean(state.addingAnother && state.done?.setUp);
 
 const passwordIsFresh = (deps: InteractionDeps, signIn: SignInContext) =>
   signIn.state.passwordAt !== undefined && nowSeconds(deps) - signIn.state.passwordAt <= enrollmentPasswordWindow;
@@ -28,14 +33,13 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
   if (await settledByPolicy(ctx, deps, signIn)) return undefined;
   const { interaction, state, decision } = signIn;
   const usable = (await deps.mfa.usableMethods(state.accountId, decision)).filter((method) => method.credential.id !== state.firstFactorCredential);
-  if (deps.mfa.hasOwnMethod(usable)) {
+  if (deps.mfa.hasOwnMethod(usable) && !addingAnother(state)) {
     ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}/mfa`);
     return undefined;
   }
   if (await deps.mfa.blocked(state.accountId)) {
-    ctx.status = 403;
-    await renderPage(ctx, deps, interaction, 'mfa-blocked.njk');
+    await renderVerificationBlocked(ctx, deps, interaction, signIn.account);
     return undefined;
   }
   const factors = deps.mfa.enrollableFactors(decision);
@@ -53,8 +57,10 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
 
 const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; chosen?: string; values?: Record<string, string> } = {}) =>
   renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
-    methods: factors.map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.() })),
-    optional: maySkip(signIn.decision),
+    methods: (addingAnother(signIn.state) ? backupOrder(factors) : factors).map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.(signIn.decision) })),
+    optional: maySkip(signIn.decision) && !addingAnother(signIn.state),
+    another: addingAnother(signIn.state),
+    ...signingInAs(signIn),
     ...extra,
   });
 
@@ -71,7 +77,8 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
   const form = ctx.state.form as Record<string, string>;
   const factor = factors.find((candidate) => candidate.id === form.method);
   if (!factor?.enroll) throw new HttpError(400, 'Choose one of the methods on the page.');
-  const started = await factor.enroll.begin(signIn.account, form);
+  const mayContact = setupSendGate(deps.mfa.deps, answerContext(ctx, signIn.interaction, signIn.account, 'mfa.enroll', signIn.decision), factor.id);
+  const started = await factor.enroll.begin(signIn.account, form, { decision: signIn.decision, mayContact });
   if ('error' in started) {
     ctx.status = 400;
     return renderIntro(ctx, deps, signIn, factors, { error: started.error, chosen: factor.id, values: form });
@@ -82,7 +89,12 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
 }
 
 async function renderSetup(ctx: Context, deps: InteractionDeps, signIn: SignInContext, factor: Factor, setup: PendingSetup, error?: string) {
-  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', { ...setup.view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script, error });
+  // Setup codes count toward the second factor's lock: while it holds, the form is disabled, as on the code page.
+  const locked = await verificationLock(ctx, deps, signIn.interaction, signIn.account);
+  await renderPage(ctx, deps, signIn.interaction, 'enroll-setup.njk', {
+    ...setup.view, factor: factor.id, methodTitle: factor.title, wording: factor.wording, script: factor.script,
+    error: locked?.message ?? error, locked, another: addingAnother(signIn.state), ...signingInAs(signIn),
+  });
 }
 
 /** The setup under way and its factor, or undefined once another page has been sent. */
@@ -126,14 +138,19 @@ export async function finishEnrollment(ctx: Context, deps: InteractionDeps) {
     () => factor.enroll!.finish(account, setup.pending, ctx.state.form as Record<string, string>, setups.claimer(setupKey(interaction.uid))));
   if (result.outcome !== 'ok') {
     ctx.status = result.outcome === 'refused' ? 429 : 401;
-    return renderSetup(ctx, deps, signIn, factor, setup, answerMessage(result, factor, now()));
+    // Setup codes count toward the same lockout as sign-in codes: warn the same way.
+    const warning = result.outcome === 'failed' ? triesLeftWarning(await regulator.triesLeft('mfa', account.id)) : undefined;
+    return renderSetup(ctx, deps, signIn, factor, setup, [answerMessage(result, factor, now()), warning].filter(Boolean).join(' '));
   }
-  const provisioned = await provisionStandby(deps, signIn);
+  const another = addingAnother(signIn.state);
+  // A second method added after the first: its codes were made (and shown) with the first.
+  const provisioned = another ? undefined : await provisionStandby(deps, signIn);
   const done: ProvenFactor = {
     method: factor.id, amr: result.amr ?? factor.amr, phishingResistant: factor.phishingResistant, setUp: factor.title, provisioned,
+    provisionedShown: another ? signIn.state.done?.provisionedShown : undefined,
     methodsVersion: await deps.store.credentials.methodsVersion(account.id),
   };
-  await showDoneNext(ctx, deps, interaction.uid, { ...signIn.state, done });
+  await showDoneNext(ctx, deps, interaction.uid, { ...signIn.state, done, addingAnother: undefined });
 }
 
 export async function skipEnrollment(ctx: Context, deps: InteractionDeps) {
@@ -167,6 +184,16 @@ export async function confirmPassword(ctx: Context, deps: InteractionDeps) {
   }
   await attempt.succeeded(audit.entry({ type: 'password', result: 'ok', reason: 'confirmed before setup', ...fields }));
   await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, amr: [...new Set([...signIn.state.amr, 'pwd'])], proven: [...new Set([...signIn.state.proven, 'pwd'])], passwordAt: nowSeconds(deps) });
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll`);
+}
+
+/** "Add another method" on the page after a first setup: the setup pages open again for a second
+ * one (the seeds' flow recommends a phone after the app), and the sign-in goes on after it. */
+export async function addAnotherMethod(ctx: Context, deps: InteractionDeps) {
+  const signIn = await loadSignIn(ctx, deps);
+  if (!signIn.state.done?.setUp) throw new HttpError(400, 'There is nothing to add to here. Go back to the application and start again.');
+  await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, addingAnother: true });
   ctx.status = 303;
   ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll`);
 }

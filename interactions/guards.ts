@@ -34,7 +34,7 @@ export function pageErrors(deps: Pick<InteractionDeps, 'views' | 'log'>) {
       ctx.status = expected ? error.status : 500;
       ctx.type = 'html';
       ctx.body = deps.views.render('error.njk', expected
-        ? { title: 'We could not continue', message: error.message }
+        ? { title: 'We could not continue', message: error.message, back: (error as HttpError & { back?: unknown }).back }
         : { title: 'Something went wrong', message: 'Something went wrong on our side. Try again in a moment.' });
     }
   };

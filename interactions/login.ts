@@ -9,6 +9,8 @@ import type { ProviderPageDeps } from './deps.js';
 import { clientName, type Interaction, loadInteraction } from './interaction.js';
 import { refusalMessage, refusalReason } from './messages.js';
 import { passkeyOffer } from './passkey.js';
+import { referToHelpdesk } from './helpdeskReference.js';
+import { purposeOf } from './purpose.js';
 import { auditFields, completePrimary, requestFacts } from './signIn.js';
 
 export const messages = {
@@ -19,7 +21,7 @@ export const messages = {
 
 const loginForm = z.object({ username: z.string().trim().min(1).max(256), password: z.string().min(1).max(1024) });
 
-export async function renderLogin(ctx: Context, deps: ProviderPageDeps, interaction: Interaction, extra: { error?: string; username?: string } = {}) {
+export async function renderLogin(ctx: Context, deps: ProviderPageDeps, interaction: Interaction, extra: { error?: string; username?: string; reference?: string } = {}) {
   ctx.type = 'html';
   ctx.body = deps.views.render('login.njk', {
     uid: interaction.uid,
@@ -28,6 +30,8 @@ export async function renderLogin(ctx: Context, deps: ProviderPageDeps, interact
     username: extra.username ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : ''),
     error: extra.error,
     passkey: await passkeyOffer(deps, interaction),
+    purpose: purposeOf(interaction),
+    reference: extra.reference,
   });
 }
 
@@ -70,8 +74,12 @@ export async function submitLogin(ctx: Context, deps: ProviderPageDeps) {
   const attempt = await regulator.begin('password', account?.id ?? `unknown:${normalizeUsername(username)}`, ctx.ip);
   if (attempt.refusal) {
     await audit.record({ type: 'password', result: 'fail', reason: refusalReason(attempt.refusal), ...fields });
+    // A lock gets a reference to quote to a helpdesk, kept in the audit log (as the blocked pages do).
+    const reference = attempt.refusal.refused === 'locked'
+      ? await referToHelpdesk(audit, { type: 'sign-in', result: 'info', ...fields, reason: `shown the sign-in page with the password locked${attempt.refusal.until === null ? '' : ` until ${new Date(attempt.refusal.until).toISOString()}`}` })
+      : undefined;
     ctx.status = 429;
-    return renderLogin(ctx, deps, interaction, { error: refusalMessage(attempt.refusal, now()), username });
+    return renderLogin(ctx, deps, interaction, { error: refusalMessage(attempt.refusal, now()), username, reference });
   }
   const check = await checkPassword(deps.accounts, account, password);
   if (!check.ok) {

@@ -3,8 +3,9 @@
 import Router from '@koa/router';
 import { securityHeaders } from '../src/http/securityHeaders.js';
 import type { InteractionDeps } from './deps.js';
-import { beginEnrollment, confirmPassword, finishEnrollment, showEnrollment, showSetup, skipEnrollment } from './enroll.js';
+import { addAnotherMethod, beginEnrollment, confirmPassword, finishEnrollment, showEnrollment, showSetup, skipEnrollment } from './enroll.js';
 import { formGuard, pageErrors } from './guards.js';
+import { startOver } from './startOver.js';
 import {
   abortSignIn, challengeStatus, chooseOption, continueAfterDone, resendChallenge, showDone, showOptions, showSecondFactor, verifySecondFactor,
 } from './secondFactor.js';
@@ -26,8 +27,10 @@ export function mfaRoutes(deps: InteractionDeps): Router {
   router.get('/enroll/setup', (ctx) => showSetup(ctx, deps));
   router.post('/enroll/finish', guard, (ctx) => finishEnrollment(ctx, deps));
   router.post('/enroll/skip', guard, (ctx) => skipEnrollment(ctx, deps));
+  router.post('/enroll/another', guard, (ctx) => addAnotherMethod(ctx, deps));
   router.post('/password', guard, (ctx) => confirmPassword(ctx, deps));
   router.post('/abort', guard, (ctx) => abortSignIn(ctx, deps));
+  router.post('/start-over', guard, (ctx) => startOver(ctx, deps));
   return router;
 }
 

@@ -8,10 +8,13 @@ import { deviceCookie, rememberPeriod } from '../src/mfa/rememberedDevices.js';
 import type { UsableMethod } from '../src/mfa/service.js';
 import { type ActiveChallenge, type SignInState, signInStates } from '../src/mfa/signInState.js';
 import { type Answer, answer } from '../src/mfa/verification.js';
+import type { Factor } from '../src/factors/types.js';
 import type { InteractionDeps } from './deps.js';
 import { clientName, finishInteraction, loadInteraction } from './interaction.js';
 import { answerMessage, mfaMessages, refusalMessage } from './messages.js';
-import { renderPage } from './pages.js';
+import { triesLeftWarning, verificationLock } from './lockout.js';
+import { purposeOf } from './purpose.js';
+import { renderPage, renderVerificationBlocked, signingInAs } from './pages.js';
 import { answerContext, auditFields, finishSignIn, requestFacts, settledByPolicy } from './signIn.js';
 import { loadSignIn, type SignInContext } from './signInContext.js';
 
@@ -42,10 +45,7 @@ async function renderDenied(ctx: Context, deps: InteractionDeps, signIn: SignInC
   await renderPage(ctx, deps, signIn.interaction, 'mfa-denied.njk', { fraud: denied === 'fraud' });
 }
 
-async function renderStopped(ctx: Context, deps: InteractionDeps, signIn: SignInContext) {
-  ctx.status = 403;
-  await renderPage(ctx, deps, signIn.interaction, 'mfa-blocked.njk');
-}
+const renderStopped = (ctx: Context, deps: InteractionDeps, signIn: SignInContext) => renderVerificationBlocked(ctx, deps, signIn.interaction, signIn.account);
 
 const chosenMethod = (usable: UsableMethod[], credentialId: string | undefined) =>
   usable.find((method) => method.credential.id === credentialId) ?? usable[0]!;
@@ -60,6 +60,8 @@ interface ChallengePage {
 async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: SignInContext, { chosen, challenge, error, notice }: ChallengePage) {
   const { factor, credential } = chosen;
   const expired = challenge !== undefined && isExpired(challenge, deps.mfa.deps.now());
+  // While locked the form is disabled and says until when; nothing typed could count.
+  const locked = await verificationLock(ctx, deps, signIn.interaction, signIn.account);
   await renderPage(ctx, deps, signIn.interaction, 'mfa.njk', {
     ...challenge?.view,
     factor: factor.id,
@@ -70,8 +72,11 @@ async function renderChallenge(ctx: Context, deps: InteractionDeps, signIn: Sign
     script: factor.script,
     credentialId: credential.id,
     username: signIn.account.username,
+    ...signingInAs(signIn),
+    purpose: purposeOf(signIn.interaction),
     rememberFor: factor.standby ? undefined : rememberPeriod(signIn.decision),
-    error: error ?? (expired ? mfaMessages.expired : undefined),
+    error: locked?.message ?? error ?? (expired ? mfaMessages.expired : undefined),
+    locked,
     // Nothing more can come in for an expired challenge: the page stops asking until a new one starts.
     expired,
     notice,
@@ -144,12 +149,14 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
   if (result.outcome === 'blocked') return renderStopped(ctx, deps, signIn);
   if (result.outcome !== 'ok') {
     ctx.status = result.outcome === 'refused' ? 429 : result.outcome === 'pending' ? 200 : 401;
-    return renderChallenge(ctx, deps, signIn, { chosen, challenge, error: answerMessage(result, factor, now()) });
+    // Once few tries remain, the person hears how many (the lock itself shows on the page).
+    const warning = result.outcome === 'failed' ? triesLeftWarning(await regulator.triesLeft('mfa', account.id)) : undefined;
+    return renderChallenge(ctx, deps, signIn, { chosen, challenge, error: [answerMessage(result, factor, now()), warning].filter(Boolean).join(' ') });
   }
 
   const period = factor.standby ? undefined : rememberPeriod(decision);
   if (parsed.data.remember && period) {
-    const { token } = await deps.mfa.devices.remember(account.id, factor.id, decision.remember, ctx.get('user-agent'));
+    const { token } = await deps.mfa.devices.remember(account.id, factor.id, decision.remember, ctx.get('user-agent'), ctx.ip);
     ctx.cookies.set(deviceCookie, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: decision.remember * 1000 });
     await audit.record({ type: 'device.remember', result: 'ok', reason: `for ${period}`, rule: decision.rule, method: factor.id, ...auditFields(ctx, interaction, account) });
   }
@@ -159,6 +166,13 @@ export async function verifySecondFactor(ctx: Context, deps: InteractionDeps) {
     return showDoneNext(ctx, deps, interaction.uid, { ...state, done: { ...used, notice: result.notice, methodsVersion } });
   }
   await finishSignIn(ctx, deps, interaction, state, used);
+}
+
+/** Methods to suggest as a second one, as the seeds' flow does: a phone (a method whose RFC 8176
+ * amr is a text or a call) first, in case the app is lost; otherwise the policy's order. */
+export function backupOrder(factors: Factor[]): Factor[] {
+  const phonesFirst = (factor: Factor) => (factor.amr.some((amr) => amr === 'sms' || amr === 'tel') ? 0 : 1);
+  return [...factors].sort((a, b) => phonesFirst(a) - phonesFirst(b));
 }
 
 /** Keeps what was proven and sends the browser to the page that says so before continuing. */
@@ -188,7 +202,7 @@ export async function showDone(ctx: Context, deps: InteractionDeps) {
   }
   // After a first method, a second one (a phone after the app) keeps the person in if they lose it.
   const own = done.setUp ? (await deps.mfa.usableMethods(signIn.account.id, signIn.decision)).filter((method) => !method.factor.standby) : [];
-  const others = deps.mfa.enrollableFactors(signIn.decision).filter((factor) => !own.some((method) => method.factor.id === factor.id));
+  const others = backupOrder(deps.mfa.enrollableFactors(signIn.decision).filter((factor) => !own.some((method) => method.factor.id === factor.id)));
   await renderPage(ctx, deps, signIn.interaction, 'mfa-done.njk', {
     setUp: done.setUp, notice: done.notice, provisioned: done.provisioned, provisionedShown: done.provisionedShown,
     backup: own.length === 1 && others.length ? others.map((factor) => factor.title.toLowerCase()).slice(0, 2).join(' or ') : undefined,

@@ -11,6 +11,7 @@ import type { AnswerContext } from '../src/mfa/verification.js';
 import type { Decision } from '../src/policy/types.js';
 import type { InteractionDeps } from './deps.js';
 import { finishInteraction, type Interaction } from './interaction.js';
+import { auditFields } from './auditFields.js';
 import { renderBlocked } from './pages.js';
 
 export const nowSeconds = (deps: InteractionDeps) => Math.floor(deps.mfa.deps.now() / 1000);
@@ -22,12 +23,7 @@ export function requestFacts(ctx: Context, interaction: Interaction): RequestFac
   return { clientId: String(interaction.params.client_id), ip: ctx.ip, acr: requestedAcr(interaction.params) };
 }
 
-export function auditFields(ctx: Context, interaction: Interaction, account?: DirectoryAccount) {
-  return {
-    accountId: account?.id, username: account?.username, clientId: String(interaction.params.client_id),
-    ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined,
-  };
-}
+export { auditFields };
 
 /** Who is answering where, for the pipeline's audit records. */
 export function answerContext(ctx: Context, interaction: Interaction, account: DirectoryAccount, type: string, decision?: Decision): AnswerContext {
@@ -49,8 +45,8 @@ export async function finishSignIn(ctx: Context, deps: InteractionDeps, interact
 
 /** When the policy no longer asks for a second factor (it blocks, or requires none), sends
  * that answer and returns true; a policy reload mid sign-in lands here. */
-export async function settledByPolicy(ctx: Context, deps: InteractionDeps, { interaction, state, decision }: { interaction: Interaction; state: SignInState; decision: Decision }): Promise<boolean> {
-  if (decision.require === 'block') await renderBlocked(ctx, deps, interaction);
+export async function settledByPolicy(ctx: Context, deps: InteractionDeps, { interaction, state, decision, account }: { interaction: Interaction; state: SignInState; decision: Decision; account?: DirectoryAccount }): Promise<boolean> {
+  if (decision.require === 'block') await renderBlocked(ctx, deps, interaction, account, decision.rule);
   else if (decision.require === 'none') await finishSignIn(ctx, deps, interaction, state);
   return decision.require !== 'mfa';
 }
@@ -69,17 +65,24 @@ export async function completePrimary(ctx: Context, deps: InteractionDeps, inter
   if (decision.require === 'none') return finishSignIn(ctx, deps, interaction, state, used);
   // Kept for a block too, so that leaving the blocked page is logged as the policy's doing.
   await signInStates(deps.store.challenges).save(interaction.uid, state);
-  if (decision.require === 'block') return renderBlocked(ctx, deps, interaction);
+  if (decision.require === 'block') return renderBlocked(ctx, deps, interaction, account, decision.rule);
   const login = loginResult(state, used, deps.acr)!;
   // A first factor that is two factors already (a passkey that verified the person) may meet the policy on its own.
   if (method && deps.mfa.meets([method], login, decision)) {
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: `the first factor was multi-factor (${login.amr.join(' ')})`, rule: decision.rule, ...auditFields(ctx, interaction, account) });
     return finishSignIn(ctx, deps, interaction, state, used);
   }
-  const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr: login.amr, acr: login.acr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }) }, decision);
+  const satisfied = await deps.mfa.satisfies({ accountId: account.id, amr: login.amr, acr: login.acr, deviceToken: ctx.cookies.get(deviceCookie, { signed: true }), ip: ctx.ip }, decision);
   if (satisfied === 'remembered-device') {
     await deps.mfa.deps.audit.record({ type: 'mfa.skip', result: 'ok', reason: 'remembered device', rule: decision.rule, ...auditFields(ctx, interaction, account) });
     return finishSignIn(ctx, deps, interaction, state, used);
+  }
+  // An administrator's one-time bypass: spent here, once, and the session remembers it.
+  const ts = sessionTime();
+  const bypass = await deps.mfa.useBypass(account.id, decision, ts);
+  if (bypass) {
+    await deps.mfa.deps.audit.record({ type: 'mfa.bypass', result: 'ok', reason: 'one-time bypass used', actor: bypass.issuedBy, rule: decision.rule, ...auditFields(ctx, interaction, account) });
+    return finishSignIn(ctx, deps, interaction, state, used, ts);
   }
   ctx.status = 303;
   ctx.redirect(`/interaction/${interaction.uid}/mfa`);

@@ -3,17 +3,28 @@
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { checkPassword } from './accounts/checkPassword.js';
+import { adminRoutes } from './admin/adminRoutes.js';
+import { adminClientMetadata } from './admin/adminSession.js';
+import { devOutboxRoutes } from './notifications/devOutboxRoutes.js';
+import { securityNotifications } from './notifications/securityNotifications.js';
 import { createAudit } from './audit/audit.js';
 import type { Config } from './config/schema.js';
 import type { KeyMaterial } from './config/keys.js';
 import { demoRoutes } from './demo/routes.js';
 import { isClientFault } from './http/clientGone.js';
 import { createCsrf } from './http/csrf.js';
+import { notFoundPage } from './http/notFoundPage.js';
 import { originFormTarget, pinOrigin } from './http/pinOrigin.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
 import { createViews } from './http/views.js';
 import type { Logger } from './log.js';
+import { countPhoneSends } from './ops/countPhoneSends.js';
+import { httpMetrics } from './ops/httpMetrics.js';
+import type { Metrics } from './ops/metrics.js';
+import { type MetricsAccess, opsRoutes, type ReadyAnswer } from './ops/opsRoutes.js';
+import { countSignIns } from './ops/providerMetrics.js';
+import { requestContext } from './ops/requestContext.js';
 import { storeDirectory } from './mfa/accountDirectory.js';
 import { publicDir } from './paths.js';
 import { createPhone, type Phone } from './phone/createPhone.js';
@@ -40,12 +51,16 @@ export interface AppOptions {
   policies: PolicySource;
   log: Logger;
   now?: () => number;
+  /** Health, readiness and metrics (src/ops/). */
+  ops: { metrics: Metrics; metricsAccess: MetricsAccess; ready(): Promise<ReadyAnswer> };
 }
 
-export function createApp({ config, issuer, keys, store, policies, log, now }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
+export function createApp({ config, issuer, keys, store: storeGiven, policies, log, now, ops }: AppOptions): { app: Koa; provider: Provider; twofold: Twofold; phone: Phone } {
   const views = createViews();
   const acr = acrLevels(config.acrPhishingResistant);
   const clock = now ?? Date.now;
+  // Security changes recorded in the audit log are mailed to the person (or to /dev/outbox).
+  const { store, outbox } = securityNotifications({ config, store: storeGiven, log, now: clock });
   // Texts and calls, built first because the phone methods use them: the development phone at
   // /dev/phone (never in production), or Twilio's callbacks.
   const phone = createPhone({
@@ -63,7 +78,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     async confirmPassword(accountId, password) {
       return (await checkPassword(store.accounts, await store.accounts.findById(accountId), password)).ok;
     },
-    phone: phone.service,
+    phone: countPhoneSends(phone.service, ops.metrics),
     fraudBlock: config.fraudBlock,
     // A number proven by a text or call is the account's verified phone, unless it has another.
     async phoneVerified(accountId, e164) {
@@ -73,7 +88,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   });
   const provider = createProvider({
     issuer, keys, store, views, acr, log,
-    staticClients: [accountClientMetadata(issuer)],
+    staticClients: [accountClientMetadata(issuer), adminClientMetadata(issuer)],
     sessionTtl: config.sessionTtl,
     trustProxy: config.trustProxy,
     proxyHops: config.proxyHops,
@@ -81,6 +96,7 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
     refreshCheck: refreshCheck({ mfa: twofold.mfa, audit: twofold.audit }),
   });
   auditRefreshFailures(provider, twofold.audit);
+  countSignIns(provider, ops.metrics);
   registerPasswordGrant(provider, { store, mfa: twofold.mfa, audit: twofold.audit, acr });
   const deps = twofold.interactionDeps(provider);
 
@@ -93,9 +109,13 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   // URLs come from the issuer alone, whatever Host or X-Forwarded-Host says (see pinOrigin.ts).
   pinOrigin(app, issuer);
   pinOrigin(provider, issuer);
+  // Every log line of a request carries its id.
+  app.use(requestContext);
   app.use(originFormTarget);
   // Every response, oidc-provider's included, carries the same security headers.
   app.use(securityHeaders);
+  app.use(httpMetrics(ops.metrics));
+  app.use(opsRoutes(ops.ready, ops.metricsAccess));
   app.use(staticFiles('/public', publicDir));
   app.use(twofoldRoutes(deps).routes());
   app.use(interactionRoutes({ ...deps, accounts: store.accounts }).routes());
@@ -106,13 +126,17 @@ export function createApp({ config, issuer, keys, store, policies, log, now }: A
   app.use(settingsRoutes(settings).routes());
   app.use(phoneSettingsRoutes(settings).routes());
   app.use(appPasswordRoutes(settings).routes());
+  for (const routes of adminRoutes({ config, issuer, provider, twofold, views, csrf: deps.csrf, log, store })) app.use(routes);
   if (config.demo) app.use(demoRoutes({ issuer, views, log }).routes());
   app.use(phone.routes);
+  if (outbox) app.use(devOutboxRoutes({ outbox, views }).routes());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
     ctx.type = 'html';
     ctx.body = views.render('home.njk', { issuer, demo: config.demo });
   });
+  // Runs after oidc-provider's routes: what none of them (nor Twofold's) answers gets the 404 page.
+  provider.use(notFoundPage(views));
   const handleProtocol = provider.callback();
   app.use(async (ctx) => {
     ctx.respond = false;

@@ -4,7 +4,10 @@
 // serve. Nothing a sign-in needs lives in one process's memory (README "Every core"), so any
 // worker can serve any request of any sign-in.
 import cluster, { type Worker } from 'node:cluster';
+import type { Server } from 'node:http';
 import { demoCredentials, seedDemo } from './demo/seed.js';
+import { primaryMetrics } from './ops/clusterMetrics.js';
+import { listenForOps } from './ops/opsListener.js';
 import { openPolicyFolder } from './policy/source.js';
 import { openRuntime } from './runtime.js';
 import { sweepEvery } from './server.js';
@@ -21,6 +24,18 @@ export async function runPrimary(workers: number): Promise<void> {
     throw error;
   }
 
+  // Metrics for all workers together: on the operations address, and for a worker asked on the public port.
+  const collect = primaryMetrics();
+  let opsServer: Server | undefined;
+  if (config.metricsListen) {
+    try {
+      opsServer = await listenForOps(config.metricsListen, collect);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
   let stopping = false;
   const listening = new Set<number>();
   let announced = false;
@@ -32,13 +47,17 @@ export async function runPrimary(workers: number): Promise<void> {
     clearInterval(sweeper);
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w && !w.isDead()));
     await Promise.all(alive.map((worker) => new Promise<void>((done) => {
-      const force = setTimeout(() => worker.process.kill('SIGKILL'), 10_000);
+      // Each worker drains (TWOFOLD_SHUTDOWN_DRAIN) and finishes its requests under way
+      // (TWOFOLD_SHUTDOWN_GRACE) before it exits.
+      const force = setTimeout(() => worker.process.kill('SIGKILL'), (config.shutdownDrain + config.shutdownGrace + 5) * 1000);
       worker.once('exit', () => {
         clearTimeout(force);
         done();
       });
       worker.process.kill('SIGTERM');
     })));
+    opsServer?.closeAllConnections();
+    opsServer?.close();
     await store.close();
     process.exit(code);
   };

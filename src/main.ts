@@ -27,8 +27,14 @@ function stopOnSignals(twofold: Awaited<ReturnType<typeof startTwofold>>) {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    if (!cluster.isWorker) twofold.log.info(`${signal}: shutting down`);
-    await twofold.close();
+    const { shutdownDrain, shutdownGrace } = twofold.config;
+    if (!cluster.isWorker) twofold.log.info(`${signal}: shutting down (${shutdownDrain ? `not ready for ${shutdownDrain} s, then ` : ''}requests under way have ${shutdownGrace} s to finish)`);
+    try {
+      await twofold.close({ drainSeconds: shutdownDrain, graceSeconds: shutdownGrace });
+    } catch (error) {
+      twofold.log.error('shutdown failed', { error: String(error) });
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -23,10 +23,10 @@ export { databaseFile };
 
 export async function openRuntime(sources: RuntimeSources = {}): Promise<Runtime> {
   const { config, problems } = resolveConfig(sources);
-  const log = sources.log ?? createLogger(config.logLevel ?? 'info');
+  const log = sources.log ?? createLogger(config.logLevel ?? 'info', { format: config.logFormat });
   // With other problems in development, generating keys would only add noise: report first.
   const keyResult = problems.length && config.nodeEnv !== 'production' ? { problems: [] } : loadKeyMaterial(config, log);
   if (problems.length || keyResult.problems.length || !keyResult.keys) throw new ConfigError([...problems, ...keyResult.problems]);
-  const store = await openStore(config, createSecretBox(keyResult.keys.encryptionKey));
+  const store = await openStore(config, createSecretBox(keyResult.keys.encryptionKey, keyResult.keys.previousEncryptionKeys));
   return { config, keys: keyResult.keys, store, log };
 }

@@ -5,6 +5,12 @@ import type Provider from 'oidc-provider';
 import { createApp } from './app.js';
 import { seedDemo } from './demo/seed.js';
 import type { Phone } from './phone/createPhone.js';
+import { type CollectMetrics, workerMetrics } from './ops/clusterMetrics.js';
+import { trackRequests } from './ops/gracefulClose.js';
+import { instrumentStore } from './ops/instrumentStore.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { checkReady, type MetricsAccess } from './ops/opsRoutes.js';
+import { listenForOps } from './ops/opsListener.js';
 import { openPolicyFolder, type PolicySource } from './policy/source.js';
 import { openRuntime, type Runtime, type RuntimeSources } from './runtime.js';
 
@@ -14,7 +20,12 @@ export interface RunningTwofold extends Runtime {
   server: Server;
   provider: Provider;
   phone: Phone;
-  close(): Promise<void>;
+  metrics: Metrics;
+  /** The separate operations listener (TWOFOLD_METRICS_LISTEN), when this process runs one. */
+  opsServer?: Server;
+  /** Answers readiness with 503 and keeps serving for `drainSeconds`, then stops accepting, lets
+   * requests under way finish for up to `graceSeconds` (0: cut them off at once), and closes the store. */
+  close(options?: { drainSeconds?: number; graceSeconds?: number }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -33,6 +44,7 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
     throw error;
   }
   const server = createServer();
+  const closer = trackRequests(server);
   try {
     await new Promise<void>((done, fail) => {
       server.once('error', fail);
@@ -45,10 +57,20 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
   }
   const issuer = config.issuer ?? `http://localhost:${(server.address() as AddressInfo).port}`;
   if (config.demo && !worker) await seedDemo(store, issuer, log);
+  const metrics = createMetrics();
+  let stopping = false;
   let built: ReturnType<typeof createApp>;
+  let opsServer: Server | undefined;
+  const ready = () => checkReady({ store, policies, keys: runtime.keys, stopping: () => stopping });
   try {
+    // With several workers the primary answers for all of them (src/ops/clusterMetrics.ts).
+    const collect: CollectMetrics = worker ? workerMetrics(metrics.registry) : async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() });
     // Parts built here check their options against the issuer (passkeys' relying party).
-    built = createApp({ ...runtime, issuer, policies, now: sources.now });
+    built = createApp({
+      ...runtime, store: instrumentStore(store, metrics, sources.now), issuer, policies, now: sources.now,
+      ops: { metrics, metricsAccess: { access: metricsAccessOf(config), collect }, ready },
+    });
+    if (config.metricsListen && !worker) opsServer = await listenForOps(config.metricsListen, collect, ready);
   } catch (error) {
     policies.close();
     await new Promise<void>((done) => server.close(() => done()));
@@ -66,14 +88,32 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
     server,
     provider,
     phone,
-    async close() {
+    metrics,
+    opsServer,
+    async close({ drainSeconds = 0, graceSeconds = 0 } = {}) {
+      if (stopping) return;
+      stopping = true;
+      // Still serving, while the balancer learns from /readyz to send new requests elsewhere.
+      if (drainSeconds) await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
       if (sweeper) clearInterval(sweeper);
       policies.close();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      const { unfinished } = await closer.close(graceSeconds * 1000);
+      if (unfinished && graceSeconds) log.warn(`${unfinished} requests did not finish within ${graceSeconds} s of shutdown and were cut off`);
+      if (opsServer) {
+        opsServer.closeAllConnections();
+        await new Promise<void>((done) => opsServer!.close(() => done()));
+      }
       await store.close();
     },
   };
+}
+
+/** Where /metrics is served on the public port: with the token; nowhere when it has its own
+ * address or in production without a token; to anyone in development and tests. */
+export function metricsAccessOf(config: RunningTwofold['config']): MetricsAccess['access'] {
+  if (config.metricsToken) return { token: config.metricsToken };
+  if (config.metricsListen || config.nodeEnv === 'production') return { off: true };
+  return { open: true };
 }
 
 /** Deletes expired records every ten minutes, in one process only. */

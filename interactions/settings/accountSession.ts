@@ -13,6 +13,11 @@ import type { ChallengeStore } from '../../src/store/types.js';
 
 export const accountClientId = 'twofold-account';
 export const accountPaths = { page: '/account/security', callback: '/account/callback', signOut: '/account/signout' };
+/** Where a sign-in for a change returns to: the page the person was opening (a GET: the removal
+ * or password page) or the security-info page, which then says once that they verified. */
+export const verifiedReturn = (path: string = accountPaths.page) => `${path}?verified`;
+/** The page a `verifiedReturn` names, or undefined for any other address. */
+export const verifiedPage = (returnTo: string) => (returnTo.endsWith('?verified') ? returnTo.slice(0, -'?verified'.length) : undefined);
 
 /** Changes to methods need an authentication this recent. */
 export const freshWindow = 10 * 60;
@@ -23,6 +28,12 @@ export interface AccountSession {
   amr: string[];
   authTime: number;
   idToken: string;
+}
+
+/** A session as the routes see it: with the provider session it belongs to, the one sign-in a
+ * password change keeps when it ends all the others. */
+export interface SignedInSession extends AccountSession {
+  providerSessionUid: string;
 }
 
 export type Freshness = 'mfa' | 'password';
@@ -77,7 +88,7 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
 
   return {
     /** The signed-in person, or undefined: no cookie, no record, expired, or the provider session is gone. */
-    async current(ctx: Context): Promise<AccountSession | undefined> {
+    async current(ctx: Context): Promise<SignedInSession | undefined> {
       const id = cookieId(ctx);
       if (typeof id !== 'string') return undefined;
       const stored = await challenges.get(recordKey(id));
@@ -88,7 +99,7 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
         return undefined;
       }
       const { sub, username, amr, authTime, idToken } = record;
-      return { sub, username, amr, authTime, idToken };
+      return { sub, username, amr, authTime, idToken, providerSessionUid: record.providerSession.uid };
     },
 
     isFresh(session: AccountSession, need: Freshness, now = Math.floor(Date.now() / 1000)): boolean {
@@ -99,8 +110,10 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
     },
 
     /** Sends the browser to sign in (again), fresh enough for `need`, then back to `returnTo`. */
-    signIn(ctx: Context, returnTo: string, need?: Freshness) {
+    signIn(ctx: Context, returnTo: string, need?: Freshness, purpose?: string) {
       const freshness: Record<string, string> = need === 'mfa' ? { acr_values: acrMfa, prompt: 'login' } : need === 'password' ? { prompt: 'login' } : {};
+      // The sign-in pages say why they ask again ("To add a method, verify it's you").
+      if (need && purpose) freshness.twofold_purpose = purpose;
       // The ID token's `sid` names the provider session this sign-in belongs to (see `current`).
       return rp.begin(ctx, { scope: 'openid profile', claims: JSON.stringify({ id_token: { sid: null } }), ...freshness }, returnTo);
     },
@@ -147,7 +160,9 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
       const taken = typeof id === 'string' ? await challenges.take(recordKey(id)) : undefined;
       clearCookie(ctx);
       const idToken = (taken?.data as SessionRecord | undefined)?.idToken;
-      ctx.redirect(idToken ? await rp.endSessionUrl(idToken, accountPaths.page) : accountPaths.page);
+      // Lands on "You have signed out" (not on a sign-in form for this page); without an ID token,
+      // Twofold's own sign-out asks first.
+      ctx.redirect(idToken ? await rp.endSessionUrl(idToken) : '/session/end');
     },
   };
 }

@@ -11,6 +11,7 @@ import type { AppPasswordStore } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
 import { accountClientId, accountPaths } from './accountSession.js';
 import { accountGuards, type SettingsDeps } from './securityInfo.js';
+import { redirectWithNotice } from './flash.js';
 
 export const appPasswordPaths = {
   create: `${accountPaths.page}/app-passwords`,
@@ -56,8 +57,7 @@ export function appPasswordRoutes(deps: SettingsDeps): Router {
     const mine = (await store.appPasswords.list(session.sub)).find((candidate) => candidate.id === ctx.params.id);
     if (!mine || !(await store.appPasswords.remove(session.sub, mine.id))) throw new HttpError(404, 'That app password is not one of yours, or it was already revoked.');
     await record(ctx, 'app_password.revoke', `'${mine.name}' (${mine.id})`);
-    ctx.status = 303;
-    ctx.redirect(`${accountPaths.page}?notice=app-password-revoked`);
+    redirectWithNotice(ctx, accountPaths.page, 'The app password was revoked: apps using it can no longer sign in.');
   });
   return router;
 }

@@ -12,7 +12,8 @@ import { HttpError } from '../../src/http/form.js';
 import { securityHeaders } from '../../src/http/securityHeaders.js';
 import type { Credential } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
-import { type AccountSession, accountClientId, accountPaths } from './accountSession.js';
+import { type AccountSession, accountClientId, accountPaths, verifiedReturn } from './accountSession.js';
+import { redirectWithNotice, takeFlash } from './flash.js';
 import type { SettingsDeps } from './securityInfo.js';
 
 const phoneMethods = new Set(['sms', 'voice']);
@@ -38,7 +39,7 @@ export function phoneSettingsRoutes(deps: SettingsDeps): Router {
     const session = await sessions.current(ctx);
     const account = session && (await store.accounts.findById(session.sub));
     if (!session || !account || account.disabled) return sessions.signIn(ctx, ctx.method === 'GET' ? ctx.originalUrl : accountPaths.page);
-    if (!sessions.isFresh(session, 'mfa')) return sessions.signIn(ctx, `${accountPaths.page}?notice=verified`, 'mfa');
+    if (!sessions.isFresh(session, 'mfa')) return sessions.signIn(ctx, verifiedReturn(), 'mfa');
     ctx.state.account = session;
     return next();
   };
@@ -50,10 +51,7 @@ export function phoneSettingsRoutes(deps: SettingsDeps): Router {
   const record = (ctx: Context, type: string, method: string, reason: string) => audit.record({
     type, result: 'ok', method, reason, accountId: person(ctx).sub, username: person(ctx).username, clientId: accountClientId, ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined,
   });
-  const back = (ctx: Context, id: string, notice: string) => {
-    ctx.status = 303;
-    ctx.redirect(`${pagePath(id)}?notice=${notice}`);
-  };
+  const back = (ctx: Context, id: string, notice: string) => redirectWithNotice(ctx, pagePath(id), notices[notice]!);
 
   async function renderPage(ctx: Context, credential: Credential, error?: string) {
     const factor = factors.get(credential.method);
@@ -72,7 +70,7 @@ export function phoneSettingsRoutes(deps: SettingsDeps): Router {
       // The owner, while editing, sees the number itself; everywhere else it is masked.
       values: { [`${credential.method}Number`]: credential.secret ?? '', voiceExtension: data.extension ?? '', replaces: credential.id, voiceKind: data.kind },
       error,
-      notice: notices[String(ctx.query.notice)],
+      notice: takeFlash(ctx),
     });
   }
 

@@ -1,7 +1,8 @@
-// "My security info": the signed-in person's methods, recovery codes and remembered devices.
-// Every change to how they sign in (add, remove, make default, new recovery codes) needs a
-// second factor from the last 10 minutes (or, before the first method, a password from the last
-// 10 minutes); anything less sends them to verify first. Every change is a POST behind CSRF.
+// "My security info": the signed-in person's methods, password, recovery codes and remembered
+// devices. Every change to how they sign in (add, remove, make default, new recovery codes, a
+// new password) needs a second factor from the last 10 minutes (or, before the first method, a
+// password from the last 10 minutes); anything less sends them to verify first. Every change is
+// a POST behind CSRF.
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Audit } from '../../src/audit/audit.js';
@@ -17,13 +18,19 @@ import { pendingSetups } from '../../src/mfa/signInState.js';
 import { answer, type AnswerContext } from '../../src/mfa/verification.js';
 import { appPasswordsView } from './appPasswords.js';
 import type { Regulator } from '../../src/regulation/regulator.js';
-import type { Credential, Store } from '../../src/store/types.js';
+import type { Account, Credential, Store } from '../../src/store/types.js';
 import { formGuard, pageErrors } from '../guards.js';
 import { answerMessage } from '../messages.js';
-import { type AccountSession, type AccountSessions, accountClientId, accountPaths } from './accountSession.js';
-import { keepLastPhishingResistant, methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
+import { type AccountSession, type AccountSessions, accountClientId, accountPaths, verifiedPage, verifiedReturn } from './accountSession.js';
+import { methodChangeNotices, methodChangeRoutes } from './methodChanges.js';
 import type { PolicySource } from '../../src/policy/source.js';
 import { renamable, renameDevice } from './renameDevice.js';
+import { recentActivity } from '../../src/notifications/securityActivity.js';
+import { setupSendGate } from '../setupSends.js';
+import { redirectWithNotice, takeFlash } from './flash.js';
+import { removeMethodRoutes } from './removeMethod.js';
+import { changePasswordRoutes } from './changePassword.js';
+import { deviceNotices, deviceRoutes, deviceRows } from './devices.js';
 
 export interface SettingsDeps {
   store: Store;
@@ -42,12 +49,9 @@ export interface SettingsDeps {
 
 const notices: Record<string, string> = {
   added: 'Your new method is set up.',
-  removed: 'The method was removed.',
   default: 'Your default method has changed.',
-  forgotten: 'That device will be asked for a second factor again.',
-  'forgot-all': 'Every device will be asked for a second factor again.',
+  ...deviceNotices,
   verified: "You've verified it's you: you can change your methods for the next 10 minutes.",
-  'app-password-revoked': 'The app password was revoked: apps using it can no longer sign in.',
   ...methodChangeNotices,
   'device-renamed': 'The device has its new name.',
 };
@@ -58,6 +62,14 @@ const paths = {
   add: `${accountPaths.page}/add`,
   addBegin: `${accountPaths.page}/add/begin`,
   recovery: `${accountPaths.page}/recovery-codes`,
+};
+
+/** What the step-up page says it is for (interactions/purpose.ts), from the change asked for. */
+const stepUpPurpose = (path: string) => {
+  if (path.startsWith(`${accountPaths.page}/add`)) return 'add-method';
+  if (path === `${accountPaths.page}/recovery-codes`) return 'recovery-codes';
+  if (path.startsWith(`${accountPaths.page}/app-passwords`)) return 'app-passwords';
+  return 'change-methods';
 };
 
 /** The guards every security-info route uses; other settings sections (app passwords) reuse them. */
@@ -71,6 +83,8 @@ export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, '
     if (session && (!account || account.disabled)) await sessions.forget(ctx);
     if (!session || !account || account.disabled) return sessions.signIn(ctx, ctx.method === 'GET' ? ctx.originalUrl : accountPaths.page);
     ctx.state.account = session;
+    // The account itself too, for the pages that need its username and groups (password, devices).
+    ctx.state.accountRecord = account;
     return next();
   };
   /** Any change to how the person signs in needs a recent second factor, or a recent password
@@ -78,7 +92,9 @@ export function accountGuards({ store, sessions, factors }: Pick<SettingsDeps, '
   const fresh = async (ctx: Context, next: Next) => {
     const session = person(ctx);
     const need = ownMethods(await store.credentials.list(session.sub)).length ? 'mfa' : 'password';
-    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, `${accountPaths.page}?notice=verified`, need);
+    // A page (removal, password) is opened again after verifying; a change goes back to the page.
+    const purpose = stepUpPurpose(ctx.path);
+    if (!sessions.isFresh(session, need)) return sessions.signIn(ctx, verifiedReturn(ctx.method === 'GET' ? ctx.path : accountPaths.page), need, purpose);
     return next();
   };
   return { person, signedIn, fresh };
@@ -100,10 +116,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   };
   const record = (ctx: Context, type: string, method?: string, reason?: string) =>
     audit.record({ ...context(ctx, type), result: 'ok', method, reason });
-  const back = (ctx: Context, notice: string) => {
-    ctx.status = 303;
-    ctx.redirect(`${accountPaths.page}?notice=${notice}`);
-  };
+  /** Back to the page, with a notice shown once: one of `notices` by its key, or words of its own. */
+  const back = (ctx: Context, notice: string) => redirectWithNotice(ctx, accountPaths.page, notices[notice] ?? notice);
   const ownCredential = async (ctx: Context) => {
     const credential = (await store.credentials.list(person(ctx).sub)).find((c) => c.id === ctx.params.id);
     if (!credential) throw new HttpError(404, 'That method is not one of yours, or it was already removed.');
@@ -132,17 +146,21 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       throw new HttpError(400, "You did not finish verifying it's you, so nothing was changed. Open your security info again.");
     }
     if (!next) throw new HttpError(400, 'That sign-in took too long or was started in another tab. Open your security info again.');
+    // Back from verifying for a change: say so once, on the page itself, not in its address.
+    const verified = verifiedPage(next);
+    if (verified) return redirectWithNotice(ctx, verified, notices.verified!);
     ctx.redirect(next);
   });
   router.post(accountPaths.signOut, guard, (ctx) => sessions.signOut(ctx));
 
   router.get(accountPaths.page, signedIn, async (ctx) => {
     const session = person(ctx);
-    const [credentials, devices] = await Promise.all([store.credentials.list(session.sub), store.devices.list(session.sub)]);
+    const account = ctx.state.accountRecord as Account;
+    const [credentials, devices] = await Promise.all([store.credentials.list(session.sub), deviceRows(ctx, deps, account)]);
     const standby = recoveryFactor();
     const codes = standby && credentials.find((credential) => credential.method === standby.id);
     render(ctx, 'settings.njk', {
-      notice: notices[String(ctx.query.notice)],
+      notice: takeFlash(ctx),
       methods: ownMethods(credentials).map((credential) => ({
         id: credential.id,
         method: credential.method,
@@ -158,8 +176,9 @@ export function settingsRoutes(deps: SettingsDeps): Router {
         canCreate: ownMethods(credentials).length > 0,
       },
       factors: factors.all().filter((factor) => factor.enroll && !factor.standby).map((factor) => ({ id: factor.id, title: factor.title })),
-      devices: devices.map((device) => ({ id: device.id, label: device.label, added: day(device.createdAt), until: day(device.expiresAt) })),
+      devices,
       appPasswords: await appPasswordsView(store.appPasswords, session.sub),
+      activity: (await recentActivity(store.audit, session.sub, (method) => factors.get(method)?.title ?? method)).map((item) => ({ ...item, when: day(item.at) })),
     });
   });
 
@@ -170,21 +189,9 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     back(ctx, 'default');
   });
 
-  router.post(`${accountPaths.page}/methods/:id/remove`, guard, signedIn, fresh, async (ctx) => {
-    const credential = await ownCredential(ctx);
-    await keepLastPhishingResistant(deps, credential);
-    // Without a method of their own, the next sign-in would set one up on the password alone:
-    // the last one goes only when another replaces it (or an administrator resets the account).
-    const own = ownMethods(await store.credentials.list(credential.accountId));
-    if (!factors.get(credential.method)?.standby && own.length === 1) {
-      throw new HttpError(400, "This is your only way to verify it's you. Add another method first, then remove this one.");
-    }
-    await store.credentials.remove(credential.accountId, credential.id);
-    await record(ctx, 'method.remove', credential.method);
-    back(ctx, 'removed');
-  });
-
   methodChangeRoutes(router, deps, { guard, signedIn, ownCredential, record, back });
+  removeMethodRoutes(router, deps, { guard, signedIn, fresh, ownCredential, record, back, render });
+  changePasswordRoutes(router, deps, { guard, signedIn, fresh, render, back });
   router.post(`${accountPaths.page}/push-devices/:id/rename`, guard, signedIn, async (ctx) => {
     const credential = await ownCredential(ctx);
     await renameDevice(ctx, { credentials: store.credentials, audit, now: deps.now }, credential, { ...context(ctx, 'method.rename'), result: 'ok', method: credential.method });
@@ -198,7 +205,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const form = ctx.state.form as Record<string, string>;
     const factor = factors.get(String(form.method));
     if (!factor?.enroll || factor.standby) throw new HttpError(400, 'Choose a method to add.');
-    const started = await factor.enroll.begin(factorAccount(ctx), form);
+    const mayContact = setupSendGate({ regulator: deps.regulator, audit, now: deps.now }, context(ctx, 'method.add'), factor.id);
+    const started = await factor.enroll.begin(factorAccount(ctx), form, { mayContact });
     if ('error' in started && factor.enroll.form) {
       // A method that needs details first (a phone number): its form, and what was wrong with them.
       ctx.status = form.step === 'details' ? 400 : 200;
@@ -244,15 +252,6 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     await provisionAndShow(ctx, standby);
   });
 
-  router.post(`${accountPaths.page}/devices/:id/forget`, guard, signedIn, async (ctx) => {
-    if (!(await store.devices.remove(person(ctx).sub, ctx.params.id!))) throw new HttpError(404, 'That device is not one of yours, or it was already forgotten.');
-    await record(ctx, 'device.forget');
-    back(ctx, 'forgotten');
-  });
-  router.post(`${accountPaths.page}/devices/forget-all`, guard, signedIn, async (ctx) => {
-    await store.devices.removeAll(person(ctx).sub);
-    await record(ctx, 'device.forget', undefined, 'all devices');
-    back(ctx, 'forgot-all');
-  });
+  deviceRoutes(router, store, { guard, signedIn, person, record, back });
   return router;
 }

@@ -18,7 +18,7 @@ import { type CliIo, UsageError } from './io.js';
 /** Like every change made from the command line, in the audit log with the operating-system user. */
 const audited = (store: Store, type: string, reason: string) => createAudit(store.audit, silentLogger).record({ type, result: 'info', actor: cliActor(), reason });
 
-export const dbUsage = ['twofold db migrate', 'twofold db export <file>', 'twofold db import <file>'];
+export const dbUsage = ['twofold db migrate', 'twofold db export <file>', 'twofold db import <file> [--no-transaction]'];
 
 export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]: string[], io: CliIo): Promise<number> {
   if (sub === 'migrate') {
@@ -54,7 +54,7 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
       return 1;
     }
     let rows = -2;
-    for await (const line of exportLines(store.transfer(), createSecretBox(keys.encryptionKey))) {
+    for await (const line of exportLines(store.transfer(), createSecretBox(keys.encryptionKey, keys.previousEncryptionKeys))) {
       rows += 1;
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     }
@@ -66,18 +66,27 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
     return 0;
   }
   if (sub === 'import') {
-    const { args: [file] } = parseCommand('db import', argv, {}, ['file']);
+    const { values, args: [file] } = parseCommand('db import', argv, { 'no-transaction': { type: 'boolean' } }, ['file']);
     const { store, keys, config } = await runtime();
     const transfer = store.transfer();
     try {
-      const tables = await readExport(file!, createSecretBox(keys.encryptionKey), transfer.rowsVersion);
+      const tables = await readExport(file!, createSecretBox(keys.encryptionKey, keys.previousEncryptionKeys), transfer.rowsVersion);
       if (!(await transfer.isEmpty())) throw new ImportRefusedError([`${describeStore(config)} already holds data: import only into an empty store`]);
+      // Where the store has transactions (SQLite, a MongoDB replica set) the import is one, always.
+      // Without them a failure part way leaves part of the data: only on the operator's word.
+      const noTransactions = await transfer.transactionsUnavailable();
+      if (noTransactions && !values['no-transaction']) {
+        throw new ImportRefusedError([
+          `${describeStore(config)}: ${noTransactions}: an import that failed part way would leave part of the data behind`,
+          'import into a replica set (a single-member one will do), or pass --no-transaction to import without one',
+        ]);
+      }
       try {
-        await transfer.load(tables);
+        await transfer.load(tables, { transaction: !noTransactions });
       } catch (error) {
         // The file was well formed but the store refused a record (a duplicate id, say).
         io.err(`error: ${describeStore(config)} refused a record: ${(error as Error).message}`);
-        io.err(transfer.atomicLoad ? 'nothing was imported' : 'the import stopped part way: drop the database, run `twofold db migrate`, and import again');
+        io.err(noTransactions ? 'the import stopped part way: drop the database, run `twofold db migrate`, and import again' : 'nothing was imported');
         return 1;
       }
       const counts = transferTables.map((table) => [table, tables.get(table)!.length] as const).filter(([, n]) => n > 0);

@@ -34,7 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (group === 'authenticator') return await authenticatorCommand(rest, io);
     if (group === 'keys') {
-      await keysCommand(rest, io);
+      await keysCommand(rest, io, open);
       return 0;
     }
     if (group === 'db') return await dbCommand(open, rest, io);

@@ -9,6 +9,10 @@ import { gate } from '../regulation/decide.js';
 import type { Account, Store } from '../store/types.js';
 import { groupSchema } from '../accounts/validate.js';
 import { InvalidInputError } from '../validation.js';
+import { adminUsers } from '../admin/users.js';
+import { createFraudReports } from '../fraud/fraudReports.js';
+import { bypasses } from '../mfa/bypasses.js';
+import { createRegulator, defaultRegulationRules } from '../regulation/regulator.js';
 import { cliActor } from './actor.js';
 import { parseCommand } from './args.js';
 import { type CliIo, table, UsageError } from './io.js';
@@ -18,7 +22,20 @@ export const userAdminUsage = [
   'twofold user reset-mfa <username>',
   'twofold user groups <username> [--add <group>]... [--remove <group>]...',
   'twofold user remove <username>',
+  'twofold user bypass <username> [--minutes <1-30>]',
 ];
+
+/** The admin console's operations, run from the command line with the operating-system user as actor. */
+function cliAdminUsers(store: Store) {
+  const audit = createAudit(store.audit, silentLogger);
+  const factors = createFactors({ credentials: store.credentials, challenges: store.challenges, tokens: store.tokens, issuerName: 'Twofold', now: Date.now });
+  return adminUsers({
+    store, audit, factors, now: Date.now,
+    regulator: createRegulator(store.attempts, defaultRegulationRules, Date.now),
+    fraud: createFraudReports({ store: store.fraud, audit, rule: 'until-unblocked', now: Date.now }),
+    bypasses: bypasses(store.challenges, Date.now, 86400),
+  });
+}
 
 export async function findAccountOrFail(store: Store, command: string, username: string): Promise<Account> {
   const account = await store.accounts.findByUsername(normalizeUsername(username));
@@ -73,12 +90,22 @@ export async function userAdminCommand(store: Store, sub: string, argv: string[]
     case 'reset-mfa': {
       const { args } = parseCommand('user reset-mfa', argv, {}, ['username']);
       const account = await findAccountOrFail(store, 'user reset-mfa', args[0]!);
-      const methods = await store.credentials.removeAll(account.id);
-      const devices = await store.devices.removeAll(account.id);
       // Sessions and tokens earned with the old methods end too: the next sign-in starts over.
-      const sessions = await store.endAccountSessions(account.id);
-      await recordCliChange(store, 'user.reset-mfa', account, `removed ${methods} methods and recovery code sets, ${devices} remembered devices, ${sessions} sessions and tokens`);
+      const { methods, devices } = await cliAdminUsers(store).requireReregistration(cliActor(), account.id);
       io.out(`reset '${account.username}': ${methods} methods and ${devices} remembered devices removed, signed out everywhere; the next sign-in sets up a method again`);
+      return;
+    }
+    case 'bypass': {
+      const { values, args } = parseCommand('user bypass', argv, { minutes: { type: 'string' } }, ['username']);
+      const account = await findAccountOrFail(store, 'user bypass', args[0]!);
+      const minutes = values.minutes === undefined ? undefined : Number(values.minutes);
+      try {
+        const bypass = await cliAdminUsers(store).issueBypass(cliActor(), account.id, { minutes });
+        io.out(`'${account.username}' may sign in once without a second factor until ${new Date(bypass.expiresAt).toISOString().replace('.000Z', 'Z')}`);
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw new InvalidInputError(error.problems.map((problem) => `user bypass: ${problem.replace(/^minutes:/, '--minutes:')}`));
+        throw error;
+      }
       return;
     }
     case 'groups': {

@@ -93,6 +93,7 @@ export async function userCommand(store: Store, [sub, ...argv]: string[], io: Cl
     }
     case 'show':
     case 'reset-mfa':
+    case 'bypass':
     case 'groups':
     case 'remove':
       return userAdminCommand(store, sub, argv, io);

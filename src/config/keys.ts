@@ -12,12 +12,20 @@ export interface SigningJwk extends JsonWebKey {
   kty: string;
   alg?: string;
   use?: string;
+  /** Twofold's own member, for rotation: `active` (the default) signs; `next` is published in the
+   * key set before it signs; `retired` is published until the tokens it signed expire. */
+  state?: SigningKeyState;
 }
+
+export const signingKeyStates = ['next', 'active', 'retired'] as const;
+export type SigningKeyState = (typeof signingKeyStates)[number];
 
 export interface KeyMaterial {
   cookieKeys: string[];
   jwks: { keys: SigningJwk[] };
   encryptionKey: Buffer;
+  /** Earlier encryption keys: what they sealed still opens, until `twofold keys rotate` re-seals it. */
+  previousEncryptionKeys: Buffer[];
 }
 
 interface StoredDevKeys {
@@ -34,13 +42,13 @@ function thumbprint(jwk: JsonWebKey): string {
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
-export function generateSigningKeys(): { keys: SigningJwk[] } {
+export function generateSigningKeys(state?: SigningKeyState): { keys: SigningJwk[] } {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   return {
     keys: [
-      { ...rsa, kty: 'RSA', kid: thumbprint(rsa), alg: 'RS256', use: 'sig' },
-      { ...ec, kty: 'EC', kid: thumbprint(ec), alg: 'ES256', use: 'sig' },
+      { ...rsa, kty: 'RSA', kid: thumbprint(rsa), alg: 'RS256', use: 'sig', ...(state ? { state } : {}) },
+      { ...ec, kty: 'EC', kid: thumbprint(ec), alg: 'ES256', use: 'sig', ...(state ? { state } : {}) },
     ],
   };
 }
@@ -69,11 +77,38 @@ function checkJwks(document: unknown, source: string, problems: string[]): { key
       problems.push(`${source}: key ${index + 1} cannot be used: ${(error as Error).message}`);
     }
   });
-  if (ok && !keys.some((jwk: SigningJwk) => jwk.kty === 'RSA')) {
-    problems.push(`${source} needs an RSA key: RS256 is the default ID token algorithm`);
+  keys.forEach((jwk: SigningJwk, index) => {
+    if (jwk.state !== undefined && !signingKeyStates.includes(jwk.state)) {
+      ok = false;
+      problems.push(`${source}: key ${index + 1} has state '${String(jwk.state)}'; it must be one of ${signingKeyStates.join(', ')}`);
+    }
+  });
+  const active = keys.filter((jwk: SigningJwk) => (jwk.state ?? 'active') === 'active');
+  if (ok && !active.some((jwk: SigningJwk) => jwk.kty === 'RSA')) {
+    problems.push(`${source} needs ${keys.some((jwk: SigningJwk) => jwk.kty === 'RSA') ? 'an active' : 'an'} RSA key: RS256 is the default ID token algorithm`);
     ok = false;
   }
-  return ok ? { keys: keys.map((jwk: SigningJwk) => ({ ...jwk, kid: jwk.kid ?? thumbprint(jwk) })) } : undefined;
+  // oidc-provider signs with the first key that fits an algorithm: a next or retired key with no
+  // active key of its kind would sign.
+  const kind = (jwk: SigningJwk) => `${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ''}`;
+  for (const jwk of keys as SigningJwk[]) {
+    if (ok && (jwk.state ?? 'active') !== 'active' && !active.some((other: SigningJwk) => kind(other) === kind(jwk))) {
+      problems.push(`${source}: the ${jwk.state} ${kind(jwk)} key '${jwk.kid}' needs an active ${kind(jwk)} key beside it, or it would sign`);
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+  return { keys: orderForSigning(keys as SigningJwk[]) };
+}
+
+/** Active keys first (oidc-provider signs with the first of each algorithm), then next, then
+ * retired: all published in the key set; the state member itself stays in the file. */
+export function orderForSigning(keys: SigningJwk[]): SigningJwk[] {
+  const order = { active: 0, next: 1, retired: 2 } as const;
+  // A stable sort: within a state, the file's order.
+  return [...keys]
+    .sort((a, b) => order[a.state ?? 'active'] - order[b.state ?? 'active'])
+    .map(({ state: _state, ...jwk }) => ({ ...jwk, kid: jwk.kid ?? thumbprint(jwk) }));
 }
 
 function readDevKeys(file: string): StoredDevKeys | undefined {
@@ -95,6 +130,7 @@ function readOrCreateDevKeys(config: Config): StoredDevKeys {
 export function loadKeyMaterial(config: Config, log: Logger): { keys?: KeyMaterial; problems: string[] } {
   const problems: string[] = [];
   const production = config.nodeEnv === 'production';
+  const previousEncryptionKeys = (config.previousEncryptionKeys ?? []).map((key) => Buffer.from(key, 'base64'));
 
   let jwks: { keys: SigningJwk[] } | undefined;
   if (config.signingKeysFile) {
@@ -119,7 +155,7 @@ export function loadKeyMaterial(config: Config, log: Logger): { keys?: KeyMateri
       }
     }
     if (problems.length || !config.cookieKeys || !jwks || !config.encryptionKey) return { problems };
-    return { keys: { cookieKeys: config.cookieKeys, jwks, encryptionKey: Buffer.from(config.encryptionKey, 'base64') }, problems };
+    return { keys: { cookieKeys: config.cookieKeys, jwks, encryptionKey: Buffer.from(config.encryptionKey, 'base64'), previousEncryptionKeys }, problems };
   }
 
   if (problems.length) return { problems };
@@ -137,6 +173,7 @@ export function loadKeyMaterial(config: Config, log: Logger): { keys?: KeyMateri
       cookieKeys: config.cookieKeys ?? dev!.cookieKeys,
       jwks: jwks ?? dev!.jwks,
       encryptionKey: Buffer.from(config.encryptionKey ?? dev!.encryptionKey, 'base64'),
+      previousEncryptionKeys,
     },
     problems,
   };

@@ -82,6 +82,7 @@ export function resolveConfig({ env = process.env, overrides = {} }: ConfigSourc
   const config = values as unknown as Config;
   const production = config.nodeEnv === 'production';
   config.demo ??= !production;
+  config.logFormat ??= production ? 'json' : 'text';
   config.workers ??= production ? availableParallelism() : 1;
   problems.push(...resolvePhoneConfig(config, invalid));
   problems.push(...resolvePushConfig(config, invalid));

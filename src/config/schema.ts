@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { type FactorConfig, factorOptions } from '../factors/registry.js';
-import { type LogLevel, logLevels } from '../log.js';
+import { type LogFormat, logFormats, type LogLevel, logLevels } from '../log.js';
 import { isRegion, knownCallingCodes } from '../phone/phoneNumber.js';
 
 export interface OptionSpec<T> {
@@ -142,6 +142,46 @@ export const optionSpecs = {
     schema: z.enum(logLevels),
     default: 'info',
   }),
+  logFormat: option({
+    env: 'TWOFOLD_LOG_FORMAT',
+    description: "How log lines are written: 'json' (one JSON object a line, for a log collector) or 'text' (one readable line). Default: json in production, text otherwise.",
+    expects: "one of 'json', 'text'",
+    schema: z.enum(logFormats),
+  }),
+  metricsToken: option({
+    env: 'TWOFOLD_METRICS_TOKEN',
+    description: 'Serves Prometheus metrics at /metrics to a scraper that sends `Authorization: Bearer <token>`. Without it (or TWOFOLD_METRICS_LISTEN) production serves no metrics; development serves them to anyone.',
+    expects: 'a string of 32 or more characters',
+    schema: z.string().min(32),
+    secret: true,
+  }),
+  metricsListen: option({
+    env: 'TWOFOLD_METRICS_LISTEN',
+    description: "Serves /metrics (and /healthz, /readyz) on a separate address and port, such as '127.0.0.1:9464', reachable only where the network allows; the public port then serves no metrics unless TWOFOLD_METRICS_TOKEN is set. With several workers the primary serves it, for all of them.",
+    expects: "host:port, such as '127.0.0.1:9464' or '[::1]:9464'",
+    schema: z.string().trim().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/).refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535),
+  }),
+  previousEncryptionKeys: option({
+    env: 'TWOFOLD_PREVIOUS_ENCRYPTION_KEYS',
+    description: 'Earlier encryption keys, comma-separated: values sealed under them still decrypt while `twofold keys rotate` re-encrypts them under TWOFOLD_ENCRYPTION_KEY.',
+    expects: 'a comma-separated list of 32-byte keys in base64',
+    schema: list.pipe(z.array(z.string().refine((value) => Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(value)))),
+    secret: true,
+  }),
+  shutdownDrain: option({
+    env: 'TWOFOLD_SHUTDOWN_DRAIN',
+    description: 'On SIGTERM, how long to keep serving while /readyz answers 503, so a load balancer that asks it stops sending new requests before the port closes. Set it to a little more than the balancer needs to notice (its check interval times its failure threshold).',
+    expects: "a duration such as '5s'",
+    schema: duration,
+    default: 0,
+  }),
+  shutdownGrace: option({
+    env: 'TWOFOLD_SHUTDOWN_GRACE',
+    description: 'On SIGTERM, how long requests under way may take to finish before their connections are closed.',
+    expects: "a duration such as '10s'",
+    schema: duration,
+    default: 10,
+  }),
   demo: option({
     env: 'TWOFOLD_DEMO',
     description: 'Seed a demo account and relying party on an empty store and serve the demo app at /demo. Default: on, except in production where it is refused.',
@@ -276,6 +316,33 @@ export const optionSpecs = {
     schema: z.union([z.literal('until-unblocked'), z.literal('off'), duration.refine((seconds) => seconds > 0)]),
     default: 'until-unblocked',
   }),
+  adminGroup: option({
+    env: 'TWOFOLD_ADMIN_GROUP',
+    description: 'The group whose members may use the admin console at /admin and call the admin API with their own access token.',
+    expects: "a group name: 1 to 64 letters, digits and . _ -",
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    default: 'twofold-admins',
+  }),
+  adminApiClients: option({
+    env: 'TWOFOLD_ADMIN_API_CLIENTS',
+    description: "Service clients (comma-separated client ids) whose client-credentials tokens with the 'twofold:admin' scope may call the admin API.",
+    expects: 'a comma-separated list of client ids',
+    schema: list,
+  }),
+  smtpUrl: option({
+    env: 'TWOFOLD_SMTP_URL',
+    description: "SMTP server for security notifications (smtp://user:pass@host:587 or smtps://...). Unset: no email, except outside production where they go to the development outbox at /dev/outbox.",
+    expects: 'an smtp:// or smtps:// URL',
+    schema: z.url({ protocol: /^smtps?$/ }),
+    secret: true,
+  }),
+  mailFrom: option({
+    env: 'TWOFOLD_MAIL_FROM',
+    description: 'The From address of security notification emails.',
+    expects: 'an email address, optionally with a name: Twofold <no-reply@example.com>',
+    schema: z.string().min(3).max(254).regex(/@/, 'must contain an email address'),
+    default: 'Twofold <no-reply@localhost>',
+  }),
   // Each factor's own options (src/factors/<id>/), validated with the rest.
   ...factorOptions,
   workers: option({
@@ -306,6 +373,13 @@ export interface Config extends FactorConfig {
   signingKeysFile?: string;
   encryptionKey?: string;
   logLevel: LogLevel;
+  /** Resolved at load: json in production, text otherwise. */
+  logFormat: LogFormat;
+  metricsToken?: string;
+  metricsListen?: string;
+  previousEncryptionKeys?: string[];
+  shutdownDrain: number;
+  shutdownGrace: number;
   demo: boolean;
   sessionTtl: number;
   lockoutThreshold: number;
@@ -329,5 +403,10 @@ export interface Config extends FactorConfig {
   twilioApiUrl: string;
   /** Seconds, or 'until-unblocked', or 'off'. */
   fraudBlock: 'until-unblocked' | 'off' | number;
+  adminGroup: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Unset: no service client may call the admin API. */
+  adminApiClients?: string[];
   workers: number;
 }

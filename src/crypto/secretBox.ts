@@ -6,6 +6,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 export interface SecretBox {
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): string;
+  /** Whether the value was sealed under the current key (else `twofold keys rotate` re-seals it). */
+  isCurrent(sealed: string): boolean;
 }
 
 const version = 'v1';
@@ -27,6 +29,7 @@ export function createSecretBox(key: Buffer, previousKeys: Buffer[] = []): Secre
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
       return [version, currentId, iv.toString('base64url'), body.toString('base64url')].join(':');
     },
+    isCurrent: (sealed) => sealed.startsWith(`${version}:${currentId}:`),
     open(sealed, context) {
       const [v, id, iv, body] = sealed.split(':');
       const k = id ? keys.get(id) : undefined;

@@ -54,7 +54,8 @@ export function demoRoutes({ issuer, views, log }: { issuer: string; views: View
   router.get('/logout', async (ctx) => {
     const session = readJsonCookie<DemoSession>(ctx, sessionCookie);
     writeJsonCookie(ctx, sessionCookie, null, { path: cookiePath });
-    ctx.redirect(session ? await rp.endSessionUrl(session.idToken, '/demo') : '/demo');
+    // Signing out lands on "You have signed out", not on the demo's "Sign in" again.
+    ctx.redirect(session ? await rp.endSessionUrl(session.idToken) : '/demo');
   });
   return router;
 }

@@ -3,7 +3,7 @@
 // a browser ceremony (WebAuthn), or a standby kept for emergencies (recovery codes).
 // Interactions find factors through the registry by id and never import a factor directly.
 import type Router from '@koa/router';
-import type { MethodId } from '../policy/types.js';
+import type { Decision, MethodId } from '../policy/types.js';
 import type { Credential } from '../store/types.js';
 
 export interface FactorAccount {
@@ -24,6 +24,16 @@ export type Waiting = 'code' | 'out-of-band' | 'browser';
 export interface EnrollmentStart {
   view: Record<string, unknown>;
   pending: Record<string, unknown>;
+}
+
+/** What setting a method up may need besides the person's input. */
+export interface SetupContext {
+  /** The policy the new method is set up to meet, when there is one (a rule may ask more of it:
+   * a call PIN). */
+  decision?: Decision;
+  /** Asked right before a text is sent or a call placed to prove a number: a setup send counts in
+   * the account's send allowance. A message for the person when it may not go now. */
+  mayContact?(): Promise<string | undefined>;
 }
 
 /** A challenge just started: what the page shows, what to keep until the answer comes, and for how long. */
@@ -119,10 +129,10 @@ export interface Factor {
   enroll?: {
     /** `input` is what the person gave when choosing the method (a phone number): a bad one gets
      * a message naming what is wrong. */
-    begin(account: FactorAccount, input: Record<string, string>): Promise<EnrollmentStart | { error: string }>;
+    begin(account: FactorAccount, input: Record<string, string>, context?: SetupContext): Promise<EnrollmentStart | { error: string }>;
     /** What the choice page shows for this method before `begin` (a country picker and a number
      * field), rendered by views/factors/<id>/begin.njk. Absent when `begin` needs no input. */
-    form?(): Record<string, unknown>;
+    form?(decision?: Decision): Record<string, unknown>;
     /** Proves the new method with one verification and saves it. `claim` is called once the proof
      * holds and before saving: it takes the pending setup, so racing submissions save it once. */
     finish(account: FactorAccount, pending: Record<string, unknown>, form: Record<string, string>, claim: () => Promise<boolean>): Promise<VerifyResult>;
@@ -133,6 +143,15 @@ export interface Factor {
   /** For `out-of-band` factors: whether the answer is in, without using it up. */
   peek?(state: Record<string, unknown>): Promise<'pending' | 'answered'>;
   verify(input: VerifyInput): Promise<VerifyResult>;
+  /**
+   * For a method whose credentials differ in what they prove (a call answered with a PIN, or with
+   * # alone): whether this credential can meet the decision, and whether a sign-in the method
+   * proved, with this amr, does. Absent: every credential of the method can.
+   */
+  meets?: {
+    credential(credential: Credential, decision: Decision): boolean;
+    proof(amr: string[], decision: Decision): boolean;
+  };
   /** A label safe to show, with any number masked: "Authenticator app (Work phone)". */
   describe(credential: Credential): string;
   /** Endpoints the factor answers outside the sign-in pages (a device approving a push, a

@@ -12,7 +12,8 @@ export class HttpError extends Error {
 
 const limit = 16 * 1024;
 
-export async function readForm(ctx: Context): Promise<Record<string, string>> {
+/** `maxBytes`: a larger limit for the few forms that carry a file's text (a token import). */
+export async function readForm(ctx: Context, maxBytes = limit): Promise<Record<string, string>> {
   if (!ctx.is('application/x-www-form-urlencoded')) {
     throw new HttpError(415, 'This page only accepts form submissions.');
   }
@@ -21,7 +22,7 @@ export async function readForm(ctx: Context): Promise<Record<string, string>> {
   try {
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limit) throw new HttpError(413, 'The form is too large.');
+      if (size > maxBytes) throw new HttpError(413, 'The form is too large.');
       chunks.push(chunk);
     }
   } catch (error) {

@@ -7,7 +7,9 @@ import type { CredentialStore, DeviceStore, RememberedDevice } from '../store/ty
 
 export const deviceCookie = 'twofold.device';
 
-const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** What the store keeps of a device's token: security info compares it to tell "this device". */
+export const deviceTokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+const hash = deviceTokenHash;
 
 /** "Chrome on Linux" from a user agent: enough for a person to recognise the device. */
 export function deviceLabel(userAgent: string | undefined): string {
@@ -32,26 +34,26 @@ export function rememberPeriod(decision: Pick<Decision, 'remember' | 'strength' 
 export function rememberedDevices(devices: DeviceStore, credentials: CredentialStore, now: () => number) {
   return {
     /** Creates the record and returns the token to put in the cookie. */
-    async remember(accountId: string, method: string, seconds: number, userAgent: string | undefined): Promise<{ token: string; device: RememberedDevice }> {
+    async remember(accountId: string, method: string, seconds: number, userAgent: string | undefined, ip?: string): Promise<{ token: string; device: RememberedDevice }> {
       const token = randomBytes(32).toString('base64url');
       const at = now();
       const device = await devices.add({
         accountId, tokenHash: hash(token), method, label: deviceLabel(userAgent), createdAt: at, expiresAt: at + seconds * 1000,
-        methodsVersion: await credentials.methodsVersion(accountId),
+        methodsVersion: await credentials.methodsVersion(accountId), ip: ip ?? null,
       });
       return { token, device };
     },
 
     /** The device this token stands for, if it still lets this account skip the second factor.
      * A cookie resists no phishing, so it never stands in where the decision asks for that. */
-    async recognise(token: string | undefined, accountId: string, decision: Pick<Decision, 'remember' | 'methods' | 'strength' | 'floor'>): Promise<RememberedDevice | undefined> {
+    async recognise(token: string | undefined, accountId: string, decision: Pick<Decision, 'remember' | 'methods' | 'strength' | 'floor'>, ip?: string): Promise<RememberedDevice | undefined> {
       if (!token || !mayRemember(decision)) return undefined;
       const device = await devices.findByTokenHash(hash(token));
       if (!device || device.accountId !== accountId) return undefined;
       if (!(decision.methods as readonly string[]).includes(device.method)) return undefined;
       if (device.createdAt + decision.remember * 1000 <= now()) return undefined;
       if (device.methodsVersion !== (await credentials.methodsVersion(accountId))) return undefined;
-      await devices.touch(device.id, now());
+      await devices.touch(device.id, now(), ip);
       return device;
     },
   };

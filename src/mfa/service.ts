@@ -13,6 +13,7 @@ import type { AcrLevels } from '../provider/acr.js';
 import type { Regulator } from '../regulation/regulator.js';
 import type { Credential, MfaStore } from '../store/types.js';
 import type { AccountDirectory, DirectoryAccount } from './accountDirectory.js';
+import { bypasses } from './bypasses.js';
 import { rememberedDevices } from './rememberedDevices.js';
 import { sessionMethods } from './sessionMethods.js';
 
@@ -46,9 +47,11 @@ export interface SessionFacts {
   loginTs?: number;
   /** The remembered-device cookie, if the browser sent one. */
   deviceToken?: string;
+  /** Where the request came from: kept as the remembered device's last address. */
+  ip?: string;
 }
 
-export type Satisfaction = 'not-required' | 'second-factor' | 'remembered-device' | 'enrollment-skipped' | false;
+export type Satisfaction = 'not-required' | 'second-factor' | 'remembered-device' | 'enrollment-skipped' | 'bypass' | false;
 
 export interface UsableMethod {
   credential: Credential;
@@ -61,12 +64,21 @@ export function createMfaService(deps: MfaDeps) {
   const { store, factors, acr } = deps;
   const devices = rememberedDevices(store.devices, store.credentials, deps.now);
   const provenBy = sessionMethods(store.challenges, deps.sessionTtl ?? 86400);
+  const bypass = bypasses(store.challenges, deps.now, deps.sessionTtl ?? 86400);
   const levels = { sfa: acr.sfa, mfa: acr.mfa, phishingResistant: acr.phishingResistant };
 
   const service = {
     deps,
     devices,
     provenBy,
+    bypasses: bypass,
+
+    /** Spends the account's one-time bypass on this sign-in, where one may count: never against a
+     * relying party's acr request (it gets a real second factor) nor a fraud block. */
+    async useBypass(accountId: string, decision: Decision, loginTs: number) {
+      if (decision.require !== 'mfa' || decision.floor || (await service.blocked(accountId))) return undefined;
+      return bypass.use(accountId, loginTs);
+    },
 
     decide(account: DirectoryAccount, request: RequestFacts): Decision {
       return decide({ account, client: { id: request.clientId }, request: { ip: request.ip, acr: request.acr }, acrLevels: levels }, deps.policies.current(), { explain: false });
@@ -90,7 +102,10 @@ export function createMfaService(deps: MfaDeps) {
       const credentials = await store.credentials.list(accountId);
       const rank = (method: UsableMethod) => (method.credential.isDefault ? 0 : method.factor.standby ? 2 : 1);
       return credentials
-        .filter((credential) => allowed.has(credential.method))
+        .filter((credential) => {
+          const factor = allowed.get(credential.method);
+          return factor !== undefined && (factor.meets?.credential(credential, decision) ?? true);
+        })
         .map((credential) => ({ credential, factor: allowed.get(credential.method)! }))
         .sort((a, b) => rank(a) - rank(b));
     },
@@ -110,12 +125,16 @@ export function createMfaService(deps: MfaDeps) {
      * decision's second factor: it was multi-factor, strong enough, and one of its methods is one
      * the decision accepts (two methods can give the same amr: an app code and a recovery code). */
     meets(proven: string[], { amr, acr: level }: { amr: string[]; acr?: string }, decision: Decision): boolean {
-      const allowed = new Set(service.allowedFactors(decision).map((factor) => factor.id as string));
+      const allowed = new Map(service.allowedFactors(decision).map((factor) => [factor.id as string, factor]));
       const strongEnough = decision.strength === 'any' || level === acr.phishingResistant;
       // A re-authentication with the second factor alone keeps the session's multi-factor acr
       // while its amr names only that factor (see loginResult.ts).
       const multiFactor = amr.includes('mfa') || level === acr.mfa || level === acr.phishingResistant;
-      return multiFactor && strongEnough && proven.some((method) => allowed.has(method));
+      const accepted = (method: string) => {
+        const factor = allowed.get(method);
+        return factor !== undefined && (factor.meets?.proof(amr, decision) ?? true);
+      };
+      return multiFactor && strongEnough && proven.some(accepted);
     },
 
     /** Whether the session meets the decision without asking the person anything, and why. */
@@ -127,7 +146,8 @@ export function createMfaService(deps: MfaDeps) {
       if (session.loginTs !== undefined && service.meets(await provenBy.list(session.accountId, session.loginTs), session, decision)) return 'second-factor';
       // A relying party that asked for an acr gets it for real: no remembered device, no skipped setup.
       if (decision.floor) return false;
-      if (await devices.recognise(session.deviceToken, session.accountId, decision)) return 'remembered-device';
+      if (await devices.recognise(session.deviceToken, session.accountId, decision, session.ip)) return 'remembered-device';
+      if (session.loginTs !== undefined && (await bypass.usedFor(session.accountId, session.loginTs))) return 'bypass';
       if (decision.enrollment === 'optional' && session.loginTs !== undefined
         && (await store.enrollmentSkips.matches(session.accountId, session.loginTs))
         && !service.hasOwnMethod(await service.usableMethods(session.accountId, decision))) {

@@ -53,6 +53,8 @@ export interface SignInState {
   done?: ProvenFactor;
   /** The person denied this sign-in (and said whether it was fraud): it can only end, with access_denied. */
   denied?: 'fraud' | 'denied';
+  /** After a first setup, the person chose "Add another method": setup pages stay open to them. */
+  addingAnother?: boolean;
 }
 
 /** A method being set up: its id, its page, and what the factor must keep until it is proven.

@@ -8,7 +8,7 @@ const cidr = (text: string) => parseCidr(text) as Cidr;
 const levels = { sfa: 'https://refeds.org/profile/sfa', mfa: 'https://refeds.org/profile/mfa', phishingResistant: 'urn:test:phishing-resistant' };
 
 const policy: PolicySet = {
-  defaults: { require: 'mfa', methods: ['push', 'totp', 'webauthn', 'sms', 'voice', 'oath'], strength: 'any', remember: 14 * 86400, enrollment: 'required', appPasswords: 'allowed' },
+  defaults: { require: 'mfa', methods: ['push', 'totp', 'webauthn', 'sms', 'voice', 'oath'], strength: 'any', remember: 14 * 86400, enrollment: 'required', appPasswords: 'allowed', callPin: 'optional' },
   rules: [
     { name: 'blocked user', when: { users: ['Mallory'] }, require: 'block' },
     { name: 'office network', when: { network: [cidr('203.0.113.0/24'), cidr('2001:db8:abcd::/48')] }, require: 'none' },

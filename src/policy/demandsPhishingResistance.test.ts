@@ -1,7 +1,7 @@
 import { demandsPhishingResistance } from './demandsPhishingResistance.js';
 import type { PolicySet } from './types.js';
 
-const defaults: PolicySet['defaults'] = { require: 'mfa', methods: ['totp', 'webauthn'], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed' };
+const defaults: PolicySet['defaults'] = { require: 'mfa', methods: ['totp', 'webauthn'], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed', callPin: 'optional' };
 const person = { username: 'Alice', groups: ['Finance'] };
 
 test.each([

@@ -3,7 +3,8 @@
 // requested acr, since those vary from one sign-in to the next. Pure, like the engine.
 import type { PolicySet, Rule } from './types.js';
 
-const namesPerson = (rule: Rule, account: { username: string; groups: string[] }) => {
+/** Whether a rule names this person (or a group of theirs), or names nobody in particular. */
+export const namesPerson = (rule: Rule, account: { username: string; groups: string[] }) => {
   const username = account.username.toLowerCase();
   const groups = new Set(account.groups.map((group) => group.toLowerCase()));
   return (!rule.when.users || rule.when.users.some((user) => user.toLowerCase() === username))

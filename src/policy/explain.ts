@@ -19,6 +19,7 @@ export function explainDecision(decision: Decision, policy: PolicySet): string[]
     );
     // Allowed is the default; say so only when a rule or the defaults turned them off.
     if (decision.appPasswords === 'forbidden') lines.push('app passwords: forbidden');
+    if (decision.callPin === 'required' && decision.methods.includes('voice')) lines.push('call PIN:    required (a call counts only when answered with the PIN)');
   }
   if (decision.floor) lines.push(`floor:       ${decision.floor} (asked by the application)`);
   lines.push('trace:');

@@ -6,7 +6,7 @@ import { parsePolicyFile } from './parse.js';
 import { methodIds, type Outcome, type PolicySet, type Rule } from './types.js';
 
 /** Where a defaults section leaves a field out. Safe: ask for a second factor, remember nothing. */
-export const builtInDefaults: Outcome = { require: 'mfa', methods: [...methodIds], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed' };
+export const builtInDefaults: Outcome = { require: 'mfa', methods: [...methodIds], strength: 'any', remember: 0, enrollment: 'required', appPasswords: 'allowed', callPin: 'optional' };
 
 export function policyFiles(dir: string): string[] {
   return readdirSync(dir)

@@ -114,3 +114,20 @@ rules:
     "bad.yaml:3:18: defaults: app_passwords must be one of allowed, forbidden but is 'sometimes'",
   ]);
 });
+
+test('call_pin is required or optional, in the defaults or per rule', () => {
+  const { policy, problems } = parsePolicyFile('calls.yaml', `version: 1
+defaults:
+  call_pin: optional
+rules:
+  - name: payroll
+    when: { clients: [payroll] }
+    call_pin: required
+`);
+  expect(problems).toEqual([]);
+  expect(policy!.defaults).toEqual({ callPin: 'optional' });
+  expect(policy!.rules[0]).toMatchObject({ name: 'payroll', callPin: 'required' });
+  expect(parsePolicyFile('bad.yaml', 'version: 1\ndefaults:\n  call_pin: yes\n').problems).toEqual([
+    "bad.yaml:3:13: defaults: call_pin must be one of required, optional but is 'yes'",
+  ]);
+});

@@ -11,13 +11,14 @@ export interface ParsedPolicyFile {
   rules: Rule[];
 }
 
-const outcomeKeys = ['require', 'methods', 'strength', 'remember', 'enrollment', 'app_passwords'] as const;
+const outcomeKeys = ['require', 'methods', 'strength', 'remember', 'enrollment', 'app_passwords', 'call_pin'] as const;
 const conditionKeys = ['clients', 'users', 'groups', 'network', 'acr'] as const;
 const choices = {
   require: ['none', 'mfa', 'block'],
   strength: ['any', 'phishing-resistant'],
   enrollment: ['required', 'optional'],
   app_passwords: ['allowed', 'forbidden'],
+  call_pin: ['required', 'optional'],
 } as const;
 
 function readOutcome(reader: FileReader, fields: Map<string, Node | null>, what: string): Partial<Outcome> {
@@ -36,6 +37,11 @@ function readOutcome(reader: FileReader, fields: Map<string, Node | null>, what:
       case 'app_passwords': {
         const value = reader.choice(node, choices[key], `${what}: ${key}`);
         if (value) outcome.appPasswords = value;
+        break;
+      }
+      case 'call_pin': {
+        const value = reader.choice(node, choices[key], `${what}: ${key}`);
+        if (value) outcome.callPin = value;
         break;
       }
       case 'methods': {

@@ -8,6 +8,7 @@ export type Requirement = 'none' | 'mfa' | 'block';
 export type Strength = 'any' | 'phishing-resistant';
 export type Enrollment = 'required' | 'optional';
 export type AppPasswords = 'allowed' | 'forbidden';
+export type CallPin = 'required' | 'optional';
 
 /** What a rule or the defaults set; a rule's missing fields come from the defaults. */
 export interface Outcome {
@@ -19,6 +20,8 @@ export interface Outcome {
   enrollment: Enrollment;
   /** Whether app passwords (for apps that only send a username and a password) may be used. */
   appPasswords: AppPasswords;
+  /** Whether a call counts only when answered with the person's PIN (then #), not # alone. */
+  callPin: CallPin;
 }
 
 export interface Conditions {

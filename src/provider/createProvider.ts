@@ -9,6 +9,7 @@ import type { AcrLevels } from './acr.js';
 import { adapterFor } from './adapter.js';
 import { firstPartyProperty, isFirstParty, pkceOptionalProperty, pkceRequired } from './clientMetadata.js';
 import { claimsByScope, findAccountIn } from './findAccount.js';
+import { clientHome } from './clientHome.js';
 import type { RefreshCheck } from './refreshCheck.js';
 import { basePolicy } from './interactionPolicy.js';
 import { describeProviderError } from './providerErrors.js';
@@ -49,7 +50,8 @@ export function createProvider(options: ProviderOptions): Provider {
     clients: options.staticClients ?? [],
     acrValues: [acr.sfa, acr.mfa, acr.phishingResistant],
     claims: claimsByScope,
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups'],
+    // twofold:admin: the admin API's scope (src/admin/apiRoutes.ts decides who may use it).
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'groups', 'twofold:admin'],
     cookies: {
       keys: options.keys.cookieKeys,
       long: { httpOnly: true, sameSite: postMethods ? 'none' : 'lax', signed: true },
@@ -57,6 +59,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     jwks: options.keys.jwks as Configuration['jwks'],
     enableHttpPostMethods: postMethods,
+    // "My security info" says why it asks to verify again (interactions/purpose.ts).
+    extraParams: ['twofold_purpose'],
     // OpenID Connect Core 3.1.2.1 makes redirect_uri required, even for a client with only one.
     allowOmittingSingleRegisteredRedirectUri: false,
     extraClientMetadata: {
@@ -94,12 +98,16 @@ export function createProvider(options: ProviderOptions): Provider {
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
+          // An ID token of the person signed in here is confirmation enough (RP-Initiated Logout
+          // 1.0, 2): the page signs out by itself. Without one (or for someone else), ask.
+          const hint = (ctx.oidc.entities as { IdTokenHint?: { payload?: { sub?: unknown } } }).IdTokenHint;
+          const auto = ctx.oidc.session?.accountId !== undefined && hint?.payload?.sub === ctx.oidc.session.accountId;
           ctx.type = 'html';
-          ctx.body = views.render('logout.njk', { form, client: ctx.oidc.client?.clientName });
+          ctx.body = views.render('logout.njk', { form, client: ctx.oidc.client?.clientName, auto });
         },
         async postLogoutSuccessSource(ctx) {
           ctx.type = 'html';
-          ctx.body = views.render('signed-out.njk', { client: ctx.oidc.client?.clientName });
+          ctx.body = views.render('signed-out.njk', { client: ctx.oidc.client?.clientName, back: clientHome(ctx.oidc.client) });
         },
       },
     },
@@ -143,7 +151,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     async renderError(ctx, out) {
       ctx.type = 'html';
-      ctx.body = views.render('error.njk', describeProviderError(out.error, out.error_description, { signingOut: ctx.oidc?.route?.startsWith('end_session') }));
+      // Always somewhere to go: the application's own start, or Twofold's home page (clientHome.ts).
+      ctx.body = views.render('error.njk', { ...describeProviderError(out.error, out.error_description, { signingOut: ctx.oidc?.route?.startsWith('end_session') }), back: clientHome(ctx.oidc?.client) });
     },
   };
 

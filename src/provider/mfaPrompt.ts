@@ -43,6 +43,7 @@ export function mfaPrompt(service: MfaService): interactionPolicy.Prompt {
         acr: session!.acr,
         loginTs: session!.loginTs,
         deviceToken: ctx.cookies.get(deviceCookie, { signed: true }),
+        ip: ctx.ip,
       }, decision);
       return satisfied === false;
     }),

@@ -35,6 +35,13 @@ export function startAttempt(state: RegulationState, now: number, rules: Lockout
   return { failures, locks, lockedUntil: now + seconds * 1000, permanent: false };
 }
 
+/** Guesses left before the next lock (or the permanent one, if sooner); 0 while locked. */
+export function triesLeft(state: RegulationState, now: number, rules: LockoutRules): number {
+  if (!gate(state, now).allowed) return 0;
+  const beforeLock = rules.threshold - (state.failures % rules.threshold);
+  return rules.permanentAfter === null ? beforeLock : Math.min(beforeLock, rules.permanentAfter - state.failures);
+}
+
 export function afterSuccess(): RegulationState {
   return { ...freshRegulationState };
 }

@@ -4,7 +4,7 @@ import { tempDir } from '../../test/helpers/tempDir.js';
 import { createSecretBox } from '../crypto/secretBox.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import { freshRegulationState, type RegulationState } from '../store/types.js';
-import { afterSuccess, gate, startAttempt } from './decide.js';
+import { afterSuccess, gate, startAttempt, triesLeft } from './decide.js';
 import { networkOf } from './network.js';
 import { createRegulator, defaultRegulationRules } from './regulator.js';
 
@@ -49,6 +49,17 @@ test('a success clears the count, and a locked subject does not count more attem
   const { state, now } = failRepeatedly(10);
   expect(startAttempt(state, now + 1, rules)).toBe(state);
   expect(afterSuccess()).toEqual(freshRegulationState);
+});
+
+test('tries left count down to the next lock, are 0 while locked, and start again after a lock ends', () => {
+  expect(triesLeft(freshRegulationState, 0, rules)).toBe(10);
+  expect(triesLeft(failRepeatedly(7).state, 0, rules)).toBe(3);
+  const ten = failRepeatedly(10);
+  expect(triesLeft(ten.state, ten.now, rules)).toBe(0);
+  expect(triesLeft(ten.state, ten.now + 15 * minute, rules)).toBe(10);
+  // Near the permanent lock, that is the nearer one.
+  expect(triesLeft({ failures: 98, locks: 9, lockedUntil: null, permanent: false }, 0, rules)).toBe(2);
+  expect(triesLeft(failRepeatedly(100).state, Number.MAX_SAFE_INTEGER, rules)).toBe(0);
 });
 
 test('doubling stops at the longest lock', () => {

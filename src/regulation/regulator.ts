@@ -1,7 +1,7 @@
 // Every factor's attempts go through here: per-account lockouts and per-network limits,
 // recorded in the store so all nodes agree.
 import type { AttemptStore, AuditEvent } from '../store/types.js';
-import { decideSend, gate, type LockoutRules, type SendRules, startAttempt } from './decide.js';
+import { decideSend, gate, type LockoutRules, type SendRules, startAttempt, triesLeft } from './decide.js';
 import { networkOf } from './network.js';
 
 export type AttemptKind = 'password' | 'mfa';
@@ -57,6 +57,8 @@ export interface Regulator {
   /** Takes one send (a text, a call, a push) from the account's allowance, or says when the next may go. */
   send(accountId: string, ip: string, options: { resend: boolean }): Promise<Refusal | undefined>;
   unlock(kind: AttemptKind, accountId: string): Promise<void>;
+  /** Guesses the account has left before it locks (0 while locked), so a page can warn when few remain. */
+  triesLeft(kind: AttemptKind, accountId: string): Promise<number>;
   status(kind: AttemptKind, accountId: string): ReturnType<AttemptStore['get']>;
 }
 
@@ -109,6 +111,7 @@ export function createRegulator(store: AttemptStore, rules: RegulationRules, now
       return decision.allowed ? undefined : { refused: 'sends', until: decision.retryAt };
     },
     unlock: (kind, accountId) => store.reset(subject(kind, accountId)),
+    triesLeft: async (kind, accountId) => triesLeft(await store.get(subject(kind, accountId)), now(), rules[kind]),
     status: (kind, accountId) => store.get(subject(kind, accountId)),
   };
 }

@@ -77,8 +77,10 @@ export function builtInRelyingParty({ issuer, clientId, callbackPath, cookiePath
       return { claims, userinfo, idToken: tokens.id_token!, returnTo: flow.returnTo };
     },
 
-    async endSessionUrl(idToken: string, postLogoutPath: string): Promise<string> {
-      return oidc.buildEndSessionUrl(await configuration(), { id_token_hint: idToken, post_logout_redirect_uri: new URL(postLogoutPath, issuer).href }).href;
+    /** Without a postLogoutPath the person lands on Twofold's "You have signed out" page. */
+    async endSessionUrl(idToken: string, postLogoutPath?: string): Promise<string> {
+      const back: Record<string, string> = postLogoutPath ? { post_logout_redirect_uri: new URL(postLogoutPath, issuer).href } : {};
+      return oidc.buildEndSessionUrl(await configuration(), { id_token_hint: idToken, ...back }).href;
     },
   };
 }

@@ -307,13 +307,17 @@ export interface RememberedDevice {
   expiresAt: number;
   methodsVersion: number;
   lastUsedAt: number | null;
+  /** The address the device was last seen from (remembered, or last used): with the time, what
+   * tells two "Chrome on Linux" rows apart. Null for devices remembered before it was kept. */
+  ip: string | null;
 }
 
 export interface DeviceStore {
-  add(device: Omit<RememberedDevice, 'id' | 'lastUsedAt'>): Promise<RememberedDevice>;
+  add(device: Omit<RememberedDevice, 'id' | 'lastUsedAt' | 'ip'> & { ip?: string | null }): Promise<RememberedDevice>;
   findByTokenHash(tokenHash: string): Promise<RememberedDevice | undefined>;
   list(accountId: string): Promise<RememberedDevice[]>;
-  touch(id: string, at: number): Promise<void>;
+  /** Records a use: its time and, when given, the address it came from. */
+  touch(id: string, at: number, ip?: string): Promise<void>;
   remove(accountId: string, id: string): Promise<boolean>;
   removeAll(accountId: string): Promise<number>;
 }
@@ -342,10 +346,27 @@ export interface AuditEvent {
   actor?: string | null;
 }
 
+/** What the sign-in log filters on; every field given must match. */
+export interface AuditQuery {
+  /** A username (compared without case) or an account id. */
+  user?: string;
+  clientId?: string;
+  method?: string;
+  rule?: string;
+  /** Only these event types. */
+  types?: string[];
+  /** Event times (ms): from inclusive, to exclusive. */
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
 export interface AuditStore {
   append(event: AuditEvent): Promise<void>;
   /** The newest events, oldest first. */
   tail(options: { accountId?: string; limit: number }): Promise<AuditEvent[]>;
+  /** The newest events that match, newest first (the admin console's sign-in log). */
+  search(query: AuditQuery): Promise<AuditEvent[]>;
 }
 
 export type CallStatus = 'ringing' | 'answered' | 'no-answer' | 'failed';
@@ -516,6 +537,16 @@ export interface PushStore {
   /** The Web Push subscriptions of the account's devices. */
   subscriptions(accountId: string): Promise<PushSubscription[]>;
   removeSubscription(deviceId: string): Promise<void>;
+  /** Calls `onChange` whenever the account may have a new request, from any node sharing the
+   * store: as it is written where the store can say so (MongoDB change streams on a replica set),
+   * else every `pollMs`. The caller reads `pending` itself; `close` ends the watch. */
+  watchRequests(accountId: string, onChange: () => void, options: { pollMs: number }): Promise<PushWatch>;
+}
+
+/** A running watch: how it learns of new requests (it may fall back to polling later), and its end. */
+export interface PushWatch {
+  readonly how: 'change stream' | 'polling';
+  close(): void;
 }
 
 /** Where a push service wakes a device's installed app (the browser's PushSubscription). */
@@ -554,7 +585,21 @@ export interface Store extends MfaStore {
   /** Ends every sign-in of the account: deletes its oidc-provider Sessions, Grants,
    * AccessTokens, RefreshTokens and AuthorizationCodes, so no browser session, token or
    * refresh survives (an administrator's reset). Returns how many records went. */
-  endAccountSessions(accountId: string): Promise<number>;
+  endAccountSessions(accountId: string, options?: EndSessionsOptions): Promise<number>;
+  /** Re-encrypts every sealed value under the current encryption key, a batch per transaction;
+   * values already current are left alone, so a stopped run resumes (`twofold keys rotate`). */
+  resealSecrets(options?: { batch?: number }): Promise<ResealReport>;
+}
+
+/** What `resealSecrets` did, per encrypted column (`accounts.phone`, `credentials.secret`, ...). */
+export interface ResealReport {
+  columns: { name: string; resealed: number; current: number; unreadable: number }[];
+}
+
+export interface EndSessionsOptions {
+  /** The uid of one Session to keep, with its Grants and what was issued under it: the browser
+   * where the person changed their password stays signed in while every other sign-in ends. */
+  keepSessionUid?: string;
 }
 
 export class StoreConflictError extends Error {

@@ -10,7 +10,7 @@ import { policyWith, startTestServer, type TestServer } from '../helpers/server.
 import { demoPages } from '../helpers/demoPages.js';
 
 let server: TestServer;
-const { claim, heading, signInWithPassword } = demoPages(() => server.issuer);
+const { claim, heading, signInWithPassword, signOut } = demoPages(() => server.issuer);
 let browser: Browser;
 let context: BrowserContext;
 beforeAll(async () => {
@@ -70,10 +70,7 @@ test('set up the web authenticator from enrollment, then sign in by approving wi
   expect(await claim(signIn, 'amr')).toBe('pwd swk mfa');
 
   // Next sign-in: the page shows a number; the open app gets the request over its stream.
-  await signIn.goto(`${server.issuer}/demo`);
-  await signIn.getByRole('link', { name: 'Sign out' }).click();
-  await signIn.getByRole('button', { name: 'Sign out' }).click();
-  await signIn.waitForURL(`${server.issuer}/demo`);
+  await signOut(signIn);
   await signInWithPassword(signIn);
   expect(await heading(signIn)).toBe('Verify your identity');
   await expectAccessible(signIn);

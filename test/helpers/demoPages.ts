@@ -18,11 +18,12 @@ export function demoPages(issuer: () => string) {
       await page.getByLabel('Password').fill(demoCredentials.password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     },
+    /** The demo's "Sign out": no question (the demo sends its ID token), and "You have signed out". */
     async signOut(page: Page) {
       await page.goto(`${issuer()}/demo`);
       await page.getByRole('link', { name: 'Sign out' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.waitForURL(`${issuer()}/demo`);
+      await page.waitForURL(/\/session\/end\/success/);
+      await page.getByRole('heading', { name: 'You have signed out' }).waitFor();
     },
   };
 }

@@ -54,6 +54,7 @@ export function matches(doc: Doc, filter: Doc): boolean {
   for (const [key, cond] of Object.entries(filter)) {
     if (key === '$or') { if (!cond.some((f: Doc) => matches(doc, f))) return false; continue; }
     if (key === '$and') { if (!cond.every((f: Doc) => matches(doc, f))) return false; continue; }
+    if (key === '$nor') { if (cond.some((f: Doc) => matches(doc, f))) return false; continue; }
     if (key.startsWith('$')) throw new Error(`stand-in: unsupported top-level ${key}`);
     const v = doc[key];
     if (cond instanceof RegExp) { if (typeof v !== 'string' || !cond.test(v)) return false; continue; }

@@ -45,7 +45,8 @@ export async function startTestServer(
       offset += ms;
     },
   };
-  const log: Logger = createLogger('debug', (line) => logs.push(line));
+  // Text unless the test asks for JSON (TWOFOLD_LOG_FORMAT's other value).
+  const log: Logger = createLogger('debug', { format: overrides.logFormat === 'json' ? 'json' : 'text', write: (line) => logs.push(line) });
   const policyDir = join(dataDir, 'policies');
   mkdirSync(policyDir, { recursive: true });
   writeFileSync(join(policyDir, 'policy.yaml'), policy);

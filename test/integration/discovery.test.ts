@@ -33,6 +33,7 @@ const exercisedBy: Record<string, Record<string, string>> = {
   scopes_supported: {
     openid: 'oidc-flow: a password sign-in yields tokens', offline_access: 'oidc-flow: a password sign-in yields tokens', profile: 'conformance-basic: oidcc-scope-all',
     email: 'conformance-basic: oidcc-scope-all', phone: 'conformance-basic: oidcc-scope-all', groups: 'conformance-basic: oidcc-scope-all',
+    'twofold:admin': 'admin-access: a listed service client with the admin scope gets in',
   },
   subject_types_supported: { public: 'conformance-basic: oidcc-scope-all' },
   token_endpoint_auth_methods_supported: {

@@ -90,20 +90,35 @@ test('a person who cancels at the sign-in page returns to the application with a
   await expect(rp.finish(back.location!, checks)).rejects.toMatchObject({ error: 'access_denied' });
 });
 
-test('RP-initiated logout asks for confirmation, ends the session and returns to the application', async () => {
+test('RP-initiated logout with an id_token_hint signs out without asking, ends the session and returns to the application', async () => {
   const agent = new UserAgent(server.issuer);
   const { page, checks } = await signInWithPassword(agent, rp, 'alice', password);
   const tokens = await rp.finish(page.location!, checks);
   const postLogout = `https://rp.example.com/${rp.clientId}/signed-out`;
 
   const confirm = await agent.follow(oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogout }).href);
-  expect(confirm.html).toContain('Sign out of Twofold?');
+  // No question: the page presses "Sign out" by itself (a person without JavaScript presses it).
+  expect(confirm.html).toContain('<h1>Signing you out</h1>');
+  expect(confirm.html).not.toContain('Stay signed in');
+  expect(confirm.html).toContain('<script src="/public/sign-out.js"></script>');
   const done = await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' }, postLogout);
   expect(done.location).toBe(postLogout);
 
   const { url } = await rp.begin();
   const again = await agent.follow(url, rp.redirectUri);
   expect(again.html).toContain('<h1>Sign in</h1>');
+});
+
+test('RP-initiated logout without an id_token_hint still asks, as the specification expects', async () => {
+  const agent = new UserAgent(server.issuer);
+  const { page, checks } = await signInWithPassword(agent, rp, 'alice', password);
+  await rp.finish(page.location!, checks);
+  const confirm = await agent.follow(oidc.buildEndSessionUrl(rp.config, { client_id: rp.clientId }).href);
+  expect(confirm.html).toContain('<h1>Sign out of Twofold?</h1>');
+  expect(confirm.html).toContain('Stay signed in');
+  expect(confirm.html).not.toContain('sign-out.js');
+  const done = await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
+  expect(done.html).toContain('<h1>You have signed out</h1>');
 });
 
 test('prompt=none without a session returns login_required to the application', async () => {

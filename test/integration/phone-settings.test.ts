@@ -80,8 +80,11 @@ test('add a phone, change its number, switch it to calls, set a PIN and remove i
   const withPin = (await server.store.credentials.list(id)).find((c) => c.method === 'voice')!;
   expect(withPin.data.pinHash).toMatch(/^\$argon2id\$/);
 
-  // Remove.
-  await agent.submit(pinned, new RegExp(`/methods/${withPin.id}/remove$`));
+  // Remove: the same confirmation page as from security info, naming the phone.
+  const confirm = await agent.follow(`/account/security/methods/${withPin.id}/remove`);
+  expect(confirm.html).toContain('<h1>Remove Phone +1 ••• ••• ••99 (call, Mobile)?</h1>');
+  const removed = await agent.submit(confirm, new RegExp(`/methods/${withPin.id}/remove$`));
+  expect(noticeText(removed.html)).toBe('Phone +1 ••• ••• ••99 (call, Mobile) was removed. It no longer signs you in.');
   expect((await server.store.credentials.list(id)).map((c) => c.method).filter((m) => m !== 'recovery')).toEqual(['totp']);
 });
 

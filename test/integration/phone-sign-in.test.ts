@@ -1,7 +1,8 @@
 // Phone methods end to end, with openid-client as the relying party and the development phone's
 // JSON view as the person's phone: a texted code, a call answered with # or a PIN, 0# reporting
 // fraud (the relying party gets access_denied and the account's second factor is blocked until
-// `twofold user unblock`), expired and reused codes, resend throttling, and reloads.
+// `twofold user unblock`), expired and reused codes, resend throttling, reloads, and a policy rule
+// that lets a call count only when it is answered with a PIN.
 import { createAccount } from '../../src/accounts/createAccount.js';
 import { acrMfa } from '../../src/provider/acr.js';
 import { twofold } from '../helpers/cli.js';
@@ -12,10 +13,14 @@ import { alertText, type Page, UserAgent } from '../helpers/userAgent.js';
 const password = 'correct horse battery staple';
 let server: TestServer;
 let rp: RelyingParty;
+/** An application whose policy rule says a call counts only when answered with the person's PIN. */
+let payroll: RelyingParty;
 
 beforeAll(async () => {
-  server = await startTestServer({ displayName: 'Acme', phoneCallingCodes: '1,44' }, { policy: policyWith('require: mfa\nmethods: [sms, voice, totp, recovery]\nremember: 0\nenrollment: required') });
+  const defaults = 'require: mfa\nmethods: [sms, voice, totp, recovery]\nremember: 0\nenrollment: required';
+  server = await startTestServer({ displayName: 'Acme', phoneCallingCodes: '1,44' }, { policy: policyWith(defaults, '[{ name: payroll calls need a PIN, when: { clients: [payroll] }, call_pin: required }]') });
   rp = await createRelyingParty(server);
+  payroll = await createRelyingParty(server, { clientId: 'payroll', name: 'Payroll' });
 });
 afterAll(() => server.stop());
 
@@ -56,7 +61,7 @@ async function personWithPhone(method: 'sms' | 'voice', extra: Record<string, st
   expect(proven.url).toMatch(/\/mfa\/done$/);
   const back = await agent.submit(proven, /\/mfa\/done$/, {}, rp.redirectUri);
   const tokens = await rp.finish(back.location!, checks);
-  expect(tokens.claims()).toMatchObject({ sub: account.id, amr: ['pwd', method === 'sms' ? 'sms' : 'tel', 'mfa'], acr: acrMfa });
+  expect(tokens.claims()).toMatchObject({ sub: account.id, amr: ['pwd', ...(method === 'sms' ? ['sms'] : extra.voicePin ? ['tel', 'pin'] : ['tel']), 'mfa'], acr: acrMfa });
   return { username, account, number };
 }
 
@@ -95,6 +100,29 @@ describe('text message', () => {
     expect(refused.html).toContain('value="212 555"');
     expect((await json('/dev/phone/messages')).messages.length).toBe(before);
     expect(await server.store.credentials.list(account.id)).toEqual([]);
+  });
+
+  test('texts sent while setting up count in the account\'s allowance of sends: the sixth number in 15 minutes is refused, sent nothing, and audited', async () => {
+    const username = `phone-person${++people}`;
+    const account = await createAccount(server.store.accounts, { username, password });
+    const agent = new UserAgent(server.issuer);
+    const { page: intro } = await signInWithPassword(agent, rp, username, password);
+    const setUp = (number: { typed: string }) => agent.submit(intro, /\/mfa\/enroll\/begin$/, { method: 'sms', smsCountry: 'US', smsNumber: number.typed }, rp.redirectUri);
+    for (let sent = 0; sent < 5; sent++) expect((await setUp(freshNumber())).html).toContain('We texted a 6-digit code to');
+    const sixth = freshNumber();
+    const refused = await setUp(sixth);
+    expect(refused.status).toBe(400);
+    expect(alertText(refused.html)).toMatch(/^You've asked for several already\. You can ask again in \d+ minutes?\.$/);
+    expect(await texts(sixth.e164)).toEqual([]);
+    const audit = await server.store.audit.tail({ accountId: account.id, limit: 20 });
+    expect(audit.find((event) => event.type === 'mfa.challenge' && event.result === 'fail')).toMatchObject({ method: 'sms', reason: expect.stringMatching(/^setup: /) });
+
+    // A quarter of an hour on (and so a new sign-in: the password is no longer fresh), it goes.
+    server.clock.advance(15 * 60_000);
+    const later = await signInWithPassword(agent, rp, username, password);
+    const sent = await agent.submit(later.page, /\/mfa\/enroll\/begin$/, { method: 'sms', smsCountry: 'US', smsNumber: sixth.typed }, rp.redirectUri);
+    expect(sent.html).toContain('We texted a 6-digit code to');
+    expect(await texts(sixth.e164)).toHaveLength(1);
   });
 
   test('reloading the code page sends no second text', async () => {
@@ -205,7 +233,8 @@ describe('voice call', () => {
     expect(second!.id).not.toBe(first!.id);
     await press(second!.id, '4071#');
     const back = await agent.submit(again, /\/mfa\/verify$/, {}, rp.redirectUri);
-    expect((await rp.finish(back.location!, checks)).claims()).toMatchObject({ amr: ['pwd', 'tel', 'mfa'] });
+    // RFC 8176 `pin`: the call also proved something the person knows.
+    expect((await rp.finish(back.location!, checks)).claims()).toMatchObject({ amr: ['pwd', 'tel', 'pin', 'mfa'] });
   });
 
   test('0# ends the sign-in with access_denied, blocks the second factor until `twofold user unblock`, and is listed', async () => {
@@ -239,5 +268,54 @@ describe('voice call', () => {
     await press((await calls(number.e164))[0]!.id, '#');
     const done = await after.agent.submit(after.page, /\/mfa\/verify$/, {}, rp.redirectUri);
     expect((await rp.finish(done.location!, after.checks)).claims()).toMatchObject({ amr: ['pwd', 'tel', 'mfa'] });
+  });
+});
+
+describe('a policy rule that requires a call PIN (call_pin: required)', () => {
+  test('a call answered with # does not carry into the application, a phone without a PIN is not called, and setting the call up again with a PIN replaces it', async () => {
+    const { username, account, number } = await personWithPhone('voice');
+    // Signed in to the first application by a call answered with # alone...
+    const { agent, page, checks } = await atSecondFactor(username);
+    await press((await calls(number.e164))[0]!.id, '#');
+    const first = await agent.submit(page, /\/mfa\/verify$/, {}, rp.redirectUri);
+    expect((await rp.finish(first.location!, checks)).claims()).toMatchObject({ amr: ['pwd', 'tel', 'mfa'] });
+
+    // ...the same browser is not let into payroll on that session, and its phone is not called:
+    // no method of the person's meets the rule, so they set one up.
+    const callsBefore = (await calls(number.e164)).length;
+    const start = await payroll.begin();
+    const confirm = await agent.follow(start.url, payroll.redirectUri);
+    expect(confirm.html).toContain('<h1>Confirm your password</h1>');
+    const intro = await agent.submit(confirm, /\/mfa\/password$/, { password }, payroll.redirectUri);
+    expect(intro.html).toContain('<h1>More information required</h1>');
+    expect(intro.html).toContain('PIN for calls</label>');
+    expect(intro.html).not.toContain('PIN for calls (optional)');
+    expect((await calls(number.e164)).length).toBe(callsBefore);
+
+    const noPin = await agent.submit(intro, /\/mfa\/enroll\/begin$/, { method: 'voice', voiceCountry: 'US', voiceNumber: number.typed }, payroll.redirectUri);
+    expect(noPin.status).toBe(400);
+    expect(alertText(noPin.html)).toBe('Choose a PIN of 4 to 8 digits: the call will ask for it.');
+    expect((await calls(number.e164)).length).toBe(callsBefore);
+
+    const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, { method: 'voice', voiceCountry: 'US', voiceNumber: number.typed, voicePin: '4071' }, payroll.redirectUri);
+    const [call] = await calls(number.e164);
+    expect(call!.mode).toBe('pin');
+    await press(call!.id, '4071#');
+    const proven = await agent.submit(setup, /\/mfa\/enroll\/finish$/, {}, payroll.redirectUri);
+    const back = await agent.submit(proven, /\/mfa\/done$/, {}, payroll.redirectUri);
+    expect((await payroll.finish(back.location!, start.checks)).claims()).toMatchObject({ sub: account.id, amr: ['pwd', 'tel', 'pin', 'mfa'] });
+
+    // The number is set up once, now with a PIN: the next call to it asks for the PIN wherever the person signs in.
+    const phones = (await server.store.credentials.list(account.id)).filter((credential) => credential.method === 'voice');
+    expect(phones).toHaveLength(1);
+    expect(phones[0]!.data).toMatchObject({ pinHash: expect.any(String) });
+    const later = await atSecondFactor(username);
+    expect(later.page.html).toContain('enter your PIN, then #');
+  });
+
+  test('policy explain says a call PIN is required', async () => {
+    const explained = await twofold(server.dataDir, ['policy', 'explain', '--user', 'anyone', '--group', 'staff', '--client', 'payroll'], '', { TWOFOLD_POLICIES: server.policyDir });
+    expect(explained.err).toEqual([]);
+    expect(explained.out.join('\n')).toContain('call PIN:    required (a call counts only when answered with the PIN)');
   });
 });

@@ -55,7 +55,8 @@ test('add the authenticator from security info, rename the device, remove it and
   expect((await server.store.audit.tail({ accountId: id, limit: 50 })).map((e) => [e.type, e.reason]).filter(([t]) => t === 'method.rename')).toEqual([['method.rename', "renamed to 'Old phone'"]]);
 
   // Remove: the device key is refused at once.
-  const removed = await agent.submit(renamed, `/account/security/methods/${pushId}/remove`);
-  expect(noticeText(removed.html)).toBe('The method was removed.');
+  const confirm = await agent.follow(`/account/security/methods/${pushId}/remove`);
+  const removed = await agent.submit(confirm, `/account/security/methods/${pushId}/remove`);
+  expect(noticeText(removed.html)).toBe('Authenticator app with notifications (Old phone) was removed. It no longer signs you in.');
   await expect(pendingRequests(device, { now: server.clock.now })).rejects.toMatchObject({ status: 401 });
 });

@@ -1,6 +1,6 @@
 // TWOFOLD_WORKERS=2 and the authenticator: two event streams opened on new connections (which
 // the primary hands to the two workers in turn) both receive a request that one process
-// started, because each stream polls the shared store, not its process's memory.
+// started, because each stream watches the shared store (SQLite: by polling it), not its process's memory.
 import { jest } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';

@@ -55,7 +55,7 @@ test('a copy of the cookie taken before sign-out no longer opens the page, nor f
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
 
   const signOut = await agent.submit(page, '/account/signout');
-  expect(signOut.html).toContain('Sign out of Twofold?');
+  expect(signOut.html).toContain('<h1>Signing you out</h1>');
   expect(await opens(thief.copy(['twofold.account', 'twofold.account.sig']))).toBe(false);
   const forgetAll = await thief.post('/account/security/devices/forget-all', { csrf });
   expect(forgetAll.status).toBe(302);

@@ -6,7 +6,7 @@ import { createAccount } from '../../src/accounts/createAccount.js';
 import { appCode, enterCode, setupKey } from '../helpers/mfa.js';
 import { createRelyingParty, signInWithPassword } from '../helpers/rp.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { noticeText, type Page, UserAgent } from '../helpers/userAgent.js';
+import { findForm, noticeText, type Page, UserAgent } from '../helpers/userAgent.js';
 
 const password = 'correct horse battery staple';
 // The security-info app itself needs only a password from the office; everything else needs MFA.
@@ -44,6 +44,14 @@ async function openSecurityInfo(agent: UserAgent, username: string, secret?: str
   return page;
 }
 
+const removePath = (id: string) => `/account/security/methods/${id}/remove`;
+/** "Remove" on the page (a button that opens a page naming the method), then the button there. */
+async function removeMethod(agent: UserAgent, page: Page, id: string): Promise<Page> {
+  expect(findForm(page.html, removePath(id)).fields).toEqual({});
+  const confirm = await agent.follow(removePath(id));
+  return confirm.status === 200 ? agent.submit(confirm, removePath(id)) : confirm;
+}
+
 const methodLabels = (page: Page) => [...page.html.matchAll(/<li>\s*<strong>([^<]+)<\/strong>(\s*<span class="badge">Default<\/span>)?/g)].map((m) => `${m[1]}${m[2] ? ' (default)' : ''}`);
 
 test('a person signs in to their security info and sees their methods', async () => {
@@ -79,9 +87,15 @@ test('with a fresh second factor, a person adds an app, makes it the default and
   expect(methodLabels(page)).toEqual(['Authenticator app (Phone)', 'Authenticator app (Tablet) (default)']);
 
   const phoneId = (await server.store.credentials.list(id)).find((c) => c.label === 'Phone')!.id;
-  page = await agent.submit(page, `/account/security/methods/${phoneId}/remove`);
-  expect(page.html).toContain('The method was removed.');
+  // Remove opens a page that names the method; nothing changes until its button is pressed.
+  const confirm = await agent.follow(removePath(phoneId));
+  expect(confirm.html).toContain('<h1>Remove Authenticator app (Phone)?</h1>');
+  expect(await server.store.credentials.list(id)).toHaveLength(3);
+  page = await agent.submit(confirm, removePath(phoneId));
+  expect(noticeText(page.html)).toBe('Authenticator app (Phone) was removed. It no longer signs you in.');
   expect(methodLabels(page)).toEqual(['Authenticator app (Tablet) (default)']);
+  // The notice is shown once: a reload does not bring it back.
+  expect(noticeText((await agent.follow('/account/security')).html)).toBeUndefined();
   const changes = (await server.store.audit.tail({ accountId: id, limit: 20 })).filter((e) => e.type.startsWith('method.')).map((e) => `${e.type} ${e.result}`);
   expect(changes).toEqual(['method.add fail', 'method.add ok', 'method.provision ok', 'method.default ok', 'method.remove ok']);
 });
@@ -95,22 +109,31 @@ test('removing a method on a password-only session asks for a whole sign-in firs
   expect(methodLabels(page).sort()).toEqual(['Authenticator app (Phone) (default)', 'Authenticator app (Tablet)']);
   const phoneId = (await server.store.credentials.list(id)).find((c) => c.label === 'Phone')!.id;
 
-  const verify = await agent.submit(page, `/account/security/methods/${phoneId}/remove`, {}, callback());
+  expect(findForm(page.html, removePath(phoneId)).fields).toEqual({});
+  const verify = await agent.follow(removePath(phoneId), callback());
   // A whole sign-in again: the password, then the second factor.
   expect(verify.html).toContain('<h1>Sign in</h1>');
   expect(await server.store.credentials.list(id)).toHaveLength(2);
   const code = await agent.submit(verify, /\/login$/, { username, password }, callback());
   expect(code.html).toContain('Verify your identity');
+  // Back on the page they were opening, which says once that they verified.
   const back = await agent.follow((await enterCode(agent, code, await appCode(server, secret), callback())).location!);
+  expect(back.url).toBe(`${server.issuer}${removePath(phoneId)}`);
+  expect(back.html).toContain('<h1>Remove Authenticator app (Phone)?</h1>');
   expect(noticeText(back.html)).toBe("You've verified it's you: you can change your methods for the next 10 minutes.");
-  const removed = await agent.submit(back, `/account/security/methods/${phoneId}/remove`);
-  expect(removed.html).toContain('The method was removed.');
+  expect(noticeText((await agent.follow(removePath(phoneId))).html)).toBeUndefined();
+  const removed = await agent.submit(back, removePath(phoneId));
+  expect(noticeText(removed.html)).toBe('Authenticator app (Phone) was removed. It no longer signs you in.');
   expect((await server.store.credentials.list(id)).map((c) => c.label)).toEqual(['Tablet']);
 
   // The last one stays until another replaces it: otherwise the next sign-in would set one up on the password alone.
-  const last = await agent.submit(removed, `/account/security/methods/${(await server.store.credentials.list(id))[0]!.id}/remove`);
+  const lastId = (await server.store.credentials.list(id))[0]!.id;
+  const last = await agent.follow(removePath(lastId));
   expect(last.status).toBe(400);
   expect(last.html).toContain('This is your only way to verify it&#39;s you. Add another method first, then remove this one.');
+  // And the button of a page opened earlier is refused the same way.
+  const csrf = /name="csrf" value="([^"]+)"/.exec(removed.html)![1]!;
+  expect((await agent.post(removePath(lastId), { csrf })).status).toBe(400);
   expect(await server.store.credentials.list(id)).toHaveLength(1);
 });
 
@@ -165,11 +188,20 @@ test('remembered devices are listed and can be forgotten', async () => {
   server.clock.advance(30_000);
 
   const info = await openSecurityInfo(agent, username, secret);
-  expect(info.html).toMatch(/<strong>A browser<\/strong> <span class="detail">remembered/);
+  expect(info.html).toMatch(/<strong>A browser<\/strong> <span class="badge">This device<\/span>/);
   const deviceId = (await server.store.devices.list(id))[0]!.id;
   const forgotten = await agent.submit(info, `/account/security/devices/${deviceId}/forget`);
   expect(forgotten.html).toContain('That device will be asked for a second factor again.');
   expect(await server.store.devices.list(id)).toEqual([]);
+});
+
+test('a notice is not taken from the address: a planted link shows none', async () => {
+  const { username, secret } = await person();
+  const agent = new UserAgent(server.issuer);
+  await openSecurityInfo(agent, username, secret);
+  for (const notice of ['removed', 'verified', 'forgot-all', 'added']) {
+    expect(noticeText((await agent.follow(`/account/security?notice=${notice}`)).html)).toBeUndefined();
+  }
 });
 
 test('a change without its CSRF token is refused and changes nothing', async () => {
@@ -207,7 +239,8 @@ test('cancelling the verification returns a clear page, and nothing changes', as
   const { username, id } = await person({ groups: ['office'] });
   const agent = new UserAgent(server.issuer);
   const page = await openSecurityInfo(agent, username);
-  const verify = await agent.submit(page, `/account/security/methods/${(await server.store.credentials.list(id))[0]!.id}/remove`, {}, callback());
+  const verify = await agent.follow(removePath((await server.store.credentials.list(id))[0]!.id), callback());
+  expect(verify.html).toContain('<h1>Sign in</h1>');
   const cancelled = await agent.submit(verify, /\/abort$/, {}, callback());
   const back = await agent.follow(cancelled.location!);
   expect(back.status).toBe(400);
@@ -221,7 +254,8 @@ test('signing out is a form post, and ends the provider session too', async () =
   const page = await openSecurityInfo(agent, username, secret);
   expect((await agent.get('/account/signout')).status).toBe(404);
   const confirm = await agent.submit(page, '/account/signout');
-  expect(confirm.html).toContain('Sign out of Twofold?');
-  await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
+  expect(confirm.html).toContain('<h1>Signing you out</h1>');
+  const done = await agent.submit(confirm, /\/session\/end\/confirm$/, { logout: 'yes' });
+  expect(done.html).toContain('<h1>You have signed out</h1>');
   expect((await agent.follow('/account/security', callback())).html).toContain('<h1>Sign in</h1>');
 });

@@ -1,14 +1,17 @@
 // Two provider processes on different ports sharing one SQLite file, as two nodes behind a load
 // balancer share one store: the browser's requests go to whichever node the test says, with the
 // same cookies, and every node answers for the one issuer. What one node decides (a sign-in in
-// progress, a code spent) the other sees, because it lives in the store, not in a process.
+// progress, a code spent, a push answered) the other sees, because it lives in the store, not in
+// a process.
 import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { hashPassword } from '../../src/accounts/password.js';
+import { answer, type AuthenticatorAccount, listen, type DeviceRequest } from '../../src/authenticator/client.js';
 import { registerClient } from '../../src/clients/registerClient.js';
 import { totpCode } from '../../src/factors/otpCodes.js';
 import { packageRoot } from '../../src/paths.js';
@@ -23,6 +26,8 @@ const password = 'a long enough password';
 const client = { clientId: 'two-nodes', secret: 'a client secret that is long enough for the test 123', redirectUri: 'https://rp.example.com/callback' };
 const seeds = new Map<string, { id: string; secret: string }>();
 const people = ['ann', 'ben', 'cat', 'dan', 'eve'];
+/** A person whose only second factor is the authenticator app on a phone (set up earlier). */
+const pushPerson = { username: 'fay', id: '', device: undefined as unknown as AuthenticatorAccount };
 
 interface Node {
   name: string;
@@ -48,7 +53,7 @@ async function startNode(name: string, port: number): Promise<Node> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot, 'src', 'main.ts')], {
     env: {
       ...process.env, NODE_ENV: 'test', PORT: String(port), TWOFOLD_HOST: '127.0.0.1', TWOFOLD_ISSUER: issuer, TWOFOLD_DATA_DIR: dataDir,
-      TWOFOLD_POLICIES: join(dataDir, 'policies'), TWOFOLD_DEMO: 'false', TWOFOLD_WORKERS: '1',
+      TWOFOLD_POLICIES: join(dataDir, 'policies'), TWOFOLD_DEMO: 'false', TWOFOLD_WORKERS: '1', TWOFOLD_PUSH_STREAM_POLL: '300',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,7 +76,7 @@ async function startNode(name: string, port: number): Promise<Node> {
 
 beforeAll(async () => {
   mkdirSync(join(dataDir, 'policies'), { recursive: true });
-  writeFileSync(join(dataDir, 'policies', 'policy.yaml'), policies.mfaForAll.replace('remember: 7d', 'remember: 0'));
+  writeFileSync(join(dataDir, 'policies', 'policy.yaml'), policies.mfaForAll.replace('remember: 7d', 'remember: 0').replace('methods: [totp]', 'methods: [totp, push]'));
   const [portA, portB] = [await freePort(), await freePort()];
   // One public address for both nodes, as a load balancer gives them.
   issuer = `http://127.0.0.1:${portA}`;
@@ -84,6 +89,12 @@ beforeAll(async () => {
       await store.credentials.add({ accountId: id, method: 'totp', secret });
       seeds.set(username, { id, secret });
     }
+    // The phone's key pair is made here; the server keeps only the public half.
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+    pushPerson.id = (await store.accounts.create({ username: pushPerson.username, passwordHash: await hashPassword(password) })).id;
+    await store.credentials.add({ accountId: pushPerson.id, method: 'push', label: 'Phone', externalId: 'fay-phone', data: { publicKey: { kty, crv, x, y }, name: 'Phone' } });
+    pushPerson.device = { server: '', issuer: 'Twofold', account: pushPerson.username, deviceId: 'fay-phone', name: 'Phone', privateKey: privateKey.export({ format: 'jwk' }), totp: null };
     await registerClient(store.clients, { clientId: client.clientId, firstParty: true, redirectUris: [client.redirectUri], secret: client.secret });
   });
   [a, b] = await Promise.all([startNode('A', portA), startNode('B', portB)]);
@@ -187,4 +198,43 @@ test('one code sent to both nodes at the same moment is accepted exactly once', 
       expect([username, verifies.map((e) => `${e.result} ${e.reason ?? ''}`.trim()).sort()]).toEqual([username, [expect.stringMatching(/^fail /), expect.stringMatching(/^ok/)]]);
     }
   });
+});
+
+test('a push started on one node is answered through the other, and the browser waiting on the first continues', async () => {
+  // The phone holds its event stream on node B (its connection went there); the browser is on A.
+  const controller = new AbortController();
+  const heard: DeviceRequest[] = [];
+  const onB = { ...pushPerson.device, server: b.origin };
+  const stream = listen(onB, (request) => heard.push(request), { signal: controller.signal });
+  try {
+    const agent = new UserAgent(issuer);
+    const { url, checks } = await begin();
+    const login = await follow(agent, a, url);
+    const pushPage = await submit(agent, a, login, /\/login$/, { username: pushPerson.username, password });
+    expect(pushPage.html).toContain('Open your Authenticator app and enter the number shown to sign in');
+    const number = /id="push-number"[^>]*>(\d{2})</.exec(pushPage.html)?.[1];
+    expect(number).toMatch(/^\d{2}$/);
+
+    // Node A wrote the request to the store; node B's stream finds it there.
+    for (let i = 0; i < 100 && !heard.length; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatchObject({ clientName: client.clientId, ip: expect.stringMatching(/127\.0\.0\.1/) });
+
+    // Before the answer the browser on A is told to wait; the phone answers through B.
+    const statusUrl = via(a, pushPage.url.replace(/\/mfa$/, '/mfa/status'));
+    expect(JSON.parse((await agent.get(statusUrl)).html)).toEqual({ status: 'pending' });
+    expect(await answer(onB, heard[0]!.id, 'approve', number!)).toBe('approved');
+    // A's status page, which the waiting browser polls, sees B's answer; Continue on A finishes.
+    expect(JSON.parse((await agent.get(statusUrl)).html)).toEqual({ status: 'answered' });
+    const back = await submit(agent, a, pushPage, /\/mfa\/verify$/, {});
+    expect(back.location).toMatch(/^https:\/\/rp\.example\.com\/callback\?code=/);
+    const tokens = await exchangeAt(a, back.location!, checks);
+    expect(tokens.claims()).toMatchObject({ iss: issuer, sub: pushPerson.id, amr: ['pwd', 'swk', 'mfa'] });
+
+    // The answer is spent: the same approval sent again, through either node, is refused.
+    for (const node of [a, b]) await expect(answer({ ...onB, server: node.origin }, heard[0]!.id, 'approve', number!)).rejects.toMatchObject({ status: 409 });
+  } finally {
+    controller.abort();
+    await stream;
+  }
 });

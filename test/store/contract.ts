@@ -351,6 +351,20 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.devices.list('a1')).toEqual([]);
       });
 
+      it('keeps the address a device was remembered from, and the one it was last used from', async () => {
+        const device = await store.devices.add({ accountId: 'a1', tokenHash: 'ip-1', method: 'totp', label: 'Chrome on Linux', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 0, ip: '203.0.113.5' });
+        expect(device.ip).toBe('203.0.113.5');
+        const older = await store.devices.add({ accountId: 'a1', tokenHash: 'ip-2', method: 'totp', label: 'Chrome on Linux', createdAt: clock, expiresAt: clock + 60_000, methodsVersion: 0 });
+        expect(older.ip).toBeNull();
+        await store.devices.touch(device.id, clock + 10, '2001:db8::7');
+        await store.devices.touch(older.id, clock + 20);
+        const listed = await store.devices.list('a1');
+        expect(listed.map((d) => [d.ip, d.lastUsedAt])).toEqual([['2001:db8::7', clock + 10], [null, clock + 20]]);
+        // A use without an address keeps the one known.
+        await store.devices.touch(device.id, clock + 30);
+        expect((await store.devices.findByTokenHash('ip-1'))).toMatchObject({ ip: '2001:db8::7', lastUsedAt: clock + 30 });
+      });
+
       it('forgets every device of an account at once', async () => {
         await store.devices.add({ accountId: 'a1', tokenHash: 'h1', method: 'totp', label: 'x', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
         await store.devices.add({ accountId: 'a1', tokenHash: 'h2', method: 'totp', label: 'y', createdAt: clock, expiresAt: clock + 1000, methodsVersion: 0 });
@@ -390,6 +404,30 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         await store.audit.append({ at: clock - 1, type: 'password', result: 'ok', accountId: 'a1' });
         expect((await store.audit.tail({ accountId: 'a1', limit: 10 })).map((e) => e.type)).toEqual(['user.add', 'fraud.report', 'password']);
         expect((await store.audit.tail({ limit: 2 })).map((e) => e.type)).toEqual(['fraud.report', 'password']);
+      });
+
+      it('searches by user (without case, or account id), application, method, rule, types and time, newest first', async () => {
+        const events = [
+          { type: 'policy', result: 'info', accountId: 'a1', username: 'Alice', clientId: 'wiki', rule: 'office' },
+          { type: 'mfa.verify', result: 'fail', accountId: 'a1', username: 'alice', clientId: 'wiki', method: 'totp', rule: 'office' },
+          { type: 'mfa.verify', result: 'ok', accountId: 'a1', username: 'alice', clientId: 'mail', method: 'sms', rule: 'defaults' },
+          { type: 'mfa.verify', result: 'ok', accountId: 'b1', username: 'bob', clientId: 'wiki', method: 'totp', rule: 'office' },
+          { type: 'bypass.issue', result: 'ok', accountId: 'a1', username: 'alice', actor: 'admin:root' },
+        ] as const;
+        for (const [i, event] of events.entries()) await store.audit.append({ at: clock + i * 1000, ...event });
+        const types = async (query: Omit<Parameters<typeof store.audit.search>[0], 'limit'>, limit = 100) =>
+          (await store.audit.search({ ...query, limit })).map((e) => `${e.type}:${e.username}:${e.clientId}`);
+        expect(await types({ user: 'ALICE' })).toEqual(['bypass.issue:alice:null', 'mfa.verify:alice:mail', 'mfa.verify:alice:wiki', 'policy:Alice:wiki']);
+        expect(await types({ user: 'b1' })).toEqual(['mfa.verify:bob:wiki']);
+        expect(await types({ user: 'al' })).toEqual([]);
+        expect(await types({ clientId: 'wiki', method: 'totp' })).toEqual(['mfa.verify:bob:wiki', 'mfa.verify:alice:wiki']);
+        expect(await types({ rule: 'office', types: ['policy', 'mfa.skip'] })).toEqual(['policy:Alice:wiki']);
+        expect(await types({ types: [] })).toEqual([]);
+        expect(await types({ from: clock + 1000, to: clock + 3000 })).toEqual(['mfa.verify:alice:mail', 'mfa.verify:alice:wiki']);
+        expect(await types({ user: 'alice' }, 2)).toEqual(['bypass.issue:alice:null', 'mfa.verify:alice:mail']);
+        expect((await store.audit.search({ types: ['bypass.issue'], limit: 1 }))[0]).toEqual({
+          at: clock + 4000, type: 'bypass.issue', result: 'ok', accountId: 'a1', username: 'alice', clientId: null, ip: null, userAgent: null, rule: null, method: null, reason: null, actor: 'admin:root',
+        });
       });
     });
 
@@ -516,6 +554,25 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await subject.rawContains('secret-token')).toBe(false);
         await store.push.removeSubscription('d1');
         expect((await store.push.subscriptions('a1')).map((s) => s.deviceId)).toEqual(['d2']);
+      });
+
+      it('wakes a watcher of the account after a request for it is written, and stops once closed', async () => {
+        let wakes = 0;
+        const watch = await store.push.watchRequests('a1', () => void wakes++, { pollMs: 20 });
+        expect(['change stream', 'polling']).toContain(watch.how);
+        const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        await settle(watch.how === 'change stream' ? 500 : 0);
+        const before = wakes;
+        const added = await request();
+        for (let i = 0; i < 100 && wakes === before; i++) await settle(20);
+        expect(wakes).toBeGreaterThan(before);
+        expect((await store.push.pending('a1', clock)).map((c) => c.id)).toEqual([added.id]);
+        watch.close();
+        await settle(60);
+        const after = wakes;
+        await request({ createdAt: clock + 1 });
+        await settle(200);
+        expect(wakes).toBe(after);
       });
 
       it('counts requests left unanswered or denied, not approved ones', async () => {
@@ -695,10 +752,47 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.endAccountSessions('nobody')).toBe(0);
       });
 
+      it("ends an account's other sessions and what they issued, and keeps one session with its grants and tokens", async () => {
+        await store.oidc('Session').upsert('s-here', { accountId: 'moving', uid: 'u-here', authorizations: { app: { sid: 'x', grantId: 'g-here' }, other: { sid: 'y', grantId: 'g-here-2' } } }, 60);
+        await store.oidc('Session').upsert('s-there', { accountId: 'moving', uid: 'u-there', authorizations: { app: { sid: 'z', grantId: 'g-there' } } }, 60);
+        for (const [grant, suffix] of [['g-here', 'here'], ['g-here-2', 'here-2'], ['g-there', 'there']] as const) {
+          await store.oidc('Grant').upsert(grant, { accountId: 'moving' }, 60);
+          for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode']) await store.oidc(model).upsert(`${model}-${suffix}`, { accountId: 'moving', grantId: grant }, 60);
+        }
+        await store.oidc('Session').upsert('s-else', { accountId: 'staying', uid: 'u-else' }, 60);
+        expect(await store.endAccountSessions('moving', { keepSessionUid: 'u-here' })).toBe(5);
+        expect(await store.oidc('Session').find('s-here')).toBeDefined();
+        expect(await store.oidc('Session').find('s-there')).toBeUndefined();
+        for (const grant of ['g-here', 'g-here-2']) expect(await store.oidc('Grant').find(grant)).toBeDefined();
+        expect(await store.oidc('Grant').find('g-there')).toBeUndefined();
+        for (const model of ['AccessToken', 'RefreshToken', 'AuthorizationCode']) {
+          expect(await store.oidc(model).find(`${model}-here`)).toBeDefined();
+          expect(await store.oidc(model).find(`${model}-here-2`)).toBeDefined();
+          expect(await store.oidc(model).find(`${model}-there`)).toBeUndefined();
+        }
+        expect(await store.oidc('Session').find('s-else')).toBeDefined();
+        // Another account's session named as the one to keep keeps nothing of this account.
+        expect(await store.endAccountSessions('moving', { keepSessionUid: 'u-else' })).toBe(9);
+        expect(await store.oidc('Session').find('s-else')).toBeDefined();
+      });
+
       it('keeps a payload without expiry', async () => {
         await store.oidc('Client').upsert('c', { client_id: 'c' }, 0);
         clock += 10 ** 9;
         expect(await store.oidc('Client').find('c')).toEqual({ client_id: 'c' });
+      });
+    });
+
+    describe('re-encryption (`twofold keys rotate`)', () => {
+      it('finds every value already under the current key, changes none, and reads them back the same', async () => {
+        const account = await store.accounts.create({ username: 'sealed', passwordHash: 'h', phone: '+15555550123' });
+        const credential = await store.credentials.add({ accountId: account.id, method: 'totp', secret: 'JBSWY3DPEHPK3PXP' });
+        const report = await store.resealSecrets({ batch: 1 });
+        expect(report.columns.find((column) => column.name === 'accounts.phone')).toEqual({ name: 'accounts.phone', resealed: 0, current: 1, unreadable: 0 });
+        expect(report.columns.find((column) => column.name === 'credentials.secret')).toEqual({ name: 'credentials.secret', resealed: 0, current: 1, unreadable: 0 });
+        expect(report.columns.every((column) => column.resealed === 0 && column.unreadable === 0)).toBe(true);
+        expect((await store.accounts.findById(account.id))?.phone).toBe('+15555550123');
+        expect((await store.credentials.get(credential.id))?.secret).toBe('JBSWY3DPEHPK3PXP');
       });
     });
   });

@@ -38,5 +38,16 @@ describeOnMongo('mongodb store contract', () => {
     });
 
     it('never reads a request value as a query operator', () => expectNoOperatorInjection(() => openMongoTestStore()));
+
+    it('watches push requests with a change stream on the replica set (the contract checks it wakes)', async () => {
+      const store = await openMongoTestStore();
+      try {
+        const watch = await store.push.watchRequests('a1', () => undefined, { pollMs: 1000 });
+        expect(watch.how).toBe('change stream');
+        watch.close();
+      } finally {
+        await store.close();
+      }
+    });
   });
 });

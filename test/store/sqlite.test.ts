@@ -96,4 +96,19 @@ describe('sqlite database', () => {
     expect(await store.accounts.findById('a1')).toMatchObject({ email: 'alice@example.com', emailVerified: false, phoneVerified: false });
     await store.close();
   });
+
+  it('brings remembered devices saved before version 11 along, with no address until their next use', async () => {
+    const file = tempFile();
+    const box = createSecretBox(randomBytes(32));
+    const old = openDatabase(file, migrations.filter((m) => m.version <= 10));
+    const later = Date.now() + 60_000;
+    old.prepare(`INSERT INTO remembered_devices (id, account_id, token_hash, method, label, created_at, expires_at, methods_version)
+      VALUES ('d1', 'a1', 'hash', 'totp', 'Chrome on Linux', 1, ?, 0)`).run(later);
+    old.close();
+    const store = await openSqliteStore({ file, box });
+    expect(await store.devices.findByTokenHash('hash')).toMatchObject({ label: 'Chrome on Linux', ip: null, lastUsedAt: null });
+    await store.devices.touch('d1', 5, '198.51.100.7');
+    expect(await store.devices.list('a1')).toEqual([expect.objectContaining({ ip: '198.51.100.7', lastUsedAt: 5 })]);
+    await store.close();
+  });
 });

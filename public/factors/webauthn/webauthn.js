@@ -30,7 +30,13 @@
     document.head.append(script);
   });
 
+  // The page has two ways to a passkey (the autofill and the button), and either may answer
+  // first: the form goes once, and a click after the answer is on its way sends nothing more
+  // (a second post would arrive after the first had used the challenge up, and fail).
+  let sent = false;
   const send = (answer) => {
+    if (sent) return;
+    sent = true;
     field.value = JSON.stringify(answer);
     form.submit();
   };
@@ -54,10 +60,10 @@
     }
   };
 
+  // The script sends the form itself, with the browser's answer (form.submit() fires no event).
   form.addEventListener('submit', (event) => {
-    if (field.value) return;
     event.preventDefault();
-    run();
+    if (!sent) run();
   });
 
   // At once, unless the page reports a failed answer: then the person chooses to try again.

@@ -177,7 +177,7 @@ export const pushDefinition = defineFactor({
   options: {
     pushStreamPoll: {
       env: 'TWOFOLD_PUSH_STREAM_POLL',
-      description: "How often (milliseconds) an authenticator's open event stream looks in the store for new requests. Every process polls the shared store, so a request started on one reaches a device streaming from another.",
+      description: "How often (milliseconds) an authenticator's open event stream looks in the store for new requests, where the store cannot say when one is written (SQLite; MongoDB without a replica set). Every process watches the shared store, so a request started on one reaches a device streaming from another.",
       expects: 'an integer from 200 to 10000',
       schema: z.coerce.number().int().min(200).max(10_000),
       default: 1000,

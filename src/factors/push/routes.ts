@@ -9,7 +9,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { isClientFault } from '../../http/clientGone.js';
 import { publicDir } from '../../paths.js';
-import type { PushStore } from '../../store/types.js';
+import type { PushStore, PushWatch } from '../../store/types.js';
 import type { PushDevices } from './devices.js';
 import { publicKeySchema, signatureSchema } from './protocol.js';
 
@@ -151,8 +151,9 @@ export function pushRoutes(devices: PushDevices, push: PushStore, options: { pol
     ctx.body = { requests: await devices.pendingFor(credential) };
   });
 
-  // The event stream: every process polls the shared store, so a request started on any
-  // process reaches a device whose stream another one holds.
+  // The event stream: the store says when the account may have a new request, from whichever
+  // node started it (a change stream on a MongoDB replica set, polling otherwise: the store's
+  // watchRequests decides), and the stream sends those this device has not had yet.
   router.get('/authenticator/api/stream', async (ctx) => {
     const credential = await authenticated(ctx);
     if (!credential) return;
@@ -162,35 +163,63 @@ export function pushRoutes(devices: PushDevices, push: PushStore, options: { pol
     ctx.status = 200;
     ctx.body = stream;
     const sent = new Set<string>();
-    let timer: NodeJS.Timeout | undefined;
     let closed = false;
-    let beats = 0;
-    const tick = async () => {
+    const send = async () => {
       if (closed) return;
       try {
         // A device removed while streaming stops hearing anything at once.
         if (!(await devices.device(credential.externalId!))) return stream.end();
         for (const request of await devices.pendingFor(credential)) {
-          if (sent.has(request.id)) continue;
+          if (closed || sent.has(request.id)) continue;
           sent.add(request.id);
           stream.write(`event: request\ndata: ${JSON.stringify(request)}\n\n`);
         }
-        if (++beats % Math.max(1, Math.round(15_000 / options.pollMs)) === 0) stream.write(': keep-alive\n\n');
       } catch {
-        return stream.end();
+        stream.end();
       }
-      if (!closed) timer = setTimeout(tick, options.pollMs);
+    };
+    // One read at a time: a wake while one runs asks for one more after it, never a pile-up.
+    let running = false;
+    let again = false;
+    const wake = () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      void (async () => {
+        do {
+          again = false;
+          await send();
+        } while (again && !closed);
+        running = false;
+      })();
     };
     stream.write(': connected\n\n');
-    // The device hung up (or the stream ended): no more polling for it.
+    // A comment every 15 s keeps proxies from closing a quiet stream, and checks the device is
+    // still there where changes arrive rarely.
+    const keepAlive = setInterval(() => {
+      if (!closed) stream.write(': keep-alive\n\n');
+      wake();
+    }, 15_000);
+    let watch: PushWatch | undefined;
+    // The device hung up (or the stream ended): no more watching for it.
     const stop = () => {
       closed = true;
-      clearTimeout(timer);
+      clearInterval(keepAlive);
+      watch?.close();
       if (!stream.destroyed) stream.destroy();
     };
     ctx.res.on('close', stop);
     stream.on('close', stop);
-    void tick();
+    wake();
+    try {
+      watch = await push.watchRequests(credential.accountId, wake, { pollMs: options.pollMs });
+    } catch {
+      return stream.end();
+    }
+    // The device left while the watch was starting.
+    if (closed) watch.close();
   });
 
   // Web Push: the key a browser subscribes with, and the subscription it then registers.

@@ -46,10 +46,12 @@ export function smsFactor({ credentials, challenges, phone, phoneVerified, issue
     wording: { submit: 'Verify', failed: "That code didn't work. Check the code and try again, or ask for a new one.", resend: 'Send a new code' },
     enroll: {
       form: () => ({ countries: phone ? countryOptions(phone.country) : [], available: Boolean(phone) }),
-      async begin(account, input) {
+      async begin(account, input, { mayContact } = {}) {
         if (!phone) return { error: unavailable };
         const number = readPhoneInput(phone, input, 'sms', 'mobile');
         if (!number.ok) return { error: number.error };
+        const refused = await mayContact?.();
+        if (refused) return { error: refused };
         const sent = await sendCode(account, number.e164);
         if ('error' in sent) return sent;
         const replaces = typeof input.replaces === 'string' ? input.replaces : undefined;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../../accounts/password.js';
 import type { CallAnswer } from '../../phone/callAnswer.js';
 import type { CallMode } from '../../phone/types.js';
+import type { Decision } from '../../policy/types.js';
 import type { Credential } from '../../store/types.js';
 import { defineFactor, type FactorDeps } from '../definition.js';
 import { countryOptions, phoneDataOf, type PhoneData, readPhoneInput, requester, secondsUntil } from '../phoneMethods.js';
@@ -36,6 +37,11 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
     return { ref: { callId: placed.callId, mode, expiresAt } };
   }
 
+  /** A call method already set up for this number: setting it up again (now with a PIN) replaces it. */
+  async function sameNumber(account: FactorAccount, e164: string): Promise<string | undefined> {
+    return (await credentials.list(account.id)).find((credential) => credential.method === 'voice' && credential.secret === e164)?.id;
+  }
+
   const refOf = (value: unknown): CallRef | undefined => {
     const ref = value as Partial<CallRef> | undefined;
     return ref && typeof ref.callId === 'string' && (ref.mode === 'confirm' || ref.mode === 'pin') && typeof ref.expiresAt === 'number' ? (ref as CallRef) : undefined;
@@ -49,6 +55,7 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
     const answer: CallAnswer = await phone.callAnswer(ref.callId, ref.mode);
     if (answer.kind === 'waiting') return { outcome: 'pending' };
     if (!(await challenges.take(callKey(ref.callId)))) return { outcome: 'failed', reason: 'replayed' };
+    let pinUsed = false;
     switch (answer.kind) {
       case 'fraud':
         return { outcome: 'denied', fraud: true };
@@ -56,6 +63,7 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
         break;
       case 'pin':
         if (!pinHash || !(await verifyPassword(pinHash, answer.pin))) return { outcome: 'failed', reason: 'wrong_code' };
+        pinUsed = true;
         break;
       case 'wrong-keys':
         return { outcome: 'failed', reason: 'wrong_code' };
@@ -63,10 +71,14 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
         return { outcome: 'failed', reason: 'not_answered' };
     }
     const used = await credential();
-    return used ? { outcome: 'ok', credential: used } : { outcome: 'failed', reason: 'replayed' };
+    if (!used) return { outcome: 'failed', reason: 'replayed' };
+    // RFC 8176 `pin`: the person also proved something they know, and policy may ask for it.
+    return pinUsed ? { outcome: 'ok', credential: used, amr: ['tel', 'pin'] } : { outcome: 'ok', credential: used };
   }
 
   const modeFor = (data: PhoneData): CallMode => (data.pinHash ? 'pin' : 'confirm');
+  /** The deployment may require a PIN on every call, or a policy rule on the sign-ins it decides. */
+  const pinNeeded = (decision?: Decision) => pinPolicy === 'required' || decision?.callPin === 'required';
 
   return {
     id: 'voice',
@@ -85,24 +97,26 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
       },
     },
     enroll: {
-      form: () => ({ countries: phone ? countryOptions(phone.country) : [], available: Boolean(phone), pinRequired: pinPolicy === 'required' }),
-      async begin(account, input) {
+      form: (decision) => ({ countries: phone ? countryOptions(phone.country) : [], available: Boolean(phone), pinRequired: pinNeeded(decision) }),
+      async begin(account, input, { decision, mayContact } = {}) {
         if (!phone) return { error: unavailable };
         // A mobile switched to calls keeps its kind when its number changes; a new one is an office phone.
         const kind = input.voiceKind === 'mobile' ? 'mobile' : 'office';
         const number = readPhoneInput(phone, input, 'voice', kind);
         if (!number.ok) return { error: number.error };
         const pin = String(input.voicePin ?? '').trim();
-        if (pin || pinPolicy === 'required') {
+        if (pin || pinNeeded(decision)) {
           const problem = pin ? pinProblem(pin) : 'Choose a PIN of 4 to 8 digits: the call will ask for it.';
           if (problem) return { error: problem };
         }
+        const refused = await mayContact?.();
+        if (refused) return { error: refused };
         const pinHash = pin ? await hashPassword(pin) : null;
         const placed = await placeCall(account, number.e164, number.extension, pinHash ? 'pin' : 'confirm');
         if ('error' in placed) return placed;
         return {
           view: { calling: phone.mask(number.e164), pinMode: Boolean(pinHash) },
-          pending: { e164: number.e164, extension: number.extension, kind, pinHash, call: placed.ref, replaces: typeof input.replaces === 'string' ? input.replaces : undefined },
+          pending: { e164: number.e164, extension: number.extension, kind, pinHash, call: placed.ref, replaces: typeof input.replaces === 'string' ? input.replaces : await sameNumber(account, number.e164) },
         };
       },
       async finish(account, pending, form, claim) {
@@ -138,6 +152,12 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
       if (!called) return { outcome: 'failed', reason: 'no_credential' };
       return readAnswer(state?.call, phoneDataOf(called).pinHash, async () => called);
     },
+    meets: {
+      // A phone without a PIN cannot answer a call that must ask for one; the person uses another
+      // method, or sets a PIN (on the security-info page, or by setting the call up again).
+      credential: (credential, decision) => !pinNeeded(decision) || Boolean(phoneDataOf(credential).pinHash),
+      proof: (amr, decision) => !pinNeeded(decision) || amr.includes('pin'),
+    },
     describe(credential) {
       const data = phoneDataOf(credential);
       const label = credential.label ? `, ${credential.label}` : '';
@@ -151,7 +171,7 @@ export const voiceDefinition = defineFactor({
   options: {
     voicePin: {
       env: 'TWOFOLD_VOICE_PIN',
-      description: "Calls and PINs: 'optional' (a person may set a PIN, and calls to their phone then ask for it; otherwise # is enough) or 'required' (setting up a call method asks for a PIN).",
+      description: "Calls and PINs: 'optional' (a person may set a PIN, and calls to their phone then ask for it; otherwise # is enough; a policy rule's call_pin may still require one) or 'required' (every call must be answered with a PIN: setting up a call method asks for one, and a phone without one is not offered).",
       expects: "'optional' or 'required'",
       schema: z.enum(['optional', 'required']),
       default: 'optional' as PinPolicy,

@@ -3,20 +3,12 @@ import type { AppPassword, AppPasswordStore } from '../types.js';
 import { isDuplicateKey } from './errors.js';
 import { orderedId } from './ids.js';
 import type { Models } from './models.js';
+import type { AppPasswordRow, Keyed } from '../rows.js';
 
-export interface AppPasswordDoc {
-  _id: string;
-  account_id: string;
-  name: string;
-  prefix: string;
-  hash: string;
-  created_at: number;
-  last_used_at: number | null;
-  // The limit without a transaction: each password holds one of the account's numbered slots
-  // (0 to max - 1) under a unique index, so racing creations on any number of nodes can never
-  // hold more than `max` between them; a removed password frees its slot.
-  slot: number;
-}
+// The limit without a transaction: each password holds one of the account's numbered slots
+// (0 to max - 1) under a unique index, so racing creations on any number of nodes can never
+// hold more than `max` between them; a removed password frees its slot.
+export type AppPasswordDoc = Keyed<AppPasswordRow> & { slot: number };
 
 const toAppPassword = (doc: AppPasswordDoc): AppPassword => ({
   id: doc._id,

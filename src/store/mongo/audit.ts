@@ -1,21 +1,9 @@
 // The audit log, in the order events were appended (their times may come from other clocks).
 import type { AuditEvent, AuditStore } from '../types.js';
 import type { Models } from './models.js';
+import type { AuditRow } from '../rows.js';
 
-export interface AuditDoc {
-  at: number;
-  type: string;
-  result: AuditEvent['result'];
-  account_id: string | null;
-  username: string | null;
-  client_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  rule: string | null;
-  method: string | null;
-  reason: string | null;
-  actor: string | null;
-}
+export type AuditDoc = AuditRow;
 
 export const toAuditDoc = (event: AuditEvent): AuditDoc => ({
   at: event.at, type: event.type, result: event.result, account_id: event.accountId ?? null, username: event.username ?? null,
@@ -23,7 +11,7 @@ export const toAuditDoc = (event: AuditEvent): AuditDoc => ({
   method: event.method ?? null, reason: event.reason ?? null, actor: event.actor ?? null,
 });
 
-export function mongoAudit(models: Models): AuditStore {
+export function mongoAudit(models: Models): Omit<AuditStore, 'search'> {
   const { audit } = models;
   return {
     async append(event) {

@@ -6,21 +6,9 @@ import { type Credential, type CredentialStore, sealContext, StoreConflictError 
 import { ours } from './connection.js';
 import { isDuplicateKey } from './errors.js';
 import type { Models } from './models.js';
+import type { CredentialRow, Keyed } from '../rows.js';
 
-export interface CredentialDoc {
-  _id: string;
-  account_id: string;
-  method: string;
-  label: string | null;
-  secret_sealed: string | null;
-  data: string;
-  external_id: string | null;
-  last_step: number | null;
-  version: number;
-  defaultable: boolean;
-  created_at: number;
-  last_used_at: number | null;
-}
+export type CredentialDoc = Keyed<CredentialRow> & { defaultable: boolean };
 
 export interface CredentialAccountDoc {
   _id: string;

@@ -14,6 +14,7 @@ export interface DeviceDoc {
   expiresAt: Date;
   methods_version: number;
   last_used_at: number | null;
+  ip?: string | null;
 }
 
 const toDevice = (doc: DeviceDoc): RememberedDevice => ({
@@ -26,6 +27,7 @@ const toDevice = (doc: DeviceDoc): RememberedDevice => ({
   expiresAt: doc.expiresAt.getTime(),
   methodsVersion: doc.methods_version,
   lastUsedAt: doc.last_used_at ?? null,
+  ip: doc.ip ?? null,
 });
 
 export function mongoDevices(models: Models, now: () => number): DeviceStore {
@@ -34,11 +36,12 @@ export function mongoDevices(models: Models, now: () => number): DeviceStore {
   return {
     async add(device) {
       const id = orderedId();
+      const ip = device.ip ?? null;
       await devices.create({
         _id: id, account_id: device.accountId, token_hash: device.tokenHash, method: device.method, label: device.label,
-        created_at: device.createdAt, expiresAt: new Date(device.expiresAt), methods_version: device.methodsVersion, last_used_at: null,
+        created_at: device.createdAt, expiresAt: new Date(device.expiresAt), methods_version: device.methodsVersion, last_used_at: null, ip,
       } satisfies DeviceDoc);
-      return { ...device, id, lastUsedAt: null };
+      return { ...device, id, lastUsedAt: null, ip };
     },
     async findByTokenHash(tokenHash) {
       const doc = await devices.findOne({ token_hash: tokenHash, expiresAt: unexpired() }).lean<DeviceDoc>();
@@ -47,8 +50,8 @@ export function mongoDevices(models: Models, now: () => number): DeviceStore {
     async list(accountId) {
       return (await devices.find({ account_id: accountId, expiresAt: unexpired() }).sort({ created_at: 1, _id: 1 }).lean<DeviceDoc[]>()).map(toDevice);
     },
-    async touch(id, at) {
-      await devices.updateOne({ _id: id }, { $set: { last_used_at: at } });
+    async touch(id, at, ip) {
+      await devices.updateOne({ _id: id }, { $set: { last_used_at: at, ...(ip ? { ip } : {}) } });
     },
     async remove(accountId, id) {
       return (await devices.deleteOne({ _id: id, account_id: accountId })).deletedCount === 1;

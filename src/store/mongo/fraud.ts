@@ -3,17 +3,9 @@ import type { FraudBlock, FraudReport, FraudStore } from '../types.js';
 import { ours } from './connection.js';
 import { orderedId } from './ids.js';
 import type { Models } from './models.js';
+import type { FraudReportRow, Keyed } from '../rows.js';
 
-export interface ReportDoc {
-  _id: string;
-  at: number;
-  account_id: string;
-  username: string | null;
-  client_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  method: string;
-}
+export type ReportDoc = Keyed<FraudReportRow>;
 
 export interface BlockDoc {
   _id: string;

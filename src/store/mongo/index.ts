@@ -5,6 +5,7 @@ import { mongoAccounts } from './accounts.js';
 import { mongoAppPasswords } from './appPasswords.js';
 import { mongoAttempts } from './attempts.js';
 import { mongoAudit } from './audit.js';
+import { mongoAuditSearch } from './auditSearch.js';
 import { mongoChallenges } from './challenges.js';
 import { mongoClients } from './clients.js';
 import { type MongoConnection, openMongoConnection, ours } from './connection.js';
@@ -17,6 +18,8 @@ import { bindModels } from './models.js';
 import { mongoEndAccountSessions, mongoOidcAdapters } from './oidcAdapter.js';
 import { mongoPhone } from './phone.js';
 import { mongoPush } from './push.js';
+import { mongoPushWatcher } from './pushWatch.js';
+import { resealMongo } from './reseal.js';
 import { mongoTokenInventory } from './tokenInventory.js';
 import { mongoTransfer } from '../transfer/mongoTransfer.js';
 import type { StoreTransfer } from '../transfer/types.js';
@@ -51,6 +54,7 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
   return {
     connection,
     transfer: () => mongoTransfer(connection),
+    resealSecrets: (options) => resealMongo(models, box, options),
     accounts: mongoAccounts(models, box, now),
     clients: mongoClients(models, box),
     credentials: mongoCredentials(models, box, now),
@@ -58,12 +62,12 @@ export function mongoStoreOn(connection: MongoConnection, box: SecretBox, now: (
     attempts: mongoAttempts(models, now),
     devices: mongoDevices(models, now),
     enrollmentSkips: mongoEnrollmentSkips(models),
-    audit: mongoAudit(models),
+    audit: { ...mongoAudit(models), search: mongoAuditSearch(models) },
     phone: mongoPhone(models, box, now),
     fraud: mongoFraud(models),
     tokens: mongoTokenInventory(models, box, now),
     appPasswords: mongoAppPasswords(models, now),
-    push: mongoPush(models, box, now),
+    push: mongoPush(models, box, now, mongoPushWatcher(() => connection.db, models.pushChallenges.collection.collectionName)),
     oidc: mongoOidcAdapters(models, now),
     endAccountSessions: mongoEndAccountSessions(models),
     async sweep() {

@@ -104,6 +104,7 @@ export const schemas = {
     expiresAt: Date,
     methods_version: Number,
     last_used_at: Number,
+    ip: String,
   }, [[{ token_hash: 1 }, { unique: true }], [{ account_id: 1, created_at: 1 }], ttl]),
   enrollmentSkips: define('enrollment_skips', { _id: String, login_ts: Number }),
   audit: define('audit', {

@@ -1,5 +1,6 @@
 // oidc-provider's models in one collection keyed by (model, id), with expiry honoured on read.
-import type { OidcAdapter, OidcPayload } from '../types.js';
+import { keptGrants } from '../keptGrants.js';
+import type { EndSessionsOptions, OidcAdapter, OidcPayload } from '../types.js';
 import { ours } from './connection.js';
 import type { Models } from './models.js';
 
@@ -70,6 +71,14 @@ export function mongoOidcAdapters(models: Models, now: () => number) {
 }
 
 export function mongoEndAccountSessions(models: Models) {
-  return async (accountId: string): Promise<number> =>
-    (await models.oidcPayloads.deleteMany({ model: ours({ $in: accountModels }), account_id: accountId })).deletedCount;
+  return async (accountId: string, { keepSessionUid: keep }: EndSessionsOptions = {}): Promise<number> => {
+    if (!keep) return (await models.oidcPayloads.deleteMany({ model: ours({ $in: accountModels }), account_id: accountId })).deletedCount;
+    // Everything but the kept Session, its Grants and what was issued under them (by grant id).
+    const session = await models.oidcPayloads.findOne({ model: 'Session', uid: keep }).lean<PayloadDoc>();
+    const grants = keptGrants(session ? (JSON.parse(session.payload) as OidcPayload) : undefined, accountId);
+    return (await models.oidcPayloads.deleteMany({
+      model: ours({ $in: accountModels }), account_id: accountId,
+      $nor: [{ model: 'Session', uid: keep }, { model: 'Grant', id: ours({ $in: grants }) }, { model: ours({ $ne: 'Grant' }), grant_id: ours({ $in: grants }) }],
+    })).deletedCount;
+  };
 }

@@ -7,31 +7,11 @@ import { ours } from './connection.js';
 import { isDuplicateKey } from './errors.js';
 import { orderedId } from './ids.js';
 import type { Models } from './models.js';
+import type { CallRow, Keyed, TextRow } from '../rows.js';
 
-export interface CallDoc {
-  _id: string;
-  adapter: string;
-  external_id: string | null;
-  to_sealed: string;
-  extension_sealed: string | null;
-  mode: PhoneCall['mode'];
-  script: string;
-  status: PhoneCall['status'];
-  keys_sealed: string | null;
-  detail: string | null;
-  created_at: number;
-  settled_at: number | null;
-  expiresAt: Date;
-}
+export type CallDoc = Keyed<CallRow> & { expiresAt: Date };
 
-export interface TextDoc {
-  _id: string;
-  adapter: string;
-  to_sealed: string;
-  body_sealed: string;
-  created_at: number;
-  expiresAt: Date;
-}
+export type TextDoc = Keyed<TextRow> & { expiresAt: Date };
 
 /** A call is settled or given up within minutes; the outbox is for looking at today's texts. */
 export const phoneLifetime = 86_400_000;

@@ -3,44 +3,24 @@
 // number of nodes get one winner. Secrets are sealed with the SQLite adapter's contexts.
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../../crypto/secretBox.js';
-import { type PushActivation, type PushChallenge, type PushStatus, type PushStore, type PushSubscription, sealContext } from '../types.js';
+import { type PushStore, type PushSubscription, sealContext } from '../types.js';
 import { ours } from './connection.js';
 import { orderedId } from './ids.js';
 import type { Models } from './models.js';
+import { type Keyed, type PushActivationRow, type PushChallengeRow, readPushActivation, readPushChallenge } from '../rows.js';
 
-export interface ActivationDoc {
-  _id: string;
-  account_id: string;
-  username: string;
+export type ActivationDoc = Keyed<PushActivationRow> & {
   code_hash: string;
-  secrets_sealed: string;
-  device_id: string | null;
-  device_key: string | null;
-  device_name: string | null;
-  activated_at: number | null;
   finished_at: number | null;
-  created_at: number;
-  expires_at: number;
   /** When the document is deleted (a day after `expires_at`, as SQLite's sweep does). */
   expiresAt: Date;
-}
+};
 
-export interface PushChallengeDoc {
-  _id: string;
-  account_id: string;
-  purpose: string;
-  number_sealed: string;
-  context: string;
-  status: string;
-  answered_by: string | null;
-  answered_at: number | null;
-  taken_at: number | null;
-  created_at: number;
-  expires_at: number;
+export type PushChallengeDoc = Keyed<PushChallengeRow> & {
   expiresAt: Date;
   /** Creation order where two requests share a millisecond (SQLite's rowid); the id stays random. */
   seq: string;
-}
+};
 
 export interface SubscriptionDoc {
   _id: string;
@@ -51,37 +31,12 @@ export interface SubscriptionDoc {
 /** Kept a day after they end: the push-bombing window and the app's history look back less. */
 export const pushKeepFor = 86_400_000;
 
-export function mongoPush(models: Models, box: SecretBox, now: () => number): PushStore {
+export function mongoPush(models: Models, box: SecretBox, now: () => number, watchRequests: PushStore['watchRequests']): PushStore {
   const { pushActivations: activations, pushChallenges: challenges, pushSubscriptions: subscriptions } = models;
   // Documents past their deletion time are gone for every read, whenever MongoDB's TTL gets to them.
   const kept = () => ({ expiresAt: ours({ $gt: new Date(now()) }) });
-  const toActivation = (doc: ActivationDoc): PushActivation => {
-    const secrets = JSON.parse(box.open(doc.secrets_sealed, sealContext.pushActivation(doc._id, doc.account_id))) as { totp: string | null; confirmation: string };
-    return {
-      id: doc._id,
-      accountId: doc.account_id,
-      username: doc.username,
-      createdAt: doc.created_at,
-      expiresAt: doc.expires_at,
-      device: doc.device_id ? { deviceId: doc.device_id, publicKey: JSON.parse(doc.device_key!) as Record<string, unknown>, name: doc.device_name ?? '' } : null,
-      activatedAt: doc.activated_at ?? null,
-      totpSecret: secrets.totp,
-      confirmation: secrets.confirmation,
-    };
-  };
-  const toChallenge = (doc: PushChallengeDoc): PushChallenge => ({
-    id: doc._id,
-    accountId: doc.account_id,
-    purpose: doc.purpose as PushChallenge['purpose'],
-    number: box.open(doc.number_sealed, sealContext.pushChallenge(doc._id, doc.account_id)),
-    context: JSON.parse(doc.context) as PushChallenge['context'],
-    createdAt: doc.created_at,
-    expiresAt: doc.expires_at,
-    status: doc.status as PushStatus,
-    answeredBy: doc.answered_by ?? null,
-    answeredAt: doc.answered_at ?? null,
-    takenAt: doc.taken_at ?? null,
-  });
+  const toActivation = ({ _id, ...doc }: ActivationDoc) => readPushActivation({ ...doc, id: _id }, box);
+  const toChallenge = ({ _id, ...doc }: PushChallengeDoc) => readPushChallenge({ ...doc, id: _id }, box);
 
   return {
     async addActivation({ accountId, username, codeHash, totpSecret, confirmation, expiresAt }) {
@@ -159,5 +114,7 @@ export function mongoPush(models: Models, box: SecretBox, now: () => number): Pu
     async removeSubscription(deviceId) {
       await subscriptions.deleteOne({ _id: deviceId });
     },
+    // A change stream where the deployment has one, else polling (see pushWatch.ts).
+    watchRequests,
   };
 }

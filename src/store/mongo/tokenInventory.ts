@@ -7,18 +7,10 @@ import { type InventoryToken, sealContext, StoreConflictError, type TokenInvento
 import { ours } from './connection.js';
 import { isDuplicateKey } from './errors.js';
 import type { Models } from './models.js';
+import type { InventoryRow } from '../rows.js';
 
-export interface InventoryDoc {
-  _id: string;
-  method: string;
-  serial: string;
-  secret_sealed: string;
-  // JSON text, as in SQLite and the credentials (any keys survive).
-  data: string;
-  last_step: number | null;
-  account_id: string | null;
-  imported_at: number;
-}
+/** MongoDB gives each its own `_id`; the serial stays unique per method by an index. */
+export type InventoryDoc = InventoryRow & { _id: string };
 
 export function mongoTokenInventory(models: Models, box: SecretBox, now: () => number): TokenInventoryStore {
   const { tokenInventory: inventory, credentials } = models;

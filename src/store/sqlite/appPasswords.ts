@@ -2,16 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppPassword, AppPasswordStore } from '../types.js';
 import type { Db } from './database.js';
-
-interface AppPasswordRow {
-  id: string;
-  account_id: string;
-  name: string;
-  prefix: string;
-  hash: string;
-  created_at: number;
-  last_used_at: number | null;
-}
+import type { AppPasswordRow } from '../rows.js';
 
 const toAppPassword = (row: AppPasswordRow): AppPassword => ({
   id: row.id,

@@ -1,22 +1,8 @@
 import type { AuditEvent, AuditStore } from '../types.js';
 import type { Db } from './database.js';
+import type { AuditRow } from '../rows.js';
 
 const columns = ['at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason', 'actor'] as const;
-
-interface AuditRow {
-  at: number;
-  type: string;
-  result: AuditEvent['result'];
-  account_id: string | null;
-  username: string | null;
-  client_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  rule: string | null;
-  method: string | null;
-  reason: string | null;
-  actor: string | null;
-}
 
 /** The audit insert as a plain synchronous call, for writes that go in one transaction with others. */
 export function auditInserter(db: Db): (event: AuditEvent) => void {
@@ -30,7 +16,7 @@ export function auditInserter(db: Db): (event: AuditEvent) => void {
   };
 }
 
-export function sqliteAudit(db: Db): AuditStore {
+export function sqliteAudit(db: Db): Omit<AuditStore, 'search'> {
   const insert = auditInserter(db);
   const tailOfAccount = db.prepare('SELECT * FROM audit WHERE account_id = ? ORDER BY id DESC LIMIT ?');
   const tailOfAll = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?');

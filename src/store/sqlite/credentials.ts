@@ -2,22 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../../crypto/secretBox.js';
 import { type Credential, type CredentialStore, sealContext, StoreConflictError } from '../types.js';
 import type { Db } from './database.js';
+import type { CredentialRow as Row } from '../rows.js';
 
-interface CredentialRow {
-  id: string;
-  account_id: string;
-  method: string;
-  label: string | null;
-  secret_sealed: string | null;
-  data: string;
-  external_id: string | null;
-  last_step: number | null;
-  version: number;
-  defaultable: number;
-  is_default: number;
-  created_at: number;
-  last_used_at: number | null;
-}
+/** SQLite keeps the flags as integers, and which credential is the default on the row. */
+type CredentialRow = Row & { defaultable: number; is_default: number };
 
 export function sqliteCredentials(db: Db, box: SecretBox, now: () => number): CredentialStore {
   const toCredential = (row: CredentialRow): Credential => ({

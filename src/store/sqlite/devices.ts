@@ -12,6 +12,7 @@ interface DeviceRow {
   expires_at: number;
   methods_version: number;
   last_used_at: number | null;
+  ip: string | null;
 }
 
 const toDevice = (row: DeviceRow): RememberedDevice => ({
@@ -24,21 +25,23 @@ const toDevice = (row: DeviceRow): RememberedDevice => ({
   expiresAt: row.expires_at,
   methodsVersion: row.methods_version,
   lastUsedAt: row.last_used_at,
+  ip: row.ip ?? null,
 });
 
 export function sqliteDevices(db: Db, now: () => number): DeviceStore {
-  const insert = db.prepare(`INSERT INTO remembered_devices (id, account_id, token_hash, method, label, created_at, expires_at, methods_version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO remembered_devices (id, account_id, token_hash, method, label, created_at, expires_at, methods_version, ip)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const byTokenHash = db.prepare('SELECT * FROM remembered_devices WHERE token_hash = ? AND expires_at > ?');
   const ofAccount = db.prepare('SELECT * FROM remembered_devices WHERE account_id = ? AND expires_at > ? ORDER BY created_at');
-  const touch = db.prepare('UPDATE remembered_devices SET last_used_at = ? WHERE id = ?');
+  const touch = db.prepare('UPDATE remembered_devices SET last_used_at = ?, ip = COALESCE(?, ip) WHERE id = ?');
   const removeOne = db.prepare('DELETE FROM remembered_devices WHERE id = ? AND account_id = ?');
   const removeAll = db.prepare('DELETE FROM remembered_devices WHERE account_id = ?');
   return {
     async add(device) {
       const id = randomUUID();
-      insert.run(id, device.accountId, device.tokenHash, device.method, device.label, device.createdAt, device.expiresAt, device.methodsVersion);
-      return { ...device, id, lastUsedAt: null };
+      const ip = device.ip ?? null;
+      insert.run(id, device.accountId, device.tokenHash, device.method, device.label, device.createdAt, device.expiresAt, device.methodsVersion, ip);
+      return { ...device, id, lastUsedAt: null, ip };
     },
     async findByTokenHash(tokenHash) {
       const row = byTokenHash.get(tokenHash, now()) as DeviceRow | undefined;
@@ -47,8 +50,8 @@ export function sqliteDevices(db: Db, now: () => number): DeviceStore {
     async list(accountId) {
       return (ofAccount.all(accountId, now()) as DeviceRow[]).map(toDevice);
     },
-    async touch(id, at) {
-      touch.run(at, id);
+    async touch(id, at, ip) {
+      touch.run(at, ip ?? null, id);
     },
     async remove(accountId, id) {
       return removeOne.run(id, accountId).changes === 1;

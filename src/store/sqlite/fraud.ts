@@ -2,17 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FraudBlock, FraudReport, FraudStore } from '../types.js';
 import type { Db } from './database.js';
-
-interface ReportRow {
-  id: string;
-  at: number;
-  account_id: string;
-  username: string | null;
-  client_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  method: string;
-}
+import type { FraudReportRow as ReportRow } from '../rows.js';
 
 interface BlockRow {
   account_id: string;

@@ -6,6 +6,7 @@ import { sqliteAppPasswords } from './appPasswords.js';
 import { sqliteEndAccountSessions } from './accountSessions.js';
 import { sqliteAttempts } from './attempts.js';
 import { sqliteAudit } from './audit.js';
+import { sqliteAuditSearch } from './auditSearch.js';
 import { sqliteChallenges } from './challenges.js';
 import { sqliteClients } from './clients.js';
 import { sqliteCredentials } from './credentials.js';
@@ -17,6 +18,7 @@ import { sqlitePhone } from './phone.js';
 import { sqliteTransfer } from '../transfer/sqliteTransfer.js';
 import type { StoreTransfer } from '../transfer/types.js';
 import { sqlitePush } from './push.js';
+import { resealSqlite } from './reseal.js';
 import { sqliteTokenInventory } from './tokenInventory.js';
 
 export interface SqliteStoreOptions {
@@ -55,7 +57,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     attempts: sqliteAttempts(db, now),
     devices: sqliteDevices(db, now),
     enrollmentSkips: sqliteEnrollmentSkips(db),
-    audit: sqliteAudit(db),
+    audit: { ...sqliteAudit(db), search: sqliteAuditSearch(db) },
     phone: sqlitePhone(db, box),
     fraud: sqliteFraud(db),
     tokens: sqliteTokenInventory(db, box, now),
@@ -63,6 +65,7 @@ export async function openSqliteStore({ file, box, now = Date.now }: SqliteStore
     push: push.store,
     oidc: sqliteOidcAdapters(db, now),
     endAccountSessions: sqliteEndAccountSessions(db),
+    resealSecrets: async (options) => resealSqlite(db, box, options),
     async sweep() {
       const at = now();
       for (const sweep of sweeps) sweep.run({ now: at });

@@ -280,4 +280,11 @@ export const migrations: Migration[] = [
       CREATE INDEX push_subscriptions_account ON push_subscriptions (account_id);
     `,
   },
+  {
+    version: 11,
+    name: 'remembered devices: the address each was last seen from, to tell identical browsers apart',
+    sql: `
+      ALTER TABLE remembered_devices ADD COLUMN ip TEXT;
+    `,
+  },
 ];

@@ -3,29 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../../crypto/secretBox.js';
 import { type PhoneCall, type PhoneStore, type PhoneText, sealContext, StoreConflictError } from '../types.js';
 import type { Db } from './database.js';
-
-interface CallRow {
-  id: string;
-  adapter: string;
-  external_id: string | null;
-  to_sealed: string;
-  extension_sealed: string | null;
-  mode: PhoneCall['mode'];
-  script: string;
-  status: PhoneCall['status'];
-  keys_sealed: string | null;
-  detail: string | null;
-  created_at: number;
-  settled_at: number | null;
-}
-
-interface TextRow {
-  id: string;
-  adapter: string;
-  to_sealed: string;
-  body_sealed: string;
-  created_at: number;
-}
+import type { CallRow, TextRow } from '../rows.js';
 
 // Each sealed column gets its own context under the row's, so one cannot stand in for another.
 export const columnContext = (row: string, column: string) => `${row}:${column}`;

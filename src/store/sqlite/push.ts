@@ -2,67 +2,17 @@
 // conditional UPDATEs, so racing devices or racing sign-in pages get one winner.
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../../crypto/secretBox.js';
-import { type PushActivation, type PushChallenge, type PushStatus, type PushStore, type PushSubscription, sealContext } from '../types.js';
+import { type PushStore, type PushSubscription, sealContext } from '../types.js';
+import { pollWatch } from '../pollWatch.js';
 import type { Db } from './database.js';
-
-interface ActivationRow {
-  id: string;
-  account_id: string;
-  username: string;
-  secrets_sealed: string;
-  device_id: string | null;
-  device_key: string | null;
-  device_name: string | null;
-  activated_at: number | null;
-  created_at: number;
-  expires_at: number;
-}
-
-interface ChallengeRow {
-  id: string;
-  account_id: string;
-  purpose: string;
-  number_sealed: string;
-  context: string;
-  status: string;
-  answered_by: string | null;
-  answered_at: number | null;
-  taken_at: number | null;
-  created_at: number;
-  expires_at: number;
-}
+import { type PushActivationRow as ActivationRow, type PushChallengeRow as ChallengeRow, readPushActivation, readPushChallenge } from '../rows.js';
 
 /** Kept a day after they end: the push-bombing window and the app's history look back less. */
 const keepFor = 86_400_000;
 
 export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
-  const toActivation = (row: ActivationRow): PushActivation => {
-    const secrets = JSON.parse(box.open(row.secrets_sealed, sealContext.pushActivation(row.id, row.account_id))) as { totp: string | null; confirmation: string };
-    return {
-      id: row.id,
-      accountId: row.account_id,
-      username: row.username,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      device: row.device_id ? { deviceId: row.device_id, publicKey: JSON.parse(row.device_key!) as Record<string, unknown>, name: row.device_name ?? '' } : null,
-      activatedAt: row.activated_at,
-      totpSecret: secrets.totp,
-      confirmation: secrets.confirmation,
-    };
-  };
-  const toChallenge = (row: ChallengeRow): PushChallenge => ({
-    id: row.id,
-    accountId: row.account_id,
-    purpose: row.purpose as PushChallenge['purpose'],
-    number: box.open(row.number_sealed, sealContext.pushChallenge(row.id, row.account_id)),
-    context: JSON.parse(row.context) as PushChallenge['context'],
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    status: row.status as PushStatus,
-    answeredBy: row.answered_by,
-    answeredAt: row.answered_at,
-    takenAt: row.taken_at,
-  });
+  const toActivation = (row: ActivationRow) => readPushActivation(row, box);
+  const toChallenge = (row: ChallengeRow) => readPushChallenge(row, box);
 
   const insertActivation = db.prepare(`INSERT INTO push_activations (id, account_id, username, code_hash, secrets_sealed, created_at, expires_at)
     VALUES (@id, @accountId, @username, @codeHash, @secretsSealed, @createdAt, @expiresAt)`);
@@ -145,6 +95,10 @@ export function sqlitePush(db: Db, box: SecretBox, now: () => number) {
     },
     async removeSubscription(deviceId) {
       removeSubscription.run(deviceId);
+    },
+    async watchRequests(_accountId, onChange, { pollMs }) {
+      // SQLite cannot tell one process what another wrote to the shared file: poll.
+      return pollWatch(onChange, pollMs);
     },
   };
   return { store, sweep: (at: number) => sweeps.forEach((sweep) => sweep.run(at - keepFor)) };

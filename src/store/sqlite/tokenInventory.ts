@@ -3,16 +3,7 @@
 import type { SecretBox } from '../../crypto/secretBox.js';
 import { type InventoryToken, sealContext, StoreConflictError, type TokenInventoryStore } from '../types.js';
 import type { Db } from './database.js';
-
-interface InventoryRow {
-  method: string;
-  serial: string;
-  secret_sealed: string;
-  data: string;
-  last_step: number | null;
-  account_id: string | null;
-  imported_at: number;
-}
+import type { InventoryRow } from '../rows.js';
 
 export function sqliteTokenInventory(db: Db, box: SecretBox, now: () => number): TokenInventoryStore {
   const toToken = (row: InventoryRow): InventoryToken => ({

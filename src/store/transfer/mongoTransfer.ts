@@ -4,7 +4,9 @@
 // credential and methods version per account).
 import { usernameKey } from '../mongo/accounts.js';
 import { attemptLifetime } from '../mongo/attempts.js';
+import type { ClientSession } from 'mongoose';
 import type { MongoConnection } from '../mongo/connection.js';
+import { keepsOplog } from '../mongo/deployment.js';
 import { bindModels, type ModelName, type Models } from '../mongo/models.js';
 import { accountOf } from '../mongo/oidcAdapter.js';
 import { orderedId } from '../mongo/ids.js';
@@ -122,36 +124,51 @@ export function mongoTransfer(connection: MongoConnection): StoreTransfer {
       const counts = await Promise.all((Object.keys(models) as ModelName[]).filter((name) => name !== 'meta').map((name) => models[name].estimatedDocumentCount()));
       return counts.every((count) => count === 0);
     },
-    atomicLoad: false,
-    async load(tables) {
-      // No multi-collection transaction: `twofold db import` checked the whole file before
-      // calling this, and refuses a store that is not empty, so a failure here is retried by
-      // dropping the database and importing again.
-      for (const [table, rows] of tables) {
-        if (!rows.length) continue;
-        if (table === 'account_groups') {
-          for (const row of rows) await models.accounts.updateOne({ _id: row.account_id }, { $addToSet: { groups: row.name } });
-        } else if (table === 'methods_versions') {
-          for (const row of rows) await models.credentialAccounts.updateOne({ _id: row.account_id }, { $set: { version: row.version } }, { upsert: true });
-        } else if (table === 'credentials') {
-          await models.credentials.insertMany(rows.map(({ is_default: isDefault, ...row }) => { void isDefault; return toDoc(mappings.credentials!, row); }));
-          for (const row of rows.filter((r) => r.is_default === 1)) {
-            await models.credentialAccounts.updateOne({ _id: row.account_id }, { $set: { default_id: row.id }, $setOnInsert: { version: 0 } }, { upsert: true });
-          }
-        } else if (table === 'app_passwords') {
-          const slots = new Map<unknown, number>();
-          await models.appPasswords.insertMany(rows.map((row) => {
-            const slot = slots.get(row.account_id) ?? 0;
-            slots.set(row.account_id, slot + 1);
-            return { ...toDoc(mappings.app_passwords!, row), slot };
-          }));
-        } else if (table === 'audit') {
-          await models.audit.insertMany(rows.map(({ id, ...row }) => { void id; return toDoc(mappings.audit!, row); }));
-        } else {
-          const mapping = mappings[table]!;
-          await models[mapping.collection].insertMany(rows.map((row) => toDoc(mapping, row)));
-        }
+    async transactionsUnavailable() {
+      const db = connection.db;
+      if (db && (await keepsOplog(db))) return null;
+      return 'this MongoDB server is standalone (not a replica set), which has no transactions';
+    },
+    async load(tables, { transaction }) {
+      if (!transaction) return write(models, tables, {});
+      // One transaction across every collection: a record MongoDB refuses (a duplicate key) aborts
+      // all of it, as SQLite's import does. withTransaction retries the whole write on a transient
+      // error (an election); every write carries the session, or it would land outside it.
+      const session = await connection.startSession();
+      try {
+        await session.withTransaction(() => write(models, tables, { session }));
+      } finally {
+        await session.endSession();
       }
     },
   };
+}
+
+/** Every table's rows as documents, in order; with a session, inside its transaction. */
+async function write(models: Models, tables: Map<TransferTable, Row[]>, options: { session?: ClientSession }) {
+  for (const [table, rows] of tables) {
+    if (!rows.length) continue;
+    if (table === 'account_groups') {
+      for (const row of rows) await models.accounts.updateOne({ _id: row.account_id }, { $addToSet: { groups: row.name } }, options);
+    } else if (table === 'methods_versions') {
+      for (const row of rows) await models.credentialAccounts.updateOne({ _id: row.account_id }, { $set: { version: row.version } }, { ...options, upsert: true });
+    } else if (table === 'credentials') {
+      await models.credentials.insertMany(rows.map(({ is_default: isDefault, ...row }) => { void isDefault; return toDoc(mappings.credentials!, row); }), options);
+      for (const row of rows.filter((r) => r.is_default === 1)) {
+        await models.credentialAccounts.updateOne({ _id: row.account_id }, { $set: { default_id: row.id }, $setOnInsert: { version: 0 } }, { ...options, upsert: true });
+      }
+    } else if (table === 'app_passwords') {
+      const slots = new Map<unknown, number>();
+      await models.appPasswords.insertMany(rows.map((row) => {
+        const slot = slots.get(row.account_id) ?? 0;
+        slots.set(row.account_id, slot + 1);
+        return { ...toDoc(mappings.app_passwords!, row), slot };
+      }), options);
+    } else if (table === 'audit') {
+      await models.audit.insertMany(rows.map(({ id, ...row }) => { void id; return toDoc(mappings.audit!, row); }), options);
+    } else {
+      const mapping = mappings[table]!;
+      await models[mapping.collection].insertMany(rows.map((row) => toDoc(mapping, row)), options);
+    }
+  }
 }

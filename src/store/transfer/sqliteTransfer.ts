@@ -13,7 +13,10 @@ export function sqliteTransfer(db: Db): StoreTransfer {
     async isEmpty() {
       return transferTables.every((table) => !db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get());
     },
-    atomicLoad: true,
+    async transactionsUnavailable() {
+      return null;
+    },
+    // Always one transaction: SQLite has them wherever it runs, and they cost nothing here.
     async load(tables) {
       const statements = new Map<string, ReturnType<Db['prepare']>>();
       db.transaction(() => {

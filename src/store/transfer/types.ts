@@ -25,7 +25,7 @@ export const transferColumns: Record<TransferTable, readonly string[]> = {
   challenges: ['uid', 'account_id', 'data_sealed', 'expires_at'],
   regulation: ['subject', 'failures', 'locks', 'locked_until', 'permanent', 'updated_at'],
   attempts: ['subject', 'network', 'ok', 'at'],
-  remembered_devices: ['id', 'account_id', 'token_hash', 'method', 'label', 'created_at', 'expires_at', 'methods_version', 'last_used_at'],
+  remembered_devices: ['id', 'account_id', 'token_hash', 'method', 'label', 'created_at', 'expires_at', 'methods_version', 'last_used_at', 'ip'],
   enrollment_skips: ['account_id', 'login_ts'],
   audit: ['id', 'at', 'type', 'result', 'account_id', 'username', 'client_id', 'ip', 'user_agent', 'rule', 'method', 'reason', 'actor'],
   phone_calls: ['id', 'adapter', 'external_id', 'to_sealed', 'extension_sealed', 'mode', 'script', 'status', 'keys_sealed', 'detail', 'created_at', 'settled_at'],
@@ -49,8 +49,10 @@ export interface StoreTransfer {
   rows(table: TransferTable): AsyncIterable<Row>;
   /** Whether the store holds no account, client, credential or protocol record. */
   isEmpty(): Promise<boolean>;
-  /** Whether a failed `load` leaves the store as it was (SQLite: one transaction). */
-  atomicLoad: boolean;
-  /** Writes everything; throws when the store refuses a record (a duplicate, a missing value). */
-  load(tables: Map<TransferTable, Row[]>): Promise<void>;
+  /** Why `load` cannot run in one transaction here (a standalone MongoDB server), or null when it can. */
+  transactionsUnavailable(): Promise<string | null>;
+  /** Writes everything; throws when the store refuses a record (a duplicate, a missing value).
+   * In one transaction unless `transaction` is false: then a failure leaves what was written so
+   * far. SQLite always uses one (it costs nothing there). */
+  load(tables: Map<TransferTable, Row[]>, options: { transaction: boolean }): Promise<void>;
 }
