@@ -29,7 +29,8 @@ function formWith(page: Response, input: string): Form {
   return form;
 }
 
-export async function signIn(agent: Agent, rp: RelyingParty, person: { account: BenchAccount; code: () => Promise<string> }, params: Record<string, string> = {}): Promise<SignInResult> {
+/** `afterStep` is called as each step ends (bench/steps.ts reads the server's CPU there). */
+export async function signIn(agent: Agent, rp: RelyingParty, person: { account: BenchAccount; code: () => Promise<string> }, params: Record<string, string> = {}, afterStep?: (step: SignInStep) => void): Promise<SignInResult> {
   const browser = new Browser(agent);
   const verifier = oidc.randomPKCECodeVerifier();
   const checks = { pkceCodeVerifier: verifier, expectedState: oidc.randomState(), expectedNonce: oidc.randomNonce() };
@@ -42,17 +43,20 @@ export async function signIn(agent: Agent, rp: RelyingParty, person: { account: 
   let start = process.hrtime.bigint();
   const loginPage = await browser.follow(await browser.send('GET', url), rp.redirectUri);
   ms.authorize = elapsed(start);
+  afterStep?.('authorize');
 
   start = process.hrtime.bigint();
   const login = formWith(loginPage, 'password');
   const codePage = await browser.follow(await browser.send('POST', login.action, { ...login.fields, username: person.account.username, password: person.account.password }), rp.redirectUri);
   ms.password = elapsed(start);
+  afterStep?.('password');
 
   start = process.hrtime.bigint();
   const verify = formWith(codePage, 'code');
   const back = await browser.follow(await browser.send('POST', verify.action, { ...verify.fields, code: await person.code() }), rp.redirectUri);
   if (!back.location) throw new Error(`the code was not accepted: status ${back.status} at ${back.url.pathname}: ${back.body.replace(/\s+/g, ' ').slice(0, 300)}`);
   ms.secondFactor = elapsed(start);
+  afterStep?.('secondFactor');
 
   start = process.hrtime.bigint();
   const tokens = await oidc.authorizationCodeGrant(rp.config, back.location, checks);
@@ -61,5 +65,6 @@ export async function signIn(agent: Agent, rp: RelyingParty, person: { account: 
   const amr = (claims?.amr as string[] | undefined) ?? [];
   if (!amr.includes('otp') || !amr.includes('mfa')) throw new Error(`the ID token's amr is ${JSON.stringify(amr)}, not pwd + otp + mfa`);
   ms.token = elapsed(start);
+  afterStep?.('token');
   return { ms, roundTrips: browser.requests, tokens };
 }

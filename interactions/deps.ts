@@ -1,6 +1,7 @@
 // What the interaction controllers need, passed in by the app (or the plugin's host).
 import type Provider from 'oidc-provider';
 import type { Csrf } from '../src/http/csrf.js';
+import type { Tickets } from '../src/http/signedTicket.js';
 import type { Views } from '../src/http/views.js';
 import type { Logger } from '../src/log.js';
 import type { MfaService } from '../src/mfa/service.js';
@@ -12,6 +13,8 @@ export interface InteractionDeps {
   store: MfaStore;
   views: Views;
   csrf: Csrf;
+  /** Signed values a page carries instead of a store write (the passkey challenge). */
+  tickets: Tickets;
   log: Logger;
   acr: AcrLevels;
   mfa: MfaService;

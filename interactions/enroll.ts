@@ -178,13 +178,11 @@ export async function confirmPassword(ctx: Context, deps: InteractionDeps) {
     return render(refusalMessage(attempt.refusal, now()));
   }
   if (!(await deps.confirmPassword(signIn.account.id, password))) {
-    await attempt.failed();
-    await audit.record({ type: 'password', result: 'fail', reason: 'wrong password when confirming before setup', ...fields });
+    await attempt.failed(audit.entry({ type: 'password', result: 'fail', reason: 'wrong password when confirming before setup', ...fields }));
     ctx.status = 401;
     return render('Your password is incorrect.');
   }
-  await attempt.succeeded();
-  await audit.record({ type: 'password', result: 'ok', reason: 'confirmed before setup', ...fields });
+  await attempt.succeeded(audit.entry({ type: 'password', result: 'ok', reason: 'confirmed before setup', ...fields }));
   await signInStates(deps.store.challenges).save(signIn.interaction.uid, { ...signIn.state, amr: [...new Set([...signIn.state.amr, 'pwd'])], proven: [...new Set([...signIn.state.proven, 'pwd'])], passwordAt: nowSeconds(deps) });
   ctx.status = 303;
   ctx.redirect(`/interaction/${signIn.interaction.uid}/mfa/enroll`);

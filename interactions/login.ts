@@ -83,13 +83,11 @@ export async function submitLogin(ctx: Context, deps: ProviderPageDeps) {
   }
   const check = await checkPassword(deps.accounts, account, password);
   if (!check.ok) {
-    await attempt.failed();
-    await audit.record({ type: 'password', result: 'fail', reason: check.reason.replace('_', ' '), ...fields });
+    await attempt.failed(audit.entry({ type: 'password', result: 'fail', reason: check.reason.replace('_', ' '), ...fields }));
     ctx.status = 401;
     return renderLogin(ctx, deps, interaction, { error: check.reason === 'disabled' ? messages.disabled : messages.wrongCredentials, username });
   }
-  await attempt.succeeded();
-  await audit.record({ type: 'password', result: 'ok', ...fields });
+  await attempt.succeeded(audit.entry({ type: 'password', result: 'ok', ...fields }));
   const { id, username: canonical, groups } = check.account;
   await completePrimary(ctx, deps, interaction, { id, username: canonical, groups }, ['pwd']);
 }

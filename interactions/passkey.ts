@@ -15,10 +15,10 @@ export const passkeyMessages = {
   disabled: 'This account is disabled. Contact your administrator.',
 };
 
-/** The one challenge a sign-in page offers, kept apart from the sign-in state: it is taken once. */
-const passkeyKey = (uid: string) => `passkey:${uid}`;
-/** The challenge belongs to the page, not yet to anyone. */
-const nobody = '';
+/** The sign-in page's challenge travels with the page as a signed ticket bound to the
+ * interaction (showing the page writes nothing to the store). An answer to it is spent where it
+ * is checked: the key records the challenges it answered, and refuses one again (webauthn settle). */
+const ticketPurpose = 'passkey';
 
 const passkeyFactor = (deps: ProviderPageDeps): Factor | undefined => deps.mfa.deps.factors.all().find((factor) => factor.firstFactor);
 
@@ -27,8 +27,7 @@ export async function passkeyOffer(deps: ProviderPageDeps, interaction: Interact
   const factor = passkeyFactor(deps);
   if (!factor?.firstFactor) return undefined;
   const started = await factor.firstFactor.challenge();
-  await deps.store.challenges.put(passkeyKey(interaction.uid), nobody, started.state, started.expiresIn);
-  return { ...started.view, ceremony: 'passkey' };
+  return { ...started.view, ceremony: 'passkey', ticket: deps.tickets.issue(ticketPurpose, interaction.uid, started.state) };
 }
 
 export async function submitPasskey(ctx: Context, deps: ProviderPageDeps, render: (interaction: Interaction, error: string) => Promise<void>) {
@@ -48,13 +47,13 @@ export async function submitPasskey(ctx: Context, deps: ProviderPageDeps, render
   // (locked after repeated failures, like a password) and against the network's limit.
   const attempt = await regulator.begin('password', `passkey@${ctx.ip}`, ctx.ip);
   if (attempt.refusal) return fail(429, refusalMessage(attempt.refusal, deps.mfa.deps.now()), refusalReason(attempt.refusal));
-  // Single use: of two requests with one answer, one finds the challenge.
-  const saved = await deps.store.challenges.take(passkeyKey(interaction.uid));
-  if (!saved) {
+  // Only a challenge this server gave this sign-in's page; its expiry is the factor's to check.
+  const state = deps.tickets.read(ticketPurpose, interaction.uid, (ctx.state.form as Record<string, string>).ticket);
+  if (!state) {
     await attempt.failed();
     return fail(400, passkeyMessages.expired, 'no passkey challenge under way, or it expired');
   }
-  const result = await factor.firstFactor.verify(ctx.state.form as Record<string, string>, saved.data);
+  const result = await factor.firstFactor.verify(ctx.state.form as Record<string, string>, state);
   if (result.outcome === 'expired') {
     await attempt.failed();
     return fail(400, passkeyMessages.expired, 'the passkey challenge expired');

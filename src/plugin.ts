@@ -7,6 +7,7 @@ import { type Audit, createAudit } from './audit/audit.js';
 import { createFactors, type FactorConfig, type FactorRegistry } from './factors/registry.js';
 import { createFraudReports, type FraudBlockRule } from './fraud/fraudReports.js';
 import { createCsrf } from './http/csrf.js';
+import { createTickets } from './http/signedTicket.js';
 import { createViews, type Views } from './http/views.js';
 import { type Logger, silentLogger } from './log.js';
 import type { AccountDirectory } from './mfa/accountDirectory.js';
@@ -83,6 +84,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const acr = options.acr ?? acrLevels('http://schemas.openid.net/pape/policies/2007/06/phishing-resistant');
   const views = options.views ?? createViews();
   const csrf = createCsrf(options.cookieKeys[0]!);
+  const tickets = createTickets(options.cookieKeys[0]!);
   const factors = createFactors({
     credentials: options.store.credentials, challenges: options.store.challenges, phone: options.phone, phoneVerified: options.phoneVerified,
     tokens: options.store.tokens, push: options.store.push, issuerName: options.issuerName ?? 'Twofold', issuer: options.issuer, log, now,
@@ -93,7 +95,7 @@ export function createTwofold(options: TwofoldOptions): Twofold {
   const mfa = createMfaService({ store: options.store, directory: options.directory, policies: options.policies, factors, regulator, audit, acr, log, now, fraud, sessionTtl: options.sessionTtl });
 
   const interactionDeps = (provider: Provider): InteractionDeps => ({
-    provider, store: options.store, views, csrf, log, acr, mfa, confirmPassword: options.confirmPassword,
+    provider, store: options.store, views, csrf, tickets, log, acr, mfa, confirmPassword: options.confirmPassword,
   });
 
   return {

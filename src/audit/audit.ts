@@ -8,14 +8,21 @@ export type AuditInput = Omit<AuditEvent, 'at'>;
 
 export interface Audit {
   record(event: AuditInput): Promise<void>;
+  /** The event stamped and logged, for a store write that appends it together with others
+   * (a regulated attempt's end: see Regulator's `succeeded` and `failed`). */
+  entry(event: AuditInput): AuditEvent;
 }
 
 export function createAudit(store: AuditStore, log: Logger, now: () => number = Date.now): Audit {
+  const entry = (event: AuditInput): AuditEvent => {
+    const { type, result, ...fields } = event;
+    log.info(`audit ${type} ${result}`, Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== null)));
+    return { ...event, at: now() };
+  };
   return {
+    entry,
     async record(event) {
-      const { type, result, ...fields } = event;
-      log.info(`audit ${type} ${result}`, Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== null)));
-      await store.append({ ...event, at: now() });
+      await store.append(entry(event));
     },
   };
 }

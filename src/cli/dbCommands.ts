@@ -45,12 +45,14 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
     const { store, keys, config } = await runtime();
     // The file holds password and code hashes and sealed secrets: only its owner may read it;
     // an existing file is never overwritten.
-    const out = createWriteStream(file!, { flags: 'wx', mode: 0o600 });
+    let out: ReturnType<typeof createWriteStream>;
     try {
+      // Inside the try: a name Node refuses outright (a NUL byte) throws here, not on 'open'.
+      out = createWriteStream(file!, { flags: 'wx', mode: 0o600 });
       await once(out, 'open');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      io.err(`error: db export: cannot write '${file}'${code === 'EEXIST' ? ': it exists already (it is never overwritten)' : `: ${code}`}`);
+      io.err(`error: db export: cannot write '${file}'${code === 'EEXIST' ? ': it exists already (it is never overwritten)' : `: ${fileProblem(error)}`}`);
       return 1;
     }
     let rows = -2;
@@ -104,8 +106,16 @@ export async function dbCommand(runtime: () => Promise<Runtime>, [sub, ...argv]:
         io.err(`error: db import: no file '${file}'`);
         return 1;
       }
+      if (isFileError(error)) {
+        io.err(`error: db import: cannot read '${file}': ${fileProblem(error)}`);
+        return 1;
+      }
       throw error;
     }
   }
   throw new UsageError(sub ? `db: unknown command '${sub}'` : 'db: which command?');
 }
+
+/** A file name or file the system refused (too long, a NUL byte, a folder, no permission). */
+const isFileError = (error: unknown) => /^(E[A-Z]+|ERR_INVALID_ARG_VALUE|ERR_INVALID_ARG_TYPE)$/.test(String((error as NodeJS.ErrnoException).code));
+const fileProblem = (error: unknown) => ((error as NodeJS.ErrnoException).code?.startsWith('ERR_INVALID_ARG') ? 'not a usable file name' : String((error as NodeJS.ErrnoException).code));

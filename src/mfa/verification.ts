@@ -41,7 +41,10 @@ function failureReason(result: Exclude<VerifyResult, { outcome: 'ok' | 'pending'
  */
 export async function answer(deps: PipelineDeps, factor: Factor, context: AnswerContext, verify: () => Promise<VerifyResult>): Promise<Answer> {
   const { regulator, audit } = deps;
-  const record = (result: 'ok' | 'fail', reason?: string) => audit.record({ ...context, method: factor.id, result, reason });
+  const event = (result: 'ok' | 'fail', reason?: string) => ({ ...context, method: factor.id, result, reason });
+  const record = (result: 'ok' | 'fail', reason?: string) => audit.record(event(result, reason));
+  // An attempt's end and its audit line go to the store in one write.
+  const entry = (result: 'ok' | 'fail', reason?: string) => audit.entry(event(result, reason));
   // A denial that reports fraud takes effect here, once, whichever page or method it came from.
   const reportFraud = async (result: VerifyResult) => {
     if (result.outcome !== 'denied' || !result.fraud || !deps.fraud) return;
@@ -69,11 +72,9 @@ export async function answer(deps: PipelineDeps, factor: Factor, context: Answer
       return { outcome: 'refused', refusal: attempt.refusal };
     }
     if (result.outcome === 'ok') {
-      await attempt.succeeded();
-      await record('ok', result.notice?.text);
+      await attempt.succeeded(entry('ok', result.notice?.text));
     } else {
-      await attempt.failed();
-      await record('fail', failureReason(result));
+      await attempt.failed(entry('fail', failureReason(result)));
       await reportFraud(result);
     }
     return result;
@@ -86,12 +87,10 @@ export async function answer(deps: PipelineDeps, factor: Factor, context: Answer
   }
   const result = await verify();
   if (result.outcome === 'ok') {
-    await attempt.succeeded();
-    await record('ok', result.notice?.text);
+    await attempt.succeeded(entry('ok', result.notice?.text));
   } else {
     // A typed answer is never "pending": whatever it was, it was a guess that did not work.
-    await attempt.failed();
-    await record('fail', result.outcome === 'pending' ? 'no answer yet' : failureReason(result));
+    await attempt.failed(entry('fail', result.outcome === 'pending' ? 'no answer yet' : failureReason(result)));
     await reportFraud(result);
   }
   return result;

@@ -2,11 +2,18 @@
 // securityActivity.ts) is also mailed to the person's address, after it is recorded. Sending
 // never holds up or fails the request that caused it; a failure is logged.
 import type { Logger } from '../log.js';
-import type { AccountStore, AuditStore } from '../store/types.js';
+import type { AccountStore, AttemptStore, AuditStore } from '../store/types.js';
 import type { Mailer } from './mailer.js';
 import { describeActivity } from './securityActivity.js';
 
-export function notifyingAudit(audit: AuditStore, { accounts, mailer, log, serviceName }: { accounts: Pick<AccountStore, 'findById'>; mailer: Mailer; log: Logger; serviceName: string }): AuditStore {
+interface NotifyDeps {
+  accounts: Pick<AccountStore, 'findById'>;
+  mailer: Mailer;
+  log: Logger;
+  serviceName: string;
+}
+
+function securityNotifier({ accounts, mailer, log, serviceName }: NotifyDeps) {
   const notify = async (event: Parameters<AuditStore['append']>[0]) => {
     const text = event.accountId ? describeActivity(event) : undefined;
     if (!text) return;
@@ -19,12 +26,31 @@ export function notifyingAudit(audit: AuditStore, { accounts, mailer, log, servi
       text: `Hello ${account.displayName ?? account.username},\n\n${text}\n\nWhen: ${new Date(event.at).toUTCString()}\n${where}${where ? '\n' : ''}\nIf this wasn't you, change your password, remove any sign-in method you don't recognise, and tell your administrator.\n`,
     });
   };
+  return (event: Parameters<AuditStore['append']>[0]) => {
+    notify(event).catch((error: Error) => log.warn('security notification email failed', { error: error.message, type: event.type }));
+  };
+}
+
+export function notifyingAudit(audit: AuditStore, deps: NotifyDeps): AuditStore {
+  const notify = securityNotifier(deps);
   return {
     ...audit,
     async append(event) {
       await audit.append(event);
-      notify(event).catch((error: Error) => log.warn('security notification email failed', { error: error.message, type: event.type }));
+      notify(event);
     },
     tail: (options) => audit.tail(options),
+  };
+}
+
+/** A regulated step's audit event is written with its attempt (AttemptStore.settle): mailed the same way. */
+export function notifyingAttempts(attempts: AttemptStore, deps: NotifyDeps): AttemptStore {
+  const notify = securityNotifier(deps);
+  return {
+    ...attempts,
+    async settle(outcome) {
+      await attempts.settle(outcome);
+      if (outcome.audit) notify(outcome.audit);
+    },
   };
 }

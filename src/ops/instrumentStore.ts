@@ -65,6 +65,10 @@ export function instrumentStore<S extends Store>(store: S, metrics: Metrics, now
     audit: (method, args) => {
       if (method !== 'tail') for (const event of auditEventsIn(args)) metrics.audit(event);
     },
+    // A regulated step's audit event is written with its attempt (AttemptStore.settle).
+    attempts: (method, args) => {
+      if (method === 'settle') for (const event of auditEventsIn([(args[0] as { audit?: unknown } | undefined)?.audit])) metrics.audit(event);
+    },
     push: (method, _args, result) => {
       if (method !== 'pending' || !Array.isArray(result)) return;
       for (const request of result as PushChallenge[]) {

@@ -1,7 +1,7 @@
 // Every factor's attempts go through here: per-account lockouts and per-network limits,
 // recorded in the store so all nodes agree.
-import type { AttemptStore } from '../store/types.js';
-import { afterSuccess, decideSend, gate, type LockoutRules, type SendRules, startAttempt, triesLeft } from './decide.js';
+import type { AttemptStore, AuditEvent } from '../store/types.js';
+import { decideSend, gate, type LockoutRules, type SendRules, startAttempt, triesLeft } from './decide.js';
 import { networkOf } from './network.js';
 
 export type AttemptKind = 'password' | 'mfa';
@@ -41,10 +41,11 @@ export function regulationRulesFrom(config: { lockoutThreshold: number; lockoutD
 export type Refusal = { refused: 'locked'; until: number | null } | { refused: 'network' } | { refused: 'sends'; until: number };
 
 export interface Attempt {
-  /** Undefined when the attempt may go ahead; then call `succeeded` or `failed`. */
+  /** Undefined when the attempt may go ahead; then call `succeeded` or `failed`, with the
+   * step's audit event (from `Audit.entry`): it is written in the same store write. */
   refusal?: Refusal;
-  succeeded(): Promise<void>;
-  failed(): Promise<void>;
+  succeeded(audit?: AuditEvent): Promise<void>;
+  failed(audit?: AuditEvent): Promise<void>;
 }
 
 export interface Regulator {
@@ -68,7 +69,7 @@ export function createRegulator(store: AttemptStore, rules: RegulationRules, now
       const key = subject(kind, accountId);
       const network = networkOf(ip);
       const at = now();
-      const record = (ok: boolean) => store.recordAttempt({ subject: key, network, ok, at: now() });
+      const settle = (ok: boolean, audit?: AuditEvent) => store.settle({ subject: key, network, ok, at: now(), audit });
       const noop = { succeeded: async () => {}, failed: async () => {} };
 
       if ((await store.failuresFromNetwork(network, at - rules.networkWindowSeconds * 1000)) >= rules.networkFailures) {
@@ -81,14 +82,10 @@ export function createRegulator(store: AttemptStore, rules: RegulationRules, now
         return next;
       });
       if (!admitted) return { refusal: { refused: 'locked', until: state.permanent ? null : state.lockedUntil }, ...noop };
+      // A success clears the count (`afterSuccess`); a failure stays counted from `startAttempt`.
       return {
-        async succeeded() {
-          await store.update(key, afterSuccess);
-          await record(true);
-        },
-        async failed() {
-          await record(false);
-        },
+        succeeded: (audit) => settle(true, audit),
+        failed: (audit) => settle(false, audit),
       };
     },
     async check(kind, accountId, ip) {

@@ -280,6 +280,19 @@ export interface AttemptStore {
   failuresFromNetwork(network: string, since: number): Promise<number>;
   /** When the subject's attempts since a time were made, oldest first (texts sent, calls placed). */
   attemptTimes(subject: string, since: number): Promise<number[]>;
+  /** How a started attempt ended, written together (one transaction where the adapter has
+   * them): the attempt recorded, the subject's state cleared after a success, and the step's
+   * audit event appended. */
+  settle(outcome: AttemptOutcome): Promise<void>;
+}
+
+/** What `AttemptStore.settle` writes. */
+export interface AttemptOutcome {
+  subject: string;
+  network: string;
+  ok: boolean;
+  at: number;
+  audit?: AuditEvent;
 }
 
 /** A browser where the person chose "don't ask again": a hashed token in a cookie. */

@@ -36,6 +36,11 @@ export class UserAgent {
     return [...this.cookies.entries()].find(([key]) => key.startsWith(`${name}|`))?.[1].value;
   }
 
+  /** The Cookie header this browser sends to a URL. */
+  cookiesFor(url: URL): string {
+    return this.cookieHeader(url);
+  }
+
   private cookieHeader(url: URL): string {
     return [...this.cookies.entries()]
       .filter(([, cookie]) => url.pathname.startsWith(cookie.path))

@@ -2,6 +2,8 @@
 // answer gets one message and changes nothing, the form needs its CSRF token, and repeated
 // failures from one address are locked out. (A good answer, used once: test/e2e/webauthn.test.ts
 // and the factor's unit tests.)
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { createRelyingParty, type RelyingParty } from '../helpers/rp.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { alertText, findForm, type Page, UserAgent } from '../helpers/userAgent.js';
@@ -53,4 +55,34 @@ test('repeated failures from one address are locked out, with the wait named', a
   expect(alertText(page.html)).toMatch(/^Too many failed attempts. Try again in \d+ minutes?\.$/);
   ({ agent, page } = await loginPage());
   expect((await agent.submit(page, /\/passkey$/, { response: 'garbage' }, rp.redirectUri)).status).toBe(429);
+});
+
+test('showing the sign-in page writes nothing: its passkey challenge travels with the page, signed for this sign-in', async () => {
+  const challengeRows = () => {
+    const db = new Database(join(server.dataDir, 'twofold.db'), { readonly: true });
+    try {
+      return (db.prepare('SELECT COUNT(*) AS n FROM challenges').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  // Past the lockout the test above left on this address.
+  server.clock.advance(16 * 60_000);
+  const before = challengeRows();
+  const { agent, page } = await loginPage();
+  const { fields } = findForm(page.html, /\/passkey$/);
+  expect(fields.ticket).toMatch(/^[\w-]+\.[\w-]+$/);
+  expect(challengeRows()).toBe(before);
+
+  // The ticket of another sign-in, or one changed by hand, is no challenge of this page's.
+  const other = await loginPage();
+  const borrowed = await agent.submit(page, /\/passkey$/, { response: '{"id":"nope"}', ticket: findForm(other.page.html, /\/passkey$/).fields.ticket! }, rp.redirectUri);
+  expect(borrowed.status).toBe(400);
+  expect(alertText(borrowed.html)).toBe('That took too long. Try again.');
+  expect((await passkeyEvents()).at(-1)).toMatchObject({ result: 'fail', reason: 'no passkey challenge under way, or it expired' });
+  const [payload, signature] = fields.ticket!.split('.');
+  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), expiresAt: Date.now() + 86_400_000 })).toString('base64url');
+  const tampered = await agent.submit(borrowed, /\/passkey$/, { response: '{"id":"nope"}', ticket: `${forged}.${signature}` }, rp.redirectUri);
+  expect(tampered.status).toBe(400);
+  expect((await passkeyEvents()).at(-1)).toMatchObject({ result: 'fail', reason: 'no passkey challenge under way, or it expired' });
 });

@@ -315,6 +315,24 @@ export function describeStoreContract(name: string, open: (now: () => number) =>
         expect(await store.attempts.attemptTimes('send:a1', clock - 10_000)).toEqual([clock - 5_000]);
         expect(await store.attempts.attemptTimes('send:a3', clock - 10_000)).toEqual([]);
       });
+
+      it('settles an attempt: a success clears the count, both are recorded, and the audit event is appended', async () => {
+        await store.attempts.update('mfa:a1', (s) => ({ ...s, failures: 4, locks: 1 }));
+        const event = { at: clock, type: 'mfa.verify', result: 'fail' as const, accountId: 'a1', method: 'totp', reason: 'wrong code' };
+        await store.attempts.settle({ subject: 'mfa:a1', network: '198.51.100.7', ok: false, at: clock, audit: event });
+        // A failure stays counted as it was when the attempt began.
+        expect(await store.attempts.get('mfa:a1')).toEqual({ failures: 4, locks: 1, lockedUntil: null, permanent: false });
+        expect(await store.attempts.failuresFromNetwork('198.51.100.7', clock - 1)).toBe(1);
+        await store.attempts.settle({ subject: 'mfa:a1', network: '198.51.100.7', ok: true, at: clock + 1, audit: { ...event, at: clock + 1, result: 'ok', reason: null } });
+        expect(await store.attempts.get('mfa:a1')).toEqual(freshRegulationState);
+        expect(await store.attempts.attemptTimes('mfa:a1', clock - 1)).toEqual([clock, clock + 1]);
+        expect(await store.attempts.failuresFromNetwork('198.51.100.7', clock - 1)).toBe(1);
+        expect((await store.audit.tail({ accountId: 'a1', limit: 5 })).map((e) => [e.result, e.reason])).toEqual([['fail', 'wrong code'], ['ok', null]]);
+        // Without an audit event (a caller that writes its own), only the attempt.
+        await store.attempts.settle({ subject: 'mfa:a2', network: '198.51.100.7', ok: false, at: clock + 2 });
+        expect(await store.attempts.attemptTimes('mfa:a2', clock - 1)).toEqual([clock + 2]);
+        expect(await store.audit.tail({ accountId: 'a2', limit: 5 })).toEqual([]);
+      });
     });
 
     describe('remembered devices', () => {

@@ -29,6 +29,17 @@ describeStoreContract('sqlite', async (now) => {
 });
 
 describe('sqlite database', () => {
+  it("settles an attempt in one transaction: an audit event it cannot write leaves no attempt and no cleared count", async () => {
+    const store = await openSqliteStore({ file: tempFile(), box: createSecretBox(randomBytes(32)) });
+    await store.attempts.update('mfa:a1', (s) => ({ ...s, failures: 3 }));
+    // `type` is NOT NULL in the audit table: the insert fails after the other two writes.
+    const broken = { at: 1, type: null, result: 'ok' } as unknown as Parameters<typeof store.audit.append>[0];
+    await expect(store.attempts.settle({ subject: 'mfa:a1', network: '198.51.100.7', ok: true, at: 1, audit: broken })).rejects.toMatchObject({ message: expect.stringMatching(/NOT NULL/) });
+    expect((await store.attempts.get('mfa:a1')).failures).toBe(3);
+    expect(await store.attempts.attemptTimes('mfa:a1', 0)).toEqual([]);
+    await store.close();
+  });
+
   it('uses WAL mode and records the schema version', () => {
     const db = openDatabase(tempFile());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -25,9 +25,13 @@ async function readJson(ctx: Context): Promise<unknown> {
   if (!ctx.is('application/json')) throw new BadRequest(415, 'Send JSON (Content-Type: application/json).');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+  // Without destroyOnReturn the socket survives a 413 and the rest is dropped (resume), so the client reads it.
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > bodyLimit) throw new BadRequest(413, 'The request is too large.');
+    if (size > bodyLimit) {
+      ctx.req.resume();
+      throw new BadRequest(413, 'The request is too large.');
+    }
     chunks.push(chunk);
   }
   try {

@@ -37,9 +37,13 @@ async function readJson(ctx: Context): Promise<unknown> {
   if (!ctx.is('application/json')) throw new HttpError(415, 'Send the keys as JSON (Content-Type: application/json), for example {"keys": "#"}.');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+  // Without destroyOnReturn the socket survives a 413 and the rest is dropped (resume), so the client reads it.
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > 4096) throw new HttpError(413, 'The request is too large.');
+    if (size > 4096) {
+      ctx.req.resume();
+      throw new HttpError(413, 'The request is too large.');
+    }
     chunks.push(chunk);
   }
   try {

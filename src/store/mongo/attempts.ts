@@ -1,5 +1,7 @@
 // Regulation state per subject and the attempts it counts.
 import { type AttemptStore, freshRegulationState, type RegulationState } from '../types.js';
+import { settleInSequence } from '../settleInSequence.js';
+import { mongoAudit } from './audit.js';
 import { ours } from './connection.js';
 import { isDuplicateKey } from './errors.js';
 import type { Models } from './models.js';
@@ -25,7 +27,8 @@ export function mongoAttempts(models: Models, now: () => number): AttemptStore {
   const toState = (doc: RegulationDoc | null): RegulationState =>
     doc ? { failures: doc.failures, locks: doc.locks, lockedUntil: doc.locked_until ?? null, permanent: doc.permanent === true } : { ...freshRegulationState };
 
-  return {
+  const auditLog = mongoAudit(models);
+  const store: AttemptStore = {
     async get(subject) {
       return toState(await regulation.findById(subject).lean<RegulationDoc>());
     },
@@ -63,5 +66,7 @@ export function mongoAttempts(models: Models, now: () => number): AttemptStore {
     async failuresFromNetwork(network, since) {
       return attempts.countDocuments({ network, ok: false, at: ours({ $gt: since }) });
     },
+    settle: (outcome) => settleInSequence(store, auditLog, outcome),
   };
+  return store;
 }

@@ -1,4 +1,5 @@
-import { type AttemptStore, freshRegulationState, type RegulationState } from '../types.js';
+import { type AttemptOutcome, type AttemptStore, freshRegulationState, type RegulationState } from '../types.js';
+import { auditInserter } from './audit.js';
 import type { Db } from './database.js';
 
 interface RegulationRow {
@@ -27,6 +28,14 @@ export function sqliteAttempts(db: Db, now: () => number): AttemptStore {
   const deleteState = db.prepare('DELETE FROM regulation WHERE subject = ?');
   const insertAttempt = db.prepare('INSERT INTO attempts (subject, network, ok, at) VALUES (?, ?, ?, ?)');
   const countNetworkFailures = db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE network = ? AND ok = 0 AND at > ?');
+  const appendAudit = auditInserter(db);
+  // One commit for what a step's end writes, instead of three: a success's cleared state (as
+  // `afterSuccess` would leave it, whatever it was), the attempt, and the audit event.
+  const settle = db.transaction(({ subject, network, ok, at, audit }: AttemptOutcome) => {
+    if (ok) write.run({ subject, ...freshRegulationState, permanent: 0, at: now() });
+    insertAttempt.run(subject, network, ok ? 1 : 0, at);
+    if (audit) appendAudit(audit);
+  });
   return {
     async get(subject) {
       return read(subject);
@@ -45,6 +54,9 @@ export function sqliteAttempts(db: Db, now: () => number): AttemptStore {
     },
     async failuresFromNetwork(network, since) {
       return (countNetworkFailures.get(network, since) as { n: number }).n;
+    },
+    async settle(outcome) {
+      settle.immediate(outcome);
     },
   };
 }

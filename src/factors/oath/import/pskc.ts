@@ -68,7 +68,14 @@ export function parsePskc(xml: string, { preSharedKey }: PskcOptions = {}): Pars
     isArray: (name) => name === 'KeyPackage',
     processEntities: false,
   });
-  const root = child(parser.parse(xml), 'KeyContainer');
+  let document: Node;
+  try {
+    document = parser.parse(xml) as Node;
+  } catch (error) {
+    // The validator passes some documents the parser refuses (a DOCTYPE declaring an external entity).
+    return { tokens: [], problems: [`not a PSKC file this importer reads: ${(error as Error).message}`] };
+  }
+  const root = child(document, 'KeyContainer');
   if (!root) return { tokens: [], problems: ['not a PSKC file: no KeyContainer element (RFC 6030)'] };
   const packages = (root.KeyPackage as Node[] | undefined) ?? [];
   if (!packages.length) return { tokens: [], problems: ['the KeyContainer holds no KeyPackage'] };
