@@ -1,5 +1,6 @@
 // `npm run screenshots`: the README's pictures, taken from a real demo server in a temp folder
-// with headless Chromium: the set-up page at phone size, security info at desktop size.
+// with headless Chromium: the set-up page at phone size, security info and the admin console's
+// sign-in log at desktop size.
 // Writes docs/screenshots/*.png; run it again after changing a page.
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +54,14 @@ try {
   await page.goto(`${twofold.issuer}/account/security`);
   await page.getByRole('heading', { name: 'Security info' }).waitFor();
   await page.screenshot({ path: join(out, 'security-info-desktop.png'), fullPage: true });
-  console.log(`wrote ${join(out, 'setup-phone.png')} and ${join(out, 'security-info-desktop.png')}`);
+
+  // The same person made an administrator: the console's sign-in log, with its chart.
+  const account = await twofold.store.accounts.findByUsername(demoCredentials.username);
+  await twofold.store.accounts.setGroups(account!.id, ['demo', twofold.config.adminGroup]);
+  await page.goto(`${twofold.issuer}/admin/log`);
+  await page.getByRole('heading', { name: 'Sign-in log' }).waitFor();
+  await page.screenshot({ path: join(out, 'admin-console-desktop.png'), fullPage: true });
+  console.log(`wrote ${['setup-phone', 'security-info-desktop', 'admin-console-desktop'].map((name) => join(out, `${name}.png`)).join(', ')}`);
 } finally {
   await browser.close();
   await twofold.close();

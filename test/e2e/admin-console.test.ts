@@ -87,5 +87,31 @@ test('an administrator signs in with MFA, finds a person, issues a bypass; the l
   const explanation = await consolePage.locator('#explanation').textContent();
   expect(explanation).toContain('rule:        defaults');
   expect(explanation).toContain('skip   admin console');
+
+  // The other pages of the console pass the same checks as the sign-in pages.
+  for (const [link, title] of [['Fraud alerts', 'Fraud alerts'], ['Applications', 'Applications'], ['Hardware tokens', 'Hardware tokens']]) {
+    await consolePage.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: link }).click();
+    expect(await heading(consolePage)).toBe(title);
+    await expectAccessible(consolePage, `admin ${title}`);
+  }
+  await consolePage.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'Applications' }).click();
+  await consolePage.getByRole('link', { name: 'demo', exact: true }).first().click();
+  await expectAccessible(consolePage, 'admin application');
   expect(browserErrors).toEqual([]);
+});
+
+test('someone outside the admin group gets the "no access" page, which passes the same checks', async () => {
+  const password = 'correct horse battery staple';
+  const { id } = await createAccount(server.store.accounts, { username: 'visitor', password, groups: ['staff'] });
+  const secret = generateSecret();
+  await server.store.credentials.add({ accountId: id, method: 'totp', label: 'Phone', secret });
+  const page = await browser.newPage();
+  await page.goto(`${server.issuer}/admin`);
+  await page.getByLabel('Username').fill('visitor');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByLabel('Verification code').fill(await appCode(server, secret));
+  await page.getByRole('button', { name: /Verify/ }).click();
+  await page.getByRole('heading', { name: "You don't have access" }).waitFor();
+  await expectAccessible(page, 'admin forbidden');
 });
