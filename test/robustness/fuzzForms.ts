@@ -30,6 +30,9 @@ export const acceptedByDesign: { action: RegExp; tables: string[]; why: string }
     action: /\/(enroll|add)\/begin$/, tables: ['push_activations', 'phone_texts', 'phone_calls'],
     why: 'the page preselects a method, so the form starts its setup whatever another field holds: a pending activation, text or call that is never a usable method until proven',
   },
+  { action: /^\/admin\/users\/[^/]+\/(profile|groups)$/, tables: ['accounts', 'account_groups'], why: "an administrator changing a person's details: a display name is any text, and the other fields as shown are valid" },
+  { action: /^\/admin\/users\/[^/]+\/bypass$/, tables: ['challenges'], why: 'a blank minutes field means the default (5 minutes): the bypass is issued as asked' },
+  { action: /^\/admin\/applications\/[^/]+\/update$/, tables: ['clients'], why: "an application's name is any text; its redirect URIs as shown are valid" },
 ];
 
 const csrfNames = ['csrf', 'xsrf'];
