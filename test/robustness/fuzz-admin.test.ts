@@ -16,7 +16,7 @@ import { UserAgent } from '../helpers/userAgent.js';
 import { type Answer, type FuzzCounts, fuzzSurface, judge, newCounts, send } from './fuzzForms.js';
 import { full, report, sized } from './mode.js';
 import { type Payload, payloads, payloadsFor } from './payloads.js';
-import { type Surface } from './site.js';
+import { pageLinks, type Surface } from './site.js';
 import { diffDumps, dumpStore } from './storeDump.js';
 
 jest.setTimeout(sized(60_000, 1_200_000));
@@ -257,11 +257,14 @@ test('every admin API operation in its OpenAPI document takes hostile input with
       continue;
     }
     const path = fill(operation);
+    // A new user or application each call, so that an accepted one does not make the next a duplicate.
+    let made = 0;
+    const fresh = (body: Record<string, unknown>) => JSON.stringify(body, (_, value) => (value === 'fuzzed.person' || value === 'fuzzed-app' ? `${value}-${++made}` : value));
     for (const [i, field] of operation.bodyFields.entries()) {
       counts.fields.add(`${key} ${field}`);
       for (const payload of payloadsFor(index * 17 + i, full ? payloads.length : 4)) {
         const body = { ...valid, [field]: payload.name === 'proto key' ? JSON.parse('{"__proto__":{"zq":1}}') : jsonValue(payload) };
-        await call(operation, path, `${field}=${payload.name}`, JSON.stringify(body), 'application/json', true);
+        await call(operation, path, `${field}=${payload.name}`, fresh(body), 'application/json', true);
       }
       // Wrong shapes for this field: always refused.
       for (const [name, value] of [['array for the value', [valid[field] ?? 'x', 'y']], ['object for the value', { value: valid[field] ?? 'x' }]] as const) {
@@ -270,7 +273,7 @@ test('every admin API operation in its OpenAPI document takes hostile input with
       }
       // Missing: refused when the field is needed, else accepted by design (it stays as it was).
       const { [field]: _, ...without } = valid;
-      await call(operation, path, `${field} missing`, JSON.stringify(without), 'application/json', true);
+      await call(operation, path, `${field} missing`, fresh(without), 'application/json', true);
     }
     await call(operation, path, 'an unknown field', JSON.stringify({ ...valid, zqUnknown: 1 }));
     await call(operation, path, 'every field the wrong type', JSON.stringify(Object.fromEntries(Object.keys(valid).map((field) => [field, typeof valid[field] === 'string' ? 123 : 'zq']))));
@@ -320,7 +323,26 @@ test('every form of every admin console page takes hostile input without a 5xx, 
       return { agent: admin, page };
     },
   });
-  const pages = ['/admin/users', `/admin/users/${target}`, '/admin/fraud', '/admin/applications', '/admin/applications/target-app', '/admin/tokens', '/admin/policies', '/admin/log'];
+  // The console's pages, walked from its first page (the menu and what the pages link to, one
+  // page of each shape); a person's and an application's page are the fuzzer's own target's, so
+  // that the administrator's own account and the console's sign-in are not what gets changed.
+  const shape = (path: string) => path.replace(/^\/admin\/(users|applications)\/[^/]+/, '/admin/$1/:id');
+  const found = new Map<string, string>([[shape(`/admin/users/${target}`), `/admin/users/${target}`], [shape('/admin/applications/target-app'), '/admin/applications/target-app']]);
+  const walk = [(await at('/admin/users').reach()).page];
+  for (let depth = 0; depth < 2; depth++) {
+    const next = [];
+    for (const page of walk.splice(0)) {
+      for (const href of pageLinks(page.html, page.url)) {
+        const { pathname } = new URL(href);
+        if (!pathname.startsWith('/admin/') || found.has(shape(pathname))) continue;
+        found.set(shape(pathname), pathname);
+        next.push(await admin!.follow(pathname));
+      }
+    }
+    walk.push(...next);
+  }
+  const pages = [...found.values()];
+  expect(pages.map(shape)).toEqual(expect.arrayContaining(['/admin/users', '/admin/fraud', '/admin/log', '/admin/applications', '/admin/policies', '/admin/tokens']));
   for (const [index, path] of pages.entries()) {
     try {
       await fuzzSurface(at(path), counts, index, dump);
@@ -331,5 +353,5 @@ test('every form of every admin console page takes hostile input without a 5xx, 
   expect(counts.problems).toEqual([]);
   expect(counts.changes).toEqual([]);
   expect(serverErrors()).toEqual([]);
-  report(`admin console: ${pages.length} pages, ${counts.forms.size} forms fuzzed with valid and forged CSRF tokens`);
+  report(`admin console: ${pages.length} pages (${pages.map(shape).join(', ')}), ${counts.forms.size} forms fuzzed with valid and forged CSRF tokens`);
 });
