@@ -73,11 +73,15 @@ async function readJson(ctx: Context): Promise<unknown> {
     if (isClientFault(error, ctx.req)) throw new ClientDisconnected(error);
     throw error;
   }
+  let body: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     throw new ApiError(400, 'invalid_request', 'the body is not valid JSON', ['body: not valid JSON']);
   }
+  // A body of `null` is not a body left out (which takes the defaults): like any non-object, refused.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'invalid_request', 'the body must be a JSON object', ['body: must be a JSON object']);
+  return body;
 }
 
 export function adminApiRoutes(deps: AdminApiDeps): Router {
