@@ -58,20 +58,30 @@ async function readJson(ctx: Context): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    // Stopping early must not destroy the request (and with it the socket, leaving the caller a
+    // bare 400): the rest is read and dropped (resume), so the caller reads the 413 and its message.
+    for await (const chunk of ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > bodyLimit) throw new ApiError(413, 'too_large', `the body must be at most ${bodyLimit} bytes`);
+      if (size > bodyLimit) {
+        ctx.req.resume();
+        throw new ApiError(413, 'too_large', `the body must be at most ${bodyLimit} bytes`);
+      }
       chunks.push(chunk);
     }
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     if (isClientFault(error, ctx.req)) throw new ClientDisconnected(error);
     throw error;
   }
+  let body: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     throw new ApiError(400, 'invalid_request', 'the body is not valid JSON', ['body: not valid JSON']);
   }
+  // A body of `null` is not a body left out (which takes the defaults): like any non-object, refused.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'invalid_request', 'the body must be a JSON object', ['body: must be a JSON object']);
+  return body;
 }
 
 export function adminApiRoutes(deps: AdminApiDeps): Router {

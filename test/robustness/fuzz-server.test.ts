@@ -1,6 +1,6 @@
 // The fuzzer over the server: every form field of every page (valid and forged CSRF token), the
 // pages' query parameters and /authorize's, and the JSON endpoints (the authenticator app API,
-// the development phone, WebAuthn answers, the admin API when the build has one). No answer may
+// the development phone, WebAuthn answers; the admin API and console are fuzz-admin.test.ts's). No answer may
 // be a 5xx, the server log must hold no error or stack, and the store must not change outside
 // the tables that record refusals (listed with their reasons in storeDump.ts).
 import { jest } from '@jest/globals';
@@ -202,18 +202,5 @@ test('WebAuthn answers that are well-formed JSON with hostile contents are refus
   expect(serverErrors()).toEqual([]);
   expect(rejections).toEqual([]);
 });
-
-test('the admin API, when this build has one, takes hostile JSON without a 5xx', async () => {
-  const probe = await send(new UserAgent(site.server.issuer), 'GET', '/admin/api');
-  if (probe.status === 404) {
-    report('admin API: not in this build (GET /admin/api is 404), so not fuzzed');
-    return;
-  }
-  expect(probe.status).toBeLessThan(500);
-  const problems: string[] = [];
-  for (const path of ['/admin/api', '/admin/api/users', '/admin/api/clients']) {
-    await fuzzJson(new UserAgent(site.server.issuer), 'POST', path, { username: 'x', clientId: 'x', name: 'x' }, 7, problems);
-  }
-  expect(problems).toEqual([]);
-  expect(serverErrors()).toEqual([]);
-});
+// The admin API and the admin console are fuzzed by fuzz-admin.test.ts (as an administrator, from
+// the API's own OpenAPI document).

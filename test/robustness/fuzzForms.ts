@@ -30,6 +30,9 @@ export const acceptedByDesign: { action: RegExp; tables: string[]; why: string }
     action: /\/(enroll|add)\/begin$/, tables: ['push_activations', 'phone_texts', 'phone_calls'],
     why: 'the page preselects a method, so the form starts its setup whatever another field holds: a pending activation, text or call that is never a usable method until proven',
   },
+  { action: /^\/admin\/users\/[^/]+\/(profile|groups)$/, tables: ['accounts', 'account_groups'], why: "an administrator changing a person's details: a display name is any text, and the other fields as shown are valid" },
+  { action: /^\/admin\/users\/[^/]+\/bypass$/, tables: ['challenges'], why: 'a blank minutes field means the default (5 minutes): the bypass is issued as asked' },
+  { action: /^\/admin\/applications\/[^/]+\/update$/, tables: ['clients'], why: "an application's name is any text; its redirect URIs as shown are valid" },
 ];
 
 const csrfNames = ['csrf', 'xsrf'];
@@ -93,7 +96,9 @@ function body(form: PageForm, field: string, payload: Payload, csrf?: string): s
  * Fuzzes the forms of one page. The page is reached again whenever an answer moved the browser
  * on (a form that finished or abandoned the step), so every field is tried at its own page.
  */
-export async function fuzzSurface(surface: Surface, counts: FuzzCounts, index: number, dump: () => Dump): Promise<void> {
+export async function fuzzSurface(surface: Surface, counts: FuzzCounts, index: number, dump: () => Dump, check?: (answer: Answer, what: string) => string | undefined): Promise<void> {
+  /** judge(), then the caller's own check of the answer. */
+  const assess = (answer: Answer, what: string) => judge(answer, what) ?? check?.(answer, what);
   let { agent, page } = await surface.reach();
   const forms = pageForms(page.html);
   if (!forms.length) counts.problems.push(`${surface.name}: no form at ${page.status} ${page.url}: ${page.html.replace(/\s+/g, ' ').slice(0, 200)}`);
@@ -126,7 +131,7 @@ export async function fuzzSurface(surface: Surface, counts: FuzzCounts, index: n
         const current = pageForms(page.html).find((f) => f.action === form.action) ?? form;
         const answer = await send(agent, 'POST', new URL(current.action, page.url).href, body(current, field, payload));
         counts.requests++;
-        const problem = judge(answer, `${key} ${field}=${payload.name}`);
+        const problem = assess(answer, `${key} ${field}=${payload.name}`);
         if (problem) counts.problems.push(problem);
         if (answer.status >= 300 && answer.status < 400 && !csrfNames.includes(field)) await fresh();
       }
@@ -137,7 +142,7 @@ export async function fuzzSurface(surface: Surface, counts: FuzzCounts, index: n
       const target = fields.find((name) => !csrfNames.includes(name)) ?? 'x';
       const answer = await send(agent, 'POST', new URL(current.action, page.url).href, body(current, target, payload, 'forged-token'));
       counts.requests++;
-      const problem = judge(answer, `${key} (forged token) ${target}=${payload.name}`);
+      const problem = assess(answer, `${key} (forged token) ${target}=${payload.name}`);
       if (problem) counts.problems.push(problem);
       else if (csrfNames.some((name) => name in current.fields) && answer.status < 400) counts.problems.push(`${key} (forged token): status ${answer.status}, not refused`);
     }
@@ -157,7 +162,7 @@ export async function fuzzSurface(surface: Surface, counts: FuzzCounts, index: n
       const target = `${url.pathname}?${[query.toString(), encodeField(payload, name)].filter(Boolean).join('&')}`;
       const answer = await send(agent, 'GET', target);
       counts.requests++;
-      const problem = judge(answer, `${surface.name} GET ?${name}=${payload.name}`);
+      const problem = assess(answer, `${surface.name} GET ?${name}=${payload.name}`);
       if (problem) counts.problems.push(problem);
     }
   }
