@@ -46,6 +46,10 @@ test.each([
   ['the health check', 'GET', '/healthz', 200, 'ok'],
   ['the readiness check', 'GET', '/readyz', 200, 'ready'],
   ['the metrics (development)', 'GET', '/metrics', 200, 'twofold_'],
+  ['the development outbox', 'GET', '/dev/outbox', 200, '<html'],
+  ['the admin console, on the way to its sign-in', 'GET', '/admin/users', 302, ''],
+  ["the admin API's document", 'GET', '/admin/api/openapi.json', 200, '"openapi"'],
+  ['the admin API, refusing a call without a token', 'GET', '/admin/api/users', 401, ''],
   ["a form posted without its CSRF token (Twofold's refusal page)", 'POST', '/interaction/abcdefghijkl/login', 403, ''],
 ] as const)('%s carries them', async (_name, method, path, status, text) => {
   const response = await headersOf(method, path, method === 'POST' ? { grant_type: 'authorization_code' } : undefined);
