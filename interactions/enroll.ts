@@ -55,7 +55,7 @@ async function enrollable(ctx: Context, deps: InteractionDeps, signIn: SignInCon
   return factors;
 }
 
-const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; chosen?: string; values?: Record<string, string> } = {}) =>
+const renderIntro = (ctx: Context, deps: InteractionDeps, signIn: SignInContext, factors: Factor[], extra: { error?: string; errorField?: string; chosen?: string; values?: Record<string, string> } = {}) =>
   renderPage(ctx, deps, signIn.interaction, 'enroll-intro.njk', {
     methods: (addingAnother(signIn.state) ? backupOrder(factors) : factors).map((factor) => ({ id: factor.id, title: factor.title, description: factor.description, form: factor.enroll?.form?.(signIn.decision) })),
     optional: maySkip(signIn.decision) && !addingAnother(signIn.state),
@@ -81,7 +81,7 @@ export async function beginEnrollment(ctx: Context, deps: InteractionDeps) {
   const started = await factor.enroll.begin(signIn.account, form, { decision: signIn.decision, mayContact });
   if ('error' in started) {
     ctx.status = 400;
-    return renderIntro(ctx, deps, signIn, factors, { error: started.error, chosen: factor.id, values: form });
+    return renderIntro(ctx, deps, signIn, factors, { error: started.error, errorField: started.field, chosen: factor.id, values: form });
   }
   await pendingSetups(deps.store.challenges).save(setupKey(signIn.interaction.uid), signIn.account.id, { method: factor.id, ...started });
   ctx.status = 303;

@@ -210,7 +210,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     if ('error' in started && factor.enroll.form) {
       // A method that needs details first (a phone number): its form, and what was wrong with them.
       ctx.status = form.step === 'details' ? 400 : 200;
-      return render(ctx, 'settings-begin.njk', { factor: factor.id, methodTitle: factor.title, form: factor.enroll.form(), values: form, error: form.step === 'details' ? started.error : undefined });
+      return render(ctx, 'settings-begin.njk', { factor: factor.id, methodTitle: factor.title, form: factor.enroll.form(), values: form, ...(form.step === 'details' ? { error: started.error, errorField: started.field } : {}) });
     }
     if ('error' in started) throw new HttpError(400, started.error);
     await setups.save(setupKeyFor(person(ctx).sub), person(ctx).sub, { method: factor.id, ...started });

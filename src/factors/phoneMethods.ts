@@ -44,14 +44,14 @@ export function countryOptions(selected: string): CountryOption[] {
 
 /** The phone a person typed for a new method, as E.164 plus extension, or what is wrong with it. */
 export function readPhoneInput(phone: PhoneService, input: Record<string, string>, prefix: string, kind: PhoneKind):
-  { ok: true; e164: string; extension: string | null; country: string } | { ok: false; error: string } {
+  { ok: true; e164: string; extension: string | null; country: string } | { ok: false; error: string; field: string } {
   const country = String(input[`${prefix}Country`] ?? phone.country).trim().toUpperCase() || phone.country;
-  if (!/^[A-Z]{2}$/.test(country) || !countryOptions(phone.country).some((option) => option.code === country)) return { ok: false, error: 'Choose a country or region from the list.' };
+  if (!/^[A-Z]{2}$/.test(country) || !countryOptions(phone.country).some((option) => option.code === country)) return { ok: false, error: 'Choose a country or region from the list.', field: `${prefix}Country` };
   const number = String(input[`${prefix}Number`] ?? '');
-  if (number.length > 64) return { ok: false, error: 'That phone number is too long: check for extra digits.' };
+  if (number.length > 64) return { ok: false, error: 'That phone number is too long: check for extra digits.', field: `${prefix}Number` };
   const extension = kind === 'office' ? String(input[`${prefix}Extension`] ?? '').slice(0, 32) : undefined;
   const parsed = phone.parse(number, { country, allowExtension: kind === 'office', extension });
-  if (!parsed.ok) return { ok: false, error: parsed.message };
+  if (!parsed.ok) return { ok: false, error: parsed.message, field: `${prefix}Number` };
   return { ok: true, e164: parsed.number.e164, extension: parsed.number.extension, country };
 }
 

@@ -26,6 +26,12 @@ export interface EnrollmentStart {
   pending: Record<string, unknown>;
 }
 
+/** Why a setup could not start; `field` names the input it is about, so the page can mark it. */
+export interface SetupError {
+  error: string;
+  field?: string;
+}
+
 /** What setting a method up may need besides the person's input. */
 export interface SetupContext {
   /** The policy the new method is set up to meet, when there is one (a rule may ask more of it:
@@ -129,7 +135,7 @@ export interface Factor {
   enroll?: {
     /** `input` is what the person gave when choosing the method (a phone number): a bad one gets
      * a message naming what is wrong. */
-    begin(account: FactorAccount, input: Record<string, string>, context?: SetupContext): Promise<EnrollmentStart | { error: string }>;
+    begin(account: FactorAccount, input: Record<string, string>, context?: SetupContext): Promise<EnrollmentStart | SetupError>;
     /** What the choice page shows for this method before `begin` (a country picker and a number
      * field), rendered by views/factors/<id>/begin.njk. Absent when `begin` needs no input. */
     form?(decision?: Decision): Record<string, unknown>;

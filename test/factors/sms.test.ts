@@ -82,13 +82,13 @@ describe('sms factor', () => {
   });
 
   test.each([
-    [{ smsCountry: 'US', smsNumber: '' }, 'Enter a phone number.'],
-    [{ smsCountry: 'US', smsNumber: '212 555' }, expect.stringMatching(/too short/)],
-    [{ smsCountry: 'US', smsNumber: '212-555-CALL' }, expect.stringMatching(/remove 'CAL'/)],
-    [{ smsCountry: 'US', smsNumber: '212 555 0142 ext 12' }, expect.stringMatching(/mobile number cannot have an extension/)],
-    [{ smsCountry: 'ZZ', smsNumber: '212 555 0142' }, 'Choose a country or region from the list.'],
-  ])('setup refuses %j with a message naming what is wrong, and sends nothing', async (input, error) => {
-    expect(await subject.factor.enroll!.begin(account, input)).toEqual({ error });
+    [{ smsCountry: 'US', smsNumber: '' }, 'Enter a phone number.', 'smsNumber'],
+    [{ smsCountry: 'US', smsNumber: '212 555' }, expect.stringMatching(/too short/), 'smsNumber'],
+    [{ smsCountry: 'US', smsNumber: '212-555-CALL' }, expect.stringMatching(/remove 'CAL'/), 'smsNumber'],
+    [{ smsCountry: 'US', smsNumber: '212 555 0142 ext 12' }, expect.stringMatching(/mobile number cannot have an extension/), 'smsNumber'],
+    [{ smsCountry: 'ZZ', smsNumber: '212 555 0142' }, 'Choose a country or region from the list.', 'smsCountry'],
+  ])('setup refuses %j with a message naming what is wrong (and the field), and sends nothing', async (input, error, field) => {
+    expect(await subject.factor.enroll!.begin(account, input)).toEqual({ error, field });
     expect(await store.phone.listTexts(10)).toEqual([]);
   });
 

@@ -81,8 +81,8 @@ describe('voice factor', () => {
 
   test('in PIN mode the call asks for the PIN: the right one signs in, a wrong one does not', async () => {
     const subject = makeVoice(store, clock, 'required');
-    expect(await subject.factor.enroll!.begin(account, subject.enrollInput)).toEqual({ error: 'Choose a PIN of 4 to 8 digits: the call will ask for it.' });
-    expect(await subject.factor.enroll!.begin(account, { ...subject.enrollInput, voicePin: '1234' })).toEqual({ error: expect.stringMatching(/too easy to guess/) });
+    expect(await subject.factor.enroll!.begin(account, subject.enrollInput)).toEqual({ error: 'Choose a PIN of 4 to 8 digits: the call will ask for it.', field: 'voicePin' });
+    expect(await subject.factor.enroll!.begin(account, { ...subject.enrollInput, voicePin: '1234' })).toEqual({ error: expect.stringMatching(/too easy to guess/), field: 'voicePin' });
     const credential = await enrolled(subject, { ...subject.enrollInput, voicePin: '4071' }, '4071#');
     expect(JSON.stringify(credential.data)).not.toContain('4071');
     const wrong = await subject.factor.challenge!(account, credential);

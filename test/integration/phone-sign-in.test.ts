@@ -98,6 +98,9 @@ describe('text message', () => {
     expect(refused.status).toBe(400);
     expect(alertText(refused.html)).toBe('That number is too short for United States (+1): check that no digits are missing.');
     expect(refused.html).toContain('value="212 555"');
+    // The field the message is about is marked for assistive technology, and described by it.
+    expect(refused.html).toMatch(/<input id="sms-number"[^>]*value="212 555" aria-invalid="true" aria-describedby="form-error sms-number-hint">/);
+    expect(refused.html).not.toMatch(/<input id="voice-number"[^>]*aria-invalid/);
     expect((await json('/dev/phone/messages')).messages.length).toBe(before);
     expect(await server.store.credentials.list(account.id)).toEqual([]);
   });
@@ -295,6 +298,8 @@ describe('a policy rule that requires a call PIN (call_pin: required)', () => {
     const noPin = await agent.submit(intro, /\/mfa\/enroll\/begin$/, { method: 'voice', voiceCountry: 'US', voiceNumber: number.typed }, payroll.redirectUri);
     expect(noPin.status).toBe(400);
     expect(alertText(noPin.html)).toBe('Choose a PIN of 4 to 8 digits: the call will ask for it.');
+    expect(noPin.html).toMatch(/<input id="voice-pin"[^>]*aria-invalid="true" aria-describedby="form-error voice-pin-hint">/);
+    expect(noPin.html).not.toMatch(/<input id="voice-number"[^>]*aria-invalid/);
     expect((await calls(number.e164)).length).toBe(callsBefore);
 
     const setup = await agent.submit(intro, /\/mfa\/enroll\/begin$/, { method: 'voice', voiceCountry: 'US', voiceNumber: number.typed, voicePin: '4071' }, payroll.redirectUri);

@@ -49,7 +49,7 @@ export function smsFactor({ credentials, challenges, phone, phoneVerified, issue
       async begin(account, input, { mayContact } = {}) {
         if (!phone) return { error: unavailable };
         const number = readPhoneInput(phone, input, 'sms', 'mobile');
-        if (!number.ok) return { error: number.error };
+        if (!number.ok) return { error: number.error, field: number.field };
         const refused = await mayContact?.();
         if (refused) return { error: refused };
         const sent = await sendCode(account, number.e164);

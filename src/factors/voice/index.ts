@@ -103,11 +103,11 @@ export function voiceFactor({ credentials, challenges, phone, phoneVerified, now
         // A mobile switched to calls keeps its kind when its number changes; a new one is an office phone.
         const kind = input.voiceKind === 'mobile' ? 'mobile' : 'office';
         const number = readPhoneInput(phone, input, 'voice', kind);
-        if (!number.ok) return { error: number.error };
+        if (!number.ok) return { error: number.error, field: number.field };
         const pin = String(input.voicePin ?? '').trim();
         if (pin || pinNeeded(decision)) {
           const problem = pin ? pinProblem(pin) : 'Choose a PIN of 4 to 8 digits: the call will ask for it.';
-          if (problem) return { error: problem };
+          if (problem) return { error: problem, field: 'voicePin' };
         }
         const refused = await mayContact?.();
         if (refused) return { error: refused };
