@@ -3,13 +3,9 @@
 // OpenID Connect: acr_values + max_age, or prompt=login. Its session is held by the server:
 // the cookie carries only a random id, and the record ends after 15 minutes, at sign-out, and
 // as soon as the provider session it came from ends.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { ClientMetadata } from 'oidc-provider';
-import type Provider from 'oidc-provider';
-import { readJsonCookie, writeJsonCookie } from '../../src/http/jsonCookie.js';
-import { builtInRelyingParty } from '../../src/rp/builtInRelyingParty.js';
-import type { ChallengeStore } from '../../src/store/types.js';
+import { type BuiltInSessionDeps, builtInSessions } from '../../src/rp/builtInSessions.js';
 
 export const accountClientId = 'twofold-account';
 export const accountPaths = { page: '/account/security', callback: '/account/callback', signOut: '/account/signout' };
@@ -41,25 +37,7 @@ export type Freshness = 'mfa' | 'password';
 /** How long a security-info session lasts from its sign-in, whatever the browser does. */
 export const sessionLifetime = 15 * 60;
 
-/** What the server keeps: the session, and the provider session it belongs to. */
-interface SessionRecord extends AccountSession {
-  /** The provider Session's uid (stable for its life) and the `sid` it gave this client. */
-  providerSession: { uid: string; sid: string };
-  expiresAt: number;
-}
-
-export interface AccountSessionDeps {
-  /** Holds the records, encrypted, with a time to live. */
-  challenges: ChallengeStore;
-  /** The provider's sessions: the one a security-info session came from must still be there. */
-  providerSessions: Pick<Provider['Session'], 'get' | 'findByUid'>;
-  now: () => number;
-}
-
-const sessionCookie = 'twofold.account';
-const cookiePath = '/account';
-// The store sees only a hash of the id the cookie carries.
-const recordKey = (id: string) => `account-session:${createHash('sha256').update(id).digest('base64url')}`;
+export type AccountSessionDeps = BuiltInSessionDeps;
 
 export function accountClientMetadata(issuer: string): ClientMetadata {
   return {
@@ -75,29 +53,17 @@ export function accountClientMetadata(issuer: string): ClientMetadata {
   };
 }
 
-export function accountSessions(issuer: string, acrMfa: string, { challenges, providerSessions, now }: AccountSessionDeps) {
-  const rp = builtInRelyingParty({ issuer, clientId: accountClientId, callbackPath: accountPaths.callback, cookiePath, flowCookie: 'twofold.account.flow' });
-  const cookieId = (ctx: Context) => readJsonCookie<{ id?: unknown }>(ctx, sessionCookie)?.id;
-  const clearCookie = (ctx: Context) => writeJsonCookie(ctx, sessionCookie, null, { path: cookiePath });
-
-  /** The provider session is still the one this sign-in came from: same account, and this client still signed in to it. */
-  const providerSessionLives = async ({ sub, providerSession }: SessionRecord) => {
-    const session = await providerSessions.findByUid(providerSession.uid);
-    return session !== undefined && session.accountId === sub && session.authorizations?.[accountClientId]?.sid === providerSession.sid;
-  };
+export function accountSessions(issuer: string, acrMfa: string, deps: AccountSessionDeps) {
+  const sessions = builtInSessions({
+    issuer, clientId: accountClientId, callbackPath: accountPaths.callback, name: 'account', cookiePath: '/account', lifetime: sessionLifetime,
+    mayReturnTo: (path) => path.startsWith('/account/'), home: accountPaths.page,
+  }, deps);
 
   return {
     /** The signed-in person, or undefined: no cookie, no record, expired, or the provider session is gone. */
     async current(ctx: Context): Promise<SignedInSession | undefined> {
-      const id = cookieId(ctx);
-      if (typeof id !== 'string') return undefined;
-      const stored = await challenges.get(recordKey(id));
-      const record = stored?.data as SessionRecord | undefined;
-      if (!record || record.expiresAt <= now() || !(await providerSessionLives(record))) {
-        if (stored) await challenges.delete(recordKey(id));
-        clearCookie(ctx);
-        return undefined;
-      }
+      const record = await sessions.current(ctx);
+      if (!record) return undefined;
       const { sub, username, amr, authTime, idToken } = record;
       return { sub, username, amr, authTime, idToken, providerSessionUid: record.providerSession.uid };
     },
@@ -114,55 +80,22 @@ export function accountSessions(issuer: string, acrMfa: string, { challenges, pr
       const freshness: Record<string, string> = need === 'mfa' ? { acr_values: acrMfa, prompt: 'login' } : need === 'password' ? { prompt: 'login' } : {};
       // The sign-in pages say why they ask again ("To add a method, verify it's you").
       if (need && purpose) freshness.twofold_purpose = purpose;
-      // The ID token's `sid` names the provider session this sign-in belongs to (see `current`).
-      return rp.begin(ctx, { scope: 'openid profile', claims: JSON.stringify({ id_token: { sid: null } }), ...freshness }, returnTo);
+      return sessions.signIn(ctx, returnTo, freshness);
     },
 
     /** Completes a sign-in; returns where to go next, or undefined when none was under way. */
-    async callback(ctx: Context): Promise<string | undefined> {
-      const signedIn = await rp.complete(ctx);
-      if (!signedIn) return undefined;
-      const sub = signedIn.claims.sub;
-      // The browser's provider session, which the ID token's sid was issued under.
-      const providerSession = await providerSessions.get(ctx);
-      const sid = signedIn.claims.sid;
-      if (typeof sid !== 'string' || providerSession.accountId !== sub || providerSession.sidFor(accountClientId) !== sid) {
-        throw new Error('the sign-in does not belong to this browser\'s provider session');
-      }
-      // A new sign-in replaces the browser's previous security-info session.
-      const previous = cookieId(ctx);
-      if (typeof previous === 'string') await challenges.delete(recordKey(previous));
-      const record: SessionRecord = {
-        sub,
-        username: String(signedIn.userinfo.preferred_username ?? sub),
-        amr: (signedIn.claims.amr as string[] | undefined) ?? [],
-        authTime: Number(signedIn.claims.auth_time),
-        idToken: signedIn.idToken,
-        providerSession: { uid: providerSession.uid, sid },
-        expiresAt: now() + sessionLifetime * 1000,
-      };
-      const id = randomBytes(32).toString('base64url');
-      await challenges.put(recordKey(id), sub, record as unknown as Record<string, unknown>, sessionLifetime);
-      writeJsonCookie(ctx, sessionCookie, { id }, { path: cookiePath, maxAge: sessionLifetime * 1000 });
-      // Only back into the security-info pages: never an address taken from elsewhere.
-      return signedIn.returnTo?.startsWith('/account/') ? signedIn.returnTo : accountPaths.page;
-    },
+    callback: (ctx: Context) => sessions.callback(ctx),
 
     async forget(ctx: Context) {
-      const id = cookieId(ctx);
-      if (typeof id === 'string') await challenges.delete(recordKey(id));
-      clearCookie(ctx);
+      await sessions.end(ctx);
     },
 
     /** Ends this session here and now, then sends the browser to end the provider's too. */
     async signOut(ctx: Context) {
-      const id = cookieId(ctx);
-      const taken = typeof id === 'string' ? await challenges.take(recordKey(id)) : undefined;
-      clearCookie(ctx);
-      const idToken = (taken?.data as SessionRecord | undefined)?.idToken;
+      const idToken = await sessions.end(ctx);
       // Lands on "You have signed out" (not on a sign-in form for this page); without an ID token,
       // Twofold's own sign-out asks first.
-      ctx.redirect(idToken ? await rp.endSessionUrl(idToken) : '/session/end');
+      ctx.redirect(idToken ? await sessions.rp.endSessionUrl(idToken) : '/session/end');
     },
   };
 }

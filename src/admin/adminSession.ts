@@ -3,13 +3,9 @@
 // shipped policy requires one). Its session is held by the server: the cookie carries only a
 // random id, and the record ends after 30 minutes, at sign-out, and when the provider session
 // it came from ends.
-import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { ClientMetadata } from 'oidc-provider';
-import type Provider from 'oidc-provider';
-import { readJsonCookie, writeJsonCookie } from '../http/jsonCookie.js';
-import { builtInRelyingParty } from '../rp/builtInRelyingParty.js';
-import type { ChallengeStore } from '../store/types.js';
+import { type BuiltInSessionDeps, builtInSessions } from '../rp/builtInSessions.js';
 
 export const adminClientId = 'twofold-admin';
 export const adminPaths = { home: '/admin', callback: '/admin/callback', signOut: '/admin/signout' };
@@ -24,18 +20,8 @@ export interface AdminSession {
   authTime: number;
 }
 
-interface SessionRecord extends AdminSession {
-  idToken: string;
-  providerSession: { uid: string; sid: string };
-  expiresAt: number;
-}
-
 /** How long a console session lasts from its sign-in, whatever the browser does. */
 export const adminSessionLifetime = 30 * 60;
-
-const sessionCookie = 'twofold.admin';
-const cookiePath = '/admin';
-const recordKey = (id: string) => `admin-session:${createHash('sha256').update(id).digest('base64url')}`;
 
 export function adminClientMetadata(issuer: string): ClientMetadata {
   return {
@@ -51,77 +37,34 @@ export function adminClientMetadata(issuer: string): ClientMetadata {
   };
 }
 
-export interface AdminSessionDeps {
-  challenges: ChallengeStore;
-  providerSessions: Pick<Provider['Session'], 'get' | 'findByUid'>;
-  now: () => number;
-}
+export type AdminSessionDeps = BuiltInSessionDeps;
 
-export function adminSessions(issuer: string, { challenges, providerSessions, now }: AdminSessionDeps) {
-  const rp = builtInRelyingParty({ issuer, clientId: adminClientId, callbackPath: adminPaths.callback, cookiePath, flowCookie: 'twofold.admin.flow' });
-  const cookieId = (ctx: Context) => readJsonCookie<{ id?: unknown }>(ctx, sessionCookie)?.id;
-  const clearCookie = (ctx: Context) => writeJsonCookie(ctx, sessionCookie, null, { path: cookiePath });
-  const providerSessionLives = async ({ sub, providerSession }: SessionRecord) => {
-    const session = await providerSessions.findByUid(providerSession.uid);
-    return session !== undefined && session.accountId === sub && session.authorizations?.[adminClientId]?.sid === providerSession.sid;
-  };
+export function adminSessions(issuer: string, deps: AdminSessionDeps) {
+  const sessions = builtInSessions({
+    issuer, clientId: adminClientId, callbackPath: adminPaths.callback, name: 'admin', cookiePath: '/admin', lifetime: adminSessionLifetime,
+    // Only back into the console: never an address taken from elsewhere.
+    mayReturnTo: (path) => path.startsWith('/admin') && !path.startsWith('//'), home: adminPaths.home,
+  }, deps);
 
   return {
     async current(ctx: Context): Promise<AdminSession | undefined> {
-      const id = cookieId(ctx);
-      if (typeof id !== 'string') return undefined;
-      const stored = await challenges.get(recordKey(id));
-      const record = stored?.data as SessionRecord | undefined;
-      if (!record || record.expiresAt <= now() || !(await providerSessionLives(record))) {
-        if (stored) await challenges.delete(recordKey(id));
-        clearCookie(ctx);
-        return undefined;
-      }
+      const record = await sessions.current(ctx);
+      if (!record) return undefined;
       const { sub, username, amr, acr, authTime } = record;
       return { sub, username, amr, acr, authTime };
     },
 
     /** Sends the browser to sign in, asking for `acr` (with a new authentication) when given. */
     signIn(ctx: Context, returnTo: string, acr?: string) {
-      const stepUp: Record<string, string> = acr ? { acr_values: acr, prompt: 'login' } : {};
-      return rp.begin(ctx, { scope: 'openid profile', claims: JSON.stringify({ id_token: { sid: null } }), ...stepUp }, returnTo);
+      return sessions.signIn(ctx, returnTo, acr ? { acr_values: acr, prompt: 'login' } : {});
     },
 
     /** Completes a sign-in; returns where to go next, or undefined when none was under way. */
-    async callback(ctx: Context): Promise<string | undefined> {
-      const signedIn = await rp.complete(ctx);
-      if (!signedIn) return undefined;
-      const sub = signedIn.claims.sub;
-      const providerSession = await providerSessions.get(ctx);
-      const sid = signedIn.claims.sid;
-      if (typeof sid !== 'string' || providerSession.accountId !== sub || providerSession.sidFor(adminClientId) !== sid) {
-        throw new Error("the sign-in does not belong to this browser's provider session");
-      }
-      const previous = cookieId(ctx);
-      if (typeof previous === 'string') await challenges.delete(recordKey(previous));
-      const record: SessionRecord = {
-        sub,
-        username: String(signedIn.userinfo.preferred_username ?? sub),
-        amr: (signedIn.claims.amr as string[] | undefined) ?? [],
-        acr: typeof signedIn.claims.acr === 'string' ? signedIn.claims.acr : undefined,
-        authTime: Number(signedIn.claims.auth_time),
-        idToken: signedIn.idToken,
-        providerSession: { uid: providerSession.uid, sid },
-        expiresAt: now() + adminSessionLifetime * 1000,
-      };
-      const id = randomBytes(32).toString('base64url');
-      await challenges.put(recordKey(id), sub, record as unknown as Record<string, unknown>, adminSessionLifetime);
-      writeJsonCookie(ctx, sessionCookie, { id }, { path: cookiePath, maxAge: adminSessionLifetime * 1000 });
-      // Only back into the console: never an address taken from elsewhere.
-      return signedIn.returnTo?.startsWith('/admin') && !signedIn.returnTo.startsWith('//') ? signedIn.returnTo : adminPaths.home;
-    },
+    callback: (ctx: Context) => sessions.callback(ctx),
 
     async signOut(ctx: Context) {
-      const id = cookieId(ctx);
-      const taken = typeof id === 'string' ? await challenges.take(recordKey(id)) : undefined;
-      clearCookie(ctx);
-      const idToken = (taken?.data as SessionRecord | undefined)?.idToken;
-      ctx.redirect(idToken ? await rp.endSessionUrl(idToken, adminPaths.home) : adminPaths.home);
+      const idToken = await sessions.end(ctx);
+      ctx.redirect(idToken ? await sessions.rp.endSessionUrl(idToken, adminPaths.home) : adminPaths.home);
     },
   };
 }
