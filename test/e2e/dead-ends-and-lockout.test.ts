@@ -40,13 +40,7 @@ async function newPerson() {
   return username;
 }
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
+const signIn = (page: Page, username: string) => demoPages(() => server.issuer).signInWithPassword(page, { username, password });
 
 /** A person who set up an authenticator app on their first sign-in, in a browser of its own
  * (so the test's browser starts signed out); returns the app's key. */

@@ -37,13 +37,7 @@ async function newPerson() {
   return username;
 }
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.issuer}/demo`);
-  await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
+const signIn = (page: Page, username: string) => demoPages(() => server.issuer).signInWithPassword(page, { username, password });
 
 /** Whether an element is wholly inside the viewport as the page is now scrolled. */
 const inViewport = (page: Page, selector: string) => page.locator(selector).evaluate((element) => {

@@ -10,12 +10,12 @@ export function demoPages(issuer: () => string) {
     claim: (page: Page, name: string) => page.locator(`[data-claim="${name}"]`).textContent(),
     heading: (page: Page) => page.getByRole('heading', { level: 1 }).textContent(),
     /** From the demo's "Sign in with Twofold" through the password page (checked for labels and names when asked). */
-    async signInWithPassword(page: Page, { checkAccessible = false } = {}) {
+    async signInWithPassword(page: Page, { checkAccessible = false, username = demoCredentials.username as string, password = demoCredentials.password as string } = {}) {
       await page.goto(`${issuer()}/demo`);
       await page.getByRole('link', { name: 'Sign in with Twofold' }).click();
       if (checkAccessible) await expectAccessible(page);
-      await page.getByLabel('Username').fill(demoCredentials.username);
-      await page.getByLabel('Password').fill(demoCredentials.password);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     },
     /** The demo's "Sign out": no question (the demo sends its ID token), and "You have signed out". */
