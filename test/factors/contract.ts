@@ -45,7 +45,8 @@ const enrollInputFor = async (subject: FactorUnderTest, account: { id: string; u
 
 export type OpenStore = (now: () => number) => Promise<MfaStore>;
 
-const openSqlite: OpenStore = (now) => openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)), now });
+/** The real SQLite store in a temp folder, under a fresh key: what factor tests run on. */
+export const openSqlite: OpenStore = (now) => openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)), now });
 
 /** What kind of factor a suite tests, so each runs the lifecycle tests that apply to it (a test
  * checks that the factor really is of that kind). */

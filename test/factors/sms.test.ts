@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { smsFactor } from '../../src/factors/sms/index.js';
 import type { Credential, MfaStore } from '../../src/store/types.js';
 import { devPhoneOver } from '../helpers/devPhone.js';
-import { describeFactorContract, type FactorClock } from './contract.js';
+import { describeFactorContract, type FactorClock, openSqlite } from './contract.js';
 
 const number = '+12125550142';
 
@@ -51,12 +51,7 @@ describe('sms factor', () => {
   const account = { id: 'account-1', username: 'alice' };
   let subject: ReturnType<typeof makeSms>;
   beforeEach(async () => {
-    const { openSqliteStore } = await import('../../src/store/sqlite/index.js');
-    const { createSecretBox } = await import('../../src/crypto/secretBox.js');
-    const { tempDir } = await import('../helpers/tempDir.js');
-    const { randomBytes } = await import('node:crypto');
-    const { join } = await import('node:path');
-    store = await openSqliteStore({ file: join(tempDir(), 'db'), box: createSecretBox(randomBytes(32)), now: clock.now });
+    store = await openSqlite(clock.now);
     subject = makeSms(store, clock);
   });
   afterEach(() => store.close());
