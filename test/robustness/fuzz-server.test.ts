@@ -165,7 +165,7 @@ test('WebAuthn answers that are well-formed JSON with hostile contents are refus
   const problems: string[] = [];
   const clientData = (type: string, challenge: unknown) => b64(JSON.stringify({ type, challenge, origin: site.server.issuer, crossOrigin: false }));
   const contents = (type: string) => [
-    b64('not json'), b64('{}'), clientData(type, { $gt: '' }), clientData(type, 'AAAA'), clientData(type, '{{7*7}}zq'), clientData('webauthn.other', 'AAAA'),
+    b64('not json'), b64('{}'), clientData(type, { $gt: '' }), clientData(type, 'AAAA'), clientData(type, '{{7*7}} zq'), clientData('webauthn.other', 'AAAA'),
     b64(`{"type":"${type}","challenge":"${'A'.repeat(1500)}"}`),
   ];
   const answers = (type: 'webauthn.create' | 'webauthn.get') => contents(type).flatMap((clientDataJSON, i) => {
@@ -173,7 +173,7 @@ test('WebAuthn answers that are well-formed JSON with hostile contents are refus
     const common = { id: keyId, rawId: keyId, type: 'public-key', clientExtensionResults: {} };
     const bytes = [b64(randomBytes(i * 7 + 1)), b64(Buffer.alloc(37)), 'AAAA'];
     return bytes.map((raw) => JSON.stringify(type === 'webauthn.create'
-      ? { ...common, response: { clientDataJSON, attestationObject: raw, transports: ['usb', '{{7*7}}zq'] } }
+      ? { ...common, response: { clientDataJSON, attestationObject: raw, transports: ['usb', '{{7*7}} zq'] } }
       : { ...common, response: { clientDataJSON, authenticatorData: raw, signature: raw, userHandle: 'AAAA' } }));
   });
   const options = site.surfaces.filter((s) => s.name.startsWith('verification: option'));

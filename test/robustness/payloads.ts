@@ -24,9 +24,9 @@ export const payloads: Payload[] = [
   { name: 'mongo operator in key', text: '', encode: (key) => `${key}[$ne]=` },
   { name: 'mongo gt in key', text: '', encode: (key) => `${key}[$gt]=`, json: { $gt: '' } },
   { name: 'mongo where', text: '{"$where":"sleep(1000)"}', json: { $where: 'sleep(1000)' } },
-  { name: 'template nunjucks', text: '{{7*7}}zq' },
-  { name: 'template block', text: "{% for x in range(3) %}zq{% endfor %}{{ ''.constructor.constructor('return process')() }}" },
-  { name: 'template other', text: '${7*7}zq<%= 7*7 %>#{7*7}' },
+  { name: 'template nunjucks', text: '{{7*7}} zq' },
+  { name: 'template block', text: "{% for x in range(3) %}zq {% endfor %}{{ ''.constructor.constructor('return process')() }}" },
+  { name: 'template other', text: '${7*7} zq<%= 7*7 %>#{7*7}' },
   { name: 'header injection', text: 'x\r\nSet-Cookie: zqevil=1\r\nLocation: http://zqevil.example' },
   { name: 'html', text: '"><script>alert("zq")</script><img src=x onerror=alert(1)>' },
   { name: 'lone surrogate', text: '\uD800zq', encode: (key) => `${key}=%ED%A0%80zq` },
@@ -50,8 +50,12 @@ export const payloads: Payload[] = [
   { name: '1 MB string', text: megabyte },
 ];
 
-/** Markers a page must never show evaluated: `49zq` means a template ran the value. */
-export const evaluatedMarkers = [/49zq/, /zqzqzq/, /<script>alert\("zq"\)/];
+/**
+ * Markers a page must never show evaluated: `49 zq` means a template ran the value.
+ * Each holds a space so that no random token on a page (a nonce, a CSRF token, an
+ * interaction id) can spell it by chance, as `49zq` once did in a CSP nonce.
+ */
+export const evaluatedMarkers = [/49 zq/, /zq zq zq/, /<script>alert\("zq"\)/];
 
 /** The field written into a form body or query string. */
 export const encodeField = (payload: Payload, key: string) => (payload.encode ? payload.encode(enc(key)) : `${enc(key)}=${enc(payload.text)}`);
