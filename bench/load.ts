@@ -107,10 +107,15 @@ async function measured(serverPid: number, warmupMs: number, durationMs: number,
   };
 }
 
-/** `concurrency` loops, each starting the next operation when its last one ends. */
-export async function closedLoop(serverPid: number, concurrency: number, operation: Operation, { warmupMs, durationMs }: { warmupMs: number; durationMs: number }): Promise<LevelResult> {
+/**
+ * `concurrency` loops, each starting the next operation when its last one ends. With `rampMs`
+ * the loops start one after another over that time, as people arrive, instead of all at once
+ * (put the ramp inside the warm-up to measure only the full load).
+ */
+export async function closedLoop(serverPid: number, concurrency: number, operation: Operation, { warmupMs, durationMs, rampMs = 0 }: { warmupMs: number; durationMs: number; rampMs?: number }): Promise<LevelResult> {
   const result = await measured(serverPid, warmupMs, durationMs, async (recorder, running) => {
-    await Promise.all(Array.from({ length: concurrency }, async () => {
+    await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
+      if (rampMs) await sleep((i * rampMs) / concurrency);
       while (running()) await recorder.run(operation);
     }));
   });

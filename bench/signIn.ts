@@ -59,7 +59,9 @@ export async function signIn(agent: Agent, rp: RelyingParty, person: { account: 
   afterStep?.('secondFactor');
 
   start = process.hrtime.bigint();
-  const tokens = await oidc.authorizationCodeGrant(rp.config, back.location, checks);
+  const tokens = await oidc.authorizationCodeGrant(rp.config, back.location, checks).catch((error: Error) => {
+    throw new Error(`the code exchange: ${error.message} after ${Math.round(elapsed(start))} ms`, { cause: error });
+  });
   const claims = tokens.claims();
   // The ID token must say that both factors were used.
   const amr = (claims?.amr as string[] | undefined) ?? [];

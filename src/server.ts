@@ -36,6 +36,16 @@ export interface StartOptions {
   worker?: boolean;
 }
 
+/**
+ * How long an idle keep-alive connection stays open (Node's default is 5 s). Longer than the
+ * idle timeout of common load balancers (60 s), so the balancer, never Twofold, closes a pooled
+ * connection and no request is sent on a socket that is closing. It also keeps browsers and
+ * relying parties on the connection they have: a busy Node process accepts about one new
+ * connection per turn of its event loop, so connections opened again and again wait in the
+ * listen queue under load (the load test saw waits of 20-30 s with the 5 s default).
+ */
+export const idleConnectionSeconds = 65;
+
 export async function startTwofold(sources: RuntimeSources = {}, { worker = false }: StartOptions = {}): Promise<RunningTwofold> {
   const runtime = await openRuntime(sources);
   const { config, store, log } = runtime;
@@ -46,7 +56,7 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
     await store.close();
     throw error;
   }
-  const server = createServer();
+  const server = createServer({ keepAliveTimeout: idleConnectionSeconds * 1000, headersTimeout: (idleConnectionSeconds + 1) * 1000 });
   const closer = trackRequests(server);
   try {
     await new Promise<void>((done, fail) => {

@@ -4,6 +4,7 @@
 // resident memory, sampled throughout, must stay under a bound.
 import { jest } from '@jest/globals';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { AccountPool } from '../../bench/accountPool.js';
@@ -19,9 +20,13 @@ import { report, sized } from './mode.js';
 // TWOFOLD_LOAD_CONCURRENCY and TWOFOLD_LOAD_SECONDS try other figures than the two forms'.
 const concurrency = Number(process.env.TWOFOLD_LOAD_CONCURRENCY) || sized(50, 300);
 const seconds = Number(process.env.TWOFOLD_LOAD_SECONDS) || sized(10, 60);
+// People arrive over this time rather than all in the same millisecond: a busy Node process takes
+// on about one new connection per turn of its event loop, so hundreds opened at once wait in the
+// listen queue for longer than a relying party's 30 s timeout (README "Under load").
+const rampSeconds = sized(2, 20);
 /** Resident memory the server may reach under this load (it idles near 150 MiB). */
 const rssBoundMiB = sized(450, 700);
-jest.setTimeout((seconds + 90) * 1000);
+jest.setTimeout((rampSeconds + seconds + 90) * 1000);
 
 const dir = tempDir('twofold-load-');
 let server: ChildServer | undefined;
@@ -44,6 +49,8 @@ test(`${concurrency} people signing in at once for ${seconds} s (password and co
     NODE_ENV: 'production', TWOFOLD_ISSUER: `http://localhost:${port}`, TWOFOLD_ALLOW_INSECURE_ISSUER: 'true',
     TWOFOLD_DATA_DIR: join(dir, 'data'), TWOFOLD_POLICIES: join(dir, 'policies'), TWOFOLD_COOKIE_KEYS: setup.keys.cookieKeys.join(','),
     TWOFOLD_SIGNING_KEYS_FILE: jwksFile, TWOFOLD_ENCRYPTION_KEY: setup.keys.encryptionKey,
+    // As `npm start` runs in production: one server process per core.
+    TWOFOLD_WORKERS: String(availableParallelism()),
   }, port);
   const pid = server.process.pid!;
 
@@ -69,7 +76,7 @@ test(`${concurrency} people signing in at once for ${seconds} s (password and co
       } finally {
         person.release();
       }
-    }, { warmupMs: 2000, durationMs: seconds * 1000 });
+    }, { warmupMs: rampSeconds * 1000 + 2000, rampMs: rampSeconds * 1000, durationMs: seconds * 1000 });
   } finally {
     clearInterval(sampler);
     agent.destroy();
@@ -77,8 +84,7 @@ test(`${concurrency} people signing in at once for ${seconds} s (password and co
   sample();
   const peak = Math.max(...rss);
   report(`load: ${held} sign-ins held at ${concurrency} in flight for ${seconds} s (${result.completed} of them inside the measured window: ${result.perSecond.toFixed(1)}/s, p95 ${Math.round(result.latencyMs.total?.p95 ?? NaN)} ms), ${result.errors} errors; server RSS ${Math.round(rss[0]!)} MiB at rest, peak ${Math.round(peak)} MiB, ${Math.round(rss.at(-1)!)} MiB at the end (bound ${rssBoundMiB} MiB)`);
-  expect({ errors: result.errors, firstError: result.firstError }).toEqual({ errors: 0, firstError: undefined });
+  expect({ errors: result.errors, firstError: result.firstError, faults: faultLines(server.output()) }).toEqual({ errors: 0, firstError: undefined, faults: [] });
   expect(held).toBeGreaterThan(0);
-  expect(faultLines(server.output())).toEqual([]);
   expect(peak).toBeLessThan(rssBoundMiB);
 });
