@@ -23,7 +23,7 @@ const seconds = Number(process.env.TWOFOLD_LOAD_SECONDS) || sized(10, 60);
 // People arrive over this time rather than all in the same millisecond: a busy Node process takes
 // on about one new connection per turn of its event loop, so hundreds opened at once wait in the
 // listen queue for longer than a relying party's 30 s timeout (README "Under load").
-const rampSeconds = sized(2, 20);
+const rampSeconds = sized(5, 20);
 /** Resident memory the server may reach under this load (it idles near 150 MiB). */
 const rssBoundMiB = sized(450, 700);
 jest.setTimeout((rampSeconds + seconds + 90) * 1000);
