@@ -1,6 +1,6 @@
-// The load test on loopback: Twofold as `npm start` runs it (production mode, its own process),
-// many people signing in at once with a password and an authenticator code over keep-alive
-// connections (the bench's client), held for a while. No sign-in may fail, and the server's
+// The load test on loopback: Twofold as `npm start` runs it (production mode, its own processes),
+// many people signing in with a password and an authenticator code over keep-alive connections
+// (the bench's client), each again as soon as the last ended, held for a while. No sign-in may fail, and the server's
 // resident memory, sampled throughout, must stay under a bound.
 import { jest } from '@jest/globals';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -35,7 +35,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test(`${concurrency} people signing in at once for ${seconds} s (password and code): no errors, memory bounded`, async () => {
+test(`${concurrency} people arriving over ${rampSeconds} s and signing in again and again for ${seconds} s (password and code): no errors, memory bounded`, async () => {
   const setup = prepareKeys(dir);
   // Enough accounts that each signs in at most twice a TOTP period: the server sets the pace.
   const accounts = makeAccounts(sized(400, 2000));

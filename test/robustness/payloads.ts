@@ -51,11 +51,13 @@ export const payloads: Payload[] = [
 ];
 
 /**
- * Markers a page must never show evaluated: `49 zq` means a template ran the value.
- * Each holds a space so that no random token on a page (a nonce, a CSRF token, an
- * interaction id) can spell it by chance, as `49zq` once did in a CSP nonce.
+ * What a template that ran a value leaves (`49 zq` from `{{7*7}} zq`): never in a page, nor in
+ * what the store keeps. Each holds a space so that no random token on a page (a nonce, a CSRF
+ * token, an interaction id) can spell it by chance, as one once spelled `49zq`.
  */
-export const evaluatedMarkers = [/49 zq/, /zq zq zq/, /<script>alert\("zq"\)/];
+export const templateMarkers = [/49 zq/, /zq zq zq/];
+/** What a page must never show: a template's work, or the HTML payload unescaped. */
+export const evaluatedMarkers = [...templateMarkers, /<script>alert\("zq"\)/];
 
 /** The field written into a form body or query string. */
 export const encodeField = (payload: Payload, key: string) => (payload.encode ? payload.encode(enc(key)) : `${enc(key)}=${enc(payload.text)}`);
