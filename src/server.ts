@@ -36,16 +36,6 @@ export interface StartOptions {
   worker?: boolean;
 }
 
-/**
- * How long an idle keep-alive connection stays open (Node's default is 5 s). Longer than the
- * idle timeout of common load balancers (60 s), so the balancer, never Twofold, closes a pooled
- * connection and no request is sent on a socket that is closing. It also keeps browsers and
- * relying parties on the connection they have: a busy Node process accepts about one new
- * connection per turn of its event loop, so connections opened again and again wait in the
- * listen queue under load (the load test saw waits of 20-30 s with the 5 s default).
- */
-export const idleConnectionSeconds = 65;
-
 export async function startTwofold(sources: RuntimeSources = {}, { worker = false }: StartOptions = {}): Promise<RunningTwofold> {
   const runtime = await openRuntime(sources);
   const { config, store, log } = runtime;
@@ -56,7 +46,14 @@ export async function startTwofold(sources: RuntimeSources = {}, { worker = fals
     await store.close();
     throw error;
   }
-  const server = createServer({ keepAliveTimeout: idleConnectionSeconds * 1000, headersTimeout: (idleConnectionSeconds + 1) * 1000 });
+  // An idle connection stays open for TWOFOLD_KEEP_ALIVE (65 s; Node's default is 5 s): longer
+  // than the balancer's own idle timeout, so no request is sent on a socket Twofold is closing.
+  // It also keeps browsers and relying parties on the connection they have, which matters under
+  // load: a busy Node process takes on about one new connection per turn of its event loop, and
+  // with the 5 s default the load test saw new connections wait 20-30 s (README "Under load").
+  // Node's headersTimeout (60 s) still bounds a slow request's headers: since Node 12.19 it no
+  // longer cuts idle keep-alive connections, so it need not exceed this.
+  const server = createServer({ keepAliveTimeout: config.keepAlive * 1000 });
   const closer = trackRequests(server);
   try {
     await new Promise<void>((done, fail) => {

@@ -2,7 +2,7 @@
 import { formatDuration } from '../duration.js';
 import { type OptionSpec, optionSpecs } from './schema.js';
 
-const durationOptions = new Set(['sessionTtl', 'lockoutDuration', 'networkFailureWindow', 'shutdownDrain', 'shutdownGrace']);
+const durationOptions = new Set(['sessionTtl', 'lockoutDuration', 'networkFailureWindow', 'shutdownDrain', 'shutdownGrace', 'keepAlive']);
 
 export function configTable(): string {
   const rows = Object.entries(optionSpecs).map(([name, spec]) => {

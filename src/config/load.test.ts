@@ -32,6 +32,15 @@ test('every invalid option is reported at once, naming the variable and the rule
   expect(() => loadConfig({ env: { PORT: 'eighty' } })).toThrow(ConfigError);
 });
 
+test('an idle-connection time outside 1 second to 1 hour is refused, saying which range', () => {
+  for (const value of ['0s', '2h', 'soon']) {
+    expect(resolveConfig({ env: { TWOFOLD_KEEP_ALIVE: value } }).problems).toEqual([
+      `TWOFOLD_KEEP_ALIVE (option 'keepAlive') must be a duration from '1s' to '1h', such as '65s' but is '${value}'`,
+    ]);
+  }
+  expect(resolveConfig({ env: { TWOFOLD_KEEP_ALIVE: '10m' } }).config.keepAlive).toBe(600);
+});
+
 test('a YAML config file is read, with unknown options and bad values reported with the file name', () => {
   const dir = tempDir();
   const file = join(dir, 'twofold.yaml');

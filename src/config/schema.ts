@@ -182,6 +182,13 @@ export const optionSpecs = {
     schema: duration,
     default: 10,
   }),
+  keepAlive: option({
+    env: 'TWOFOLD_KEEP_ALIVE',
+    description: "How long an idle connection stays open for its next request. Set it above the idle timeout of the proxy or load balancer in front (nginx's upstream keepalive_timeout and AWS ALB: 60 s; Google Cloud's load balancers: 600 s, so 620s there), so the balancer, never Twofold, closes a pooled connection.",
+    expects: "a duration from '1s' to '1h', such as '65s'",
+    schema: duration.refine((seconds) => seconds >= 1 && seconds <= 3600, 'must be from 1 second to 1 hour'),
+    default: 65,
+  }),
   demo: option({
     env: 'TWOFOLD_DEMO',
     description: 'Seed a demo account and relying party on an empty store and serve the demo app at /demo. Default: on, except in production where it is refused.',
@@ -380,6 +387,7 @@ export interface Config extends FactorConfig {
   previousEncryptionKeys?: string[];
   shutdownDrain: number;
   shutdownGrace: number;
+  keepAlive: number;
   demo: boolean;
   sessionTtl: number;
   lockoutThreshold: number;

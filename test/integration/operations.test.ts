@@ -2,6 +2,7 @@
 // short reason when not ready), and /metrics for Prometheus, counting what people did through the
 // real pages: sign-ins by client, passwords, second factors by method, lockouts, policy
 // decisions, HTTP latency by route pattern and store latency by operation.
+import { Agent, get } from 'node:http';
 import { createAccount } from '../../src/accounts/createAccount.js';
 import { metricsAccessOf } from '../../src/server.js';
 import { appCode, enrollApp, enterCode } from '../helpers/mfa.js';
@@ -46,6 +47,26 @@ describe('health and readiness', () => {
       expect((await fetch(new URL('/healthz', other.issuer))).status).toBe(200);
     } finally {
       await other.stop();
+    }
+  });
+});
+
+describe('connections', () => {
+  /** The Keep-Alive header of a plain HTTP/1.1 answer: how long the server keeps the connection idle. */
+  const keepAliveOf = (issuer: string) => new Promise<string | undefined>((resolve, reject) => {
+    get(new URL('/healthz', issuer), { agent: new Agent({ keepAlive: true }) }, (response) => {
+      response.resume();
+      resolve(response.headers['keep-alive'] as string | undefined);
+    }).on('error', reject);
+  });
+
+  test('an idle connection stays open 65 s, longer than a balancer\'s usual 60 s, and as long as TWOFOLD_KEEP_ALIVE says', async () => {
+    expect(await keepAliveOf(server.issuer)).toBe('timeout=65');
+    const behindGoogle = await startTestServer({ keepAlive: 620 });
+    try {
+      expect(await keepAliveOf(behindGoogle.issuer)).toBe('timeout=620');
+    } finally {
+      await behindGoogle.stop();
     }
   });
 });
