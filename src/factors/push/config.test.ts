@@ -1,4 +1,4 @@
-import { createECDH } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { resolveConfig } from '../../config/load.js';
 
 const keys = () => {
@@ -21,6 +21,19 @@ describe('push configuration', () => {
     const { config, problems } = resolveConfig({ env });
     expect(problems).toEqual([]);
     expect(config.pushServiceOrigins).toEqual(['https://push.example.net', '*.notify.windows.com']);
+  });
+
+  test('a private key whose first byte is zero, printed without it (as Node prints one key in 256), is accepted as the same key', () => {
+    const ecdh = createECDH('prime256v1');
+    const scalar = Buffer.concat([Buffer.alloc(1), randomBytes(31)]);
+    ecdh.setPrivateKey(scalar);
+    const env = {
+      NODE_ENV: 'test', TWOFOLD_PUSH_VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
+      TWOFOLD_PUSH_VAPID_PRIVATE_KEY: scalar.subarray(1).toString('base64url'), TWOFOLD_PUSH_VAPID_SUBJECT: 'mailto:ops@example.com',
+    };
+    const { config, problems } = resolveConfig({ env });
+    expect(problems).toEqual([]);
+    expect(config.pushVapidPrivateKey).toBe(scalar.toString('base64url'));
   });
 
   test('a partial, mismatched or malformed VAPID setup is refused with every problem named', () => {

@@ -169,6 +169,15 @@ const noPushStore = new Proxy({} as PushStore, {
 
 const base64url = (bytes: number) => z.string().trim().regex(/^[A-Za-z0-9_-]+$/).refine((value) => Buffer.from(value, 'base64url').length === bytes);
 
+/**
+ * A P-256 private key, always 32 bytes once read. Node's `ecdh.getPrivateKey()` drops leading zero
+ * bytes, so one key in 256 it makes prints as 31 bytes (the README's command was one such maker):
+ * the same number, accepted and padded back, so a JWK built from it has the length RFC 7518 asks.
+ */
+const p256PrivateKey = z.string().trim().regex(/^[A-Za-z0-9_-]+$/)
+  .refine((value) => { const length = Buffer.from(value, 'base64url').length; return length >= 30 && length <= 32; })
+  .transform((value) => { const bytes = Buffer.from(value, 'base64url'); return Buffer.concat([Buffer.alloc(32 - bytes.length), bytes]).toString('base64url'); });
+
 /** The well-known browser push services: Chrome and Edge (FCM), Firefox, Safari, Windows. */
 const knownPushServices = ['https://fcm.googleapis.com', 'https://updates.push.services.mozilla.com', 'https://web.push.apple.com', '*.notify.windows.com'];
 
@@ -192,7 +201,7 @@ export const pushDefinition = defineFactor({
       env: 'TWOFOLD_PUSH_VAPID_PRIVATE_KEY',
       description: 'The VAPID private key (32 bytes, base64url) that goes with TWOFOLD_PUSH_VAPID_PUBLIC_KEY.',
       expects: 'a P-256 private key: 32 bytes, base64url',
-      schema: base64url(32),
+      schema: p256PrivateKey,
       secret: true,
     },
     pushVapidSubject: {
