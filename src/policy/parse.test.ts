@@ -98,36 +98,20 @@ describe('loading a folder', () => {
   });
 });
 
-test('app_passwords is allowed or forbidden, in the defaults or per rule', () => {
-  const { policy, problems } = parsePolicyFile('apps.yaml', `version: 1
+test.each([
+  { key: 'app_passwords', field: 'appPasswords', usual: 'allowed', stricter: 'forbidden', bad: 'sometimes', problem: "bad.yaml:3:18: defaults: app_passwords must be one of allowed, forbidden but is 'sometimes'" },
+  { key: 'call_pin', field: 'callPin', usual: 'optional', stricter: 'required', bad: 'yes', problem: "bad.yaml:3:13: defaults: call_pin must be one of required, optional but is 'yes'" },
+])('$key is $usual or $stricter, in the defaults or per rule', ({ key, field, usual, stricter, bad, problem }) => {
+  const { policy, problems } = parsePolicyFile('policy.yaml', `version: 1
 defaults:
-  app_passwords: allowed
+  ${key}: ${usual}
 rules:
   - name: finance
     when: { groups: [finance] }
-    app_passwords: forbidden
+    ${key}: ${stricter}
 `);
   expect(problems).toEqual([]);
-  expect(policy!.defaults).toEqual({ appPasswords: 'allowed' });
-  expect(policy!.rules[0]).toMatchObject({ name: 'finance', appPasswords: 'forbidden' });
-  expect(parsePolicyFile('bad.yaml', 'version: 1\ndefaults:\n  app_passwords: sometimes\n').problems).toEqual([
-    "bad.yaml:3:18: defaults: app_passwords must be one of allowed, forbidden but is 'sometimes'",
-  ]);
-});
-
-test('call_pin is required or optional, in the defaults or per rule', () => {
-  const { policy, problems } = parsePolicyFile('calls.yaml', `version: 1
-defaults:
-  call_pin: optional
-rules:
-  - name: payroll
-    when: { clients: [payroll] }
-    call_pin: required
-`);
-  expect(problems).toEqual([]);
-  expect(policy!.defaults).toEqual({ callPin: 'optional' });
-  expect(policy!.rules[0]).toMatchObject({ name: 'payroll', callPin: 'required' });
-  expect(parsePolicyFile('bad.yaml', 'version: 1\ndefaults:\n  call_pin: yes\n').problems).toEqual([
-    "bad.yaml:3:13: defaults: call_pin must be one of required, optional but is 'yes'",
-  ]);
+  expect(policy!.defaults).toEqual({ [field]: usual });
+  expect(policy!.rules[0]).toMatchObject({ name: 'finance', [field]: stricter });
+  expect(parsePolicyFile('bad.yaml', `version: 1\ndefaults:\n  ${key}: ${bad}\n`).problems).toEqual([problem]);
 });

@@ -59,15 +59,22 @@ async function enrolled(username: string): Promise<string> {
   return secret;
 }
 
+/** A new person with an authenticator app, in a fresh browser of this size, past the password:
+ * at the code page. */
+async function atCodePage(viewport: { width: number; height: number }) {
+  const context = await newContext(viewport);
+  const username = await newPerson();
+  const secret = await enrolled(username);
+  const page = await context.newPage();
+  await signIn(page, username);
+  return { context, username, secret, page };
+}
+
 const auditLines = async (username: string) => (await twofold(server.dataDir, ['audit', 'tail', '--user', username, '--lines', '200'])).out;
 
 for (const [size, viewport] of sizes) {
   test(`at ${size} size, Back after signing in shows a page that links back to the application`, async () => {
-    const context = await newContext(viewport);
-    const username = await newPerson();
-    const secret = await enrolled(username);
-    const page = await context.newPage();
-    await signIn(page, username);
+    const { context, username, secret, page } = await atCodePage(viewport);
     expect(await heading(page)).toBe('Verify your identity');
     await page.getByLabel('Verification code').fill(await appCode(server, secret));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -150,11 +157,7 @@ for (const [size, viewport] of sizes) {
 
 for (const [size, viewport] of sizes) {
   test(`at ${size} size the code page warns when 3 tries remain, then disables the form until the lock ends, with a reference`, async () => {
-    const context = await newContext(viewport);
-    const username = await newPerson();
-    const secret = await enrolled(username);
-    const page = await context.newPage();
-    await signIn(page, username);
+    const { context, username, secret, page } = await atCodePage(viewport);
     expect(await heading(page)).toBe('Verify your identity');
     expect((await page.locator('.signing-in-as').textContent())!.replace(/\s+/g, ' ').trim()).toBe(`Signing in as ${username} — Not you?`);
 
@@ -265,11 +268,7 @@ test('another application cannot borrow the step-up wording', async () => {
 
 for (const [size, viewport] of sizes) {
   test(`at ${size} size signing out of the demo asks nothing and says "You have signed out"; without a hint Twofold asks first`, async () => {
-    const context = await newContext(viewport);
-    const username = await newPerson();
-    const secret = await enrolled(username);
-    const page = await context.newPage();
-    await signIn(page, username);
+    const { context, username, secret, page } = await atCodePage(viewport);
     await page.getByLabel('Verification code').fill(await appCode(server, secret));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(`${server.issuer}/demo`);

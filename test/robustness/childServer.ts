@@ -1,9 +1,11 @@
 // Twofold as its own process (`node --import tsx src/main.ts`) on a fixed port and data folder,
 // so a test can SIGKILL it and start it again on the same store, as an operator's machine would.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
+
+/** A port nothing listens on, the bench's own. */
+export { freePort } from '../../bench/servers.js';
 
 export interface ChildServer {
   process: ChildProcess;
@@ -16,14 +18,6 @@ export interface ChildServer {
 
 /** Lines of a server's output that report a fault: an error-level line, a stack, an unhandled rejection. */
 export const faultLines = (output: string) => output.split('\n').filter((line) => /\bERROR\b|"level":\s*(50|60)|Unhandled|^\s+at .+:\d+:\d+\)?$/.test(line));
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startChild(env: Record<string, string>, port: number): Promise<ChildServer> {
   let output = '';
